@@ -1,0 +1,25 @@
+// Exports of the transport kernel module. The same source builds two modules
+// (asconfig.json targets): `simd` (f32x4 lanes) and `scalar` (no SIMD).
+import { transportScalar, transportSimd } from './transport';
+import { logf, normalFromUniform, sinHalfPi } from './fastmath';
+
+export { philox4x32 } from './philox';
+
+/** Runs histories [firstHistory, firstHistory + count) with this build's driver. */
+export function transport(params: usize, worker: usize, firstHistory: f64, count: i32): void {
+  if (ASC_FEATURE_SIMD) transportSimd(params, worker, firstHistory, count);
+  else transportScalar(params, worker, firstHistory, count);
+}
+
+/** Runs histories with the scalar driver, in either build (for tests holding the two to each other). */
+export function transportReference(params: usize, worker: usize, firstHistory: f64, count: i32): void {
+  transportScalar(params, worker, firstHistory, count);
+}
+
+/** 1 for the SIMD build, 0 for the scalar build. */
+export function simdLanes(): i32 { return ASC_FEATURE_SIMD ? 4 : 1; }
+
+// Elementary functions, exported so tests can hold them to their error budgets.
+export function mathLog(x: f32): f32 { return logf(x); }
+export function mathSinHalfPi(x: f32): f32 { return sinHalfPi(x); }
+export function mathNormal(u: f32): f32 { return normalFromUniform(u); }

@@ -1,0 +1,141 @@
+// Byte offsets into the shared memory blocks that TypeScript fills in
+// (src/engine/layout.ts is the schema; test/layout.test.ts checks both agree).
+// Every field is 4 bytes unless noted; blocks are 16-byte aligned (v128).
+//
+//  Run parameters (PARAMS_BYTES)       one per run, read-only for kernels
+//  ┌──────┬──────┬──────┬─────────┬─────────┬─────────┬─────────┬─────────┐
+//  │ nx   │ ny   │ nz   │ voxelX  │ voxelY  │ voxelZ  │ originX │ originY │ ...
+//  └──────┴──────┴──────┴─────────┴─────────┴─────────┴─────────┴─────────┘
+//  Material block (stride P_TABLE_STRIDE): 64-byte header, then four f32 tables
+//  of P_TABLE_LENGTH points: R(E) on the energy grid, and E(R), S(R), Rlow(R)
+//  on the range grid.
+//  Worker block (WORKER_BYTES): pointers to this worker's tallies and scratch,
+//  then 64-bit counters.
+
+// ---- run parameters ----
+@inline export const P_NX: i32 = 0;
+@inline export const P_NY: i32 = 4;
+@inline export const P_NZ: i32 = 8;
+@inline export const P_VOXEL_X_MM: i32 = 12;
+@inline export const P_VOXEL_Y_MM: i32 = 16;
+@inline export const P_VOXEL_Z_MM: i32 = 20;
+@inline export const P_ORIGIN_X_MM: i32 = 24;
+@inline export const P_ORIGIN_Y_MM: i32 = 28;
+@inline export const P_MATERIAL_INDEX_PTR: i32 = 32;
+@inline export const P_DENSITY_PTR: i32 = 36;
+@inline export const P_TABLES_PTR: i32 = 40;
+@inline export const P_TABLE_LENGTH: i32 = 44;
+@inline export const P_TABLE_STRIDE: i32 = 48;
+@inline export const P_LOG_ENERGY_MIN: i32 = 52;
+@inline export const P_INV_LOG_ENERGY_STEP: i32 = 56;
+@inline export const P_MASS_NUMBER: i32 = 60;
+@inline export const P_CHARGE_NUMBER: i32 = 64;
+@inline export const P_MASS_PER_NUCLEON_MEV: i32 = 68;
+@inline export const P_MAX_STEP_MM: i32 = 72;
+@inline export const P_BEAM_ENERGY_MEV_PER_U: i32 = 76;
+@inline export const P_BEAM_ENERGY_SIGMA_MEV_PER_U: i32 = 80;
+@inline export const P_BEAM_CENTER_X_MM: i32 = 84;
+@inline export const P_BEAM_CENTER_Y_MM: i32 = 88;
+@inline export const P_SPOT_SIGMA_X_MM: i32 = 92;
+@inline export const P_SPOT_SIGMA_Y_MM: i32 = 96;
+@inline export const P_DIVERGENCE_SIGMA_X_RAD: i32 = 100;
+@inline export const P_DIVERGENCE_SIGMA_Y_RAD: i32 = 104;
+@inline export const P_SEED_LO: i32 = 108;
+@inline export const P_SEED_HI: i32 = 112;
+@inline export const P_PROBE_Z_INDEX: i32 = 116;
+@inline export const P_CUTOFF_ENERGY_MEV_PER_U: i32 = 120;
+@inline export const PARAMS_BYTES: i32 = 128;
+
+// ---- material block header (then the tables) ----
+@inline export const M_LOG_RANGE_MIN: i32 = 0;
+@inline export const M_INV_LOG_RANGE_STEP: i32 = 4;
+@inline export const M_Z_OVER_A_MOL_PER_G: i32 = 8;
+@inline export const M_RADIATION_LENGTH_G_PER_CM2: i32 = 12;
+@inline export const M_CUTOFF_RANGE_G_PER_CM2: i32 = 16;
+@inline export const M_HEADER_BYTES: i32 = 64;
+// table k starts at M_HEADER_BYTES + k * tableLength * 4
+@inline export const T_RANGE_AT_ENERGY: i32 = 0;
+@inline export const T_ENERGY_AT_RANGE: i32 = 1;
+@inline export const T_STOPPING_AT_RANGE: i32 = 2;
+@inline export const T_RANGE_LOW_AT_RANGE: i32 = 3;
+
+// ---- worker block ----
+@inline export const W_ENERGY_SUM_PTR: i32 = 0;        // i64[nVoxels]
+@inline export const W_ENERGY_SQ_PTR: i32 = 4;         // u64[2 * nVoxels] (lo, hi)
+@inline export const W_SCRATCH_PTR: i32 = 8;           // i64[nVoxels], zero between histories
+@inline export const W_SLAB_SUM_PTR: i32 = 12;         // i64[nz]
+@inline export const W_SLAB_SQ_PTR: i32 = 16;          // u64[2 * nz]
+@inline export const W_SLAB_SCRATCH_PTR: i32 = 20;     // i64[nz]
+@inline export const W_LIST_PTR: i32 = 24;             // LIST_ENTRY_BYTES * listCapacity * LANES
+@inline export const W_LIST_CAPACITY: i32 = 28;
+@inline export const W_LANES_PTR: i32 = 32;            // lane state, LANE_FIELDS * 16 bytes
+// 64-bit counters
+@inline export const W_INCIDENT_ENERGY: i32 = 64;
+@inline export const W_DEPOSITED_ENERGY: i32 = 72;
+@inline export const W_CUTOFF_ENERGY: i32 = 80;
+@inline export const W_ESCAPED_ENERGY: i32 = 88;
+@inline export const W_STEPS: i32 = 96;
+@inline export const W_HISTORIES: i32 = 104;
+@inline export const W_STOPPED_COUNT: i32 = 112;
+@inline export const W_STOP_DEPTH_SUM: i32 = 120;
+@inline export const W_STOP_DEPTH_SUM_SQ: i32 = 128;
+@inline export const W_PROBE_COUNT: i32 = 136;
+@inline export const W_PROBE_SUM_X: i32 = 144;
+@inline export const W_PROBE_SUM_X_SQ: i32 = 152;
+@inline export const W_PROBE_SUM_Y: i32 = 160;
+@inline export const W_PROBE_SUM_Y_SQ: i32 = 168;
+@inline export const W_LIST_OVERFLOWS: i32 = 176;
+@inline export const W_ABORTED_HISTORIES: i32 = 184;
+@inline export const WORKER_BYTES: i32 = 256;
+
+// ---- deposit list entry: voxel index, depth index, energy (fixed point) ----
+@inline export const LIST_ENTRY_BYTES: i32 = 16;
+
+// ---- lane state: structure of arrays, 4 lanes x 4 bytes per field ----
+@inline export const LANES: i32 = 4;
+@inline export const L_X: i32 = 0;
+@inline export const L_Y: i32 = 16;
+@inline export const L_Z: i32 = 32;
+@inline export const L_U: i32 = 48;
+@inline export const L_V: i32 = 64;
+@inline export const L_W: i32 = 80;
+@inline export const L_RANGE: i32 = 96;
+@inline export const L_ENERGY: i32 = 112;
+@inline export const L_RANGE_LOW: i32 = 128;
+@inline export const L_PREV_ENERGY: i32 = 144;
+@inline export const L_RAD_LENGTHS: i32 = 160;
+@inline export const L_SCATTER_INTEGRAL: i32 = 176;
+@inline export const L_THETA2: i32 = 192;
+@inline export const L_IX: i32 = 208;
+@inline export const L_IY: i32 = 224;
+@inline export const L_IZ: i32 = 240;
+@inline export const L_MATERIAL: i32 = 256;
+@inline export const L_STEP: i32 = 272;
+@inline export const L_HISTORY_LO: i32 = 288;
+@inline export const L_HISTORY_HI: i32 = 304;
+@inline export const L_ALIVE: i32 = 320;
+@inline export const L_LIST_LENGTH: i32 = 336;
+@inline export const L_LOG_RANGE_MIN: i32 = 352;
+@inline export const L_INV_LOG_RANGE_STEP: i32 = 368;
+@inline export const L_Z_OVER_A: i32 = 384;
+@inline export const L_RADIATION_LENGTH: i32 = 400;
+@inline export const L_CUTOFF_RANGE: i32 = 416;
+@inline export const L_TABLE_PTR: i32 = 432;
+@inline export const L_VOXEL: i32 = 448;          // voxel the last step started in
+@inline export const L_OUTCOME: i32 = 464;        // set by a step: 0 alive, 1 stopped, 2 escaped
+@inline export const L_DEPOSIT: i32 = 480;        // f32 energy per nucleon lost in the last step (MeV/u)
+@inline export const L_RNG_0: i32 = 496;          // four u32 random words per lane
+@inline export const L_RNG_1: i32 = 512;
+@inline export const L_RNG_2: i32 = 528;
+@inline export const L_RNG_3: i32 = 544;
+@inline export const L_CROSSED_PROBE: i32 = 560;
+@inline export const L_VOXEL_Z: i32 = 576;        // depth index the last step started in
+@inline export const L_SCRATCH: i32 = 592;        // 16 bytes per lane for scalar random words
+@inline export const LANE_STATE_BYTES: i32 = 656;
+
+// ---- fixed-point units of the tallies ----
+// Energy: 2^-24 MeV per unit; square of a history's voxel energy: 2^-32 MeV^2 per unit
+// (128-bit accumulators); depths: 2^-16 mm; squared depths: 2^-16 mm^2.
+@inline export const ENERGY_UNITS_PER_MEV: f64 = 16777216.0;
+@inline export const ENERGY_SQ_UNITS_PER_MEV2: f64 = 4294967296.0;
+@inline export const LENGTH_UNITS_PER_MM: f64 = 65536.0;

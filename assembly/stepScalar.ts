@@ -1,0 +1,187 @@
+// One condensed-history step of one lane, in scalar f32: the reference
+// implementation. stepSimd.ts performs the same operations on four lanes.
+//
+// The lane's state is its residual CSDA range R (g/cm^2) in its current
+// material; its energy comes from the tables, so the energy after a step is
+// E(R - rho s) (never S*s), and deposits telescope exactly.
+//  1. Step length: min of the energy-loss limit (R - R((1-f)E)), the maximum
+//     step and the distance to the next voxel plane (DDA).
+//  2. Straggling: Bohr variance with its relativistic factor, applied to R.
+//  3. Scattering: Highland's formula in its cumulative (thick-target) form
+//     (Gottschalk et al., NIM B74 (1993) 467): theta0^2 after a path is
+//     (14.1 z)^2 [1 + log10(L/L_R)/9]^2 integral(dL/(pv^2 L_R)); each step adds
+//     the increase of theta0^2, so the total does not depend on the step size.
+//  4. Random-hinge transport: the deflection happens at a uniformly sampled
+//     point of the step, which gives the correct mean square lateral
+//     displacement (s^2 theta^2/3) and angle-displacement correlation.
+import {
+  P_NX, P_NY, P_NZ, P_VOXEL_X_MM, P_VOXEL_Y_MM, P_VOXEL_Z_MM, P_ORIGIN_X_MM, P_ORIGIN_Y_MM,
+  P_DENSITY_PTR, P_TABLE_LENGTH, P_MASS_NUMBER, P_CHARGE_NUMBER, P_MASS_PER_NUCLEON_MEV,
+  P_MAX_STEP_MM, P_SEED_LO, P_SEED_HI, P_PROBE_Z_INDEX,
+  T_ENERGY_AT_RANGE, T_STOPPING_AT_RANGE, T_RANGE_LOW_AT_RANGE,
+  W_LANES_PTR,
+  L_X, L_Y, L_Z, L_U, L_V, L_W, L_RANGE, L_ENERGY, L_RANGE_LOW, L_RAD_LENGTHS,
+  L_SCATTER_INTEGRAL, L_THETA2, L_IX, L_IY, L_IZ, L_STEP, L_HISTORY_LO, L_HISTORY_HI,
+  L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP, L_Z_OVER_A, L_RADIATION_LENGTH, L_CUTOFF_RANGE,
+  L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME, L_CROSSED_PROBE, L_SCRATCH,
+} from './layout';
+import { philox4x32 } from './philox';
+import { logf, sinHalfPi, normalFromUniform, uniformFromBits } from './fastmath';
+import { BOHR_K_ME_C2, HIGHLAND_E_MEV_SQUARED, INV_NINE_LN10, PI_F32 } from './physicsConstants';
+import { tablePosition, interpolate, lastTablePosition } from './tables';
+
+@inline const FAR_MM: f32 = 1.0e30;
+@inline const MIN_RANGE_G_PER_CM2: f32 = 1.0e-20;
+
+export function stepScalar(params: usize, worker: usize, lane: i32): void {
+  const lanes = <usize>load<u32>(worker + W_LANES_PTR) + (<usize>lane << 2);
+  const nx = load<i32>(params + P_NX);
+  const ny = load<i32>(params + P_NY);
+  const nz = load<i32>(params + P_NZ);
+  const voxelX = load<f32>(params + P_VOXEL_X_MM);
+  const voxelY = load<f32>(params + P_VOXEL_Y_MM);
+  const voxelZ = load<f32>(params + P_VOXEL_Z_MM);
+  const originX = load<f32>(params + P_ORIGIN_X_MM);
+  const originY = load<f32>(params + P_ORIGIN_Y_MM);
+  const n = load<i32>(params + P_TABLE_LENGTH);
+  const lastPosition = lastTablePosition(n);
+  const massNumber = load<f32>(params + P_MASS_NUMBER);
+  const charge = load<f32>(params + P_CHARGE_NUMBER);
+  const nucleonMass = load<f32>(params + P_MASS_PER_NUCLEON_MEV);
+
+  let x = load<f32>(lanes + L_X);
+  let y = load<f32>(lanes + L_Y);
+  let z = load<f32>(lanes + L_Z);
+  const u = load<f32>(lanes + L_U);
+  const v = load<f32>(lanes + L_V);
+  const w = load<f32>(lanes + L_W);
+  const range = load<f32>(lanes + L_RANGE);
+  const energy = load<f32>(lanes + L_ENERGY);
+  const rangeLow = load<f32>(lanes + L_RANGE_LOW);
+  let ix = load<i32>(lanes + L_IX);
+  let iy = load<i32>(lanes + L_IY);
+  let iz = load<i32>(lanes + L_IZ);
+  const tablePtr = <usize>load<u32>(lanes + L_TABLE_PTR);
+  const logRangeMin = load<f32>(lanes + L_LOG_RANGE_MIN);
+  const invLogRangeStep = load<f32>(lanes + L_INV_LOG_RANGE_STEP);
+
+  const voxel = (iz * ny + iy) * nx + ix;
+  store<i32>(lanes + L_VOXEL, voxel);
+  store<i32>(lanes + L_VOXEL_Z, iz);
+  const density = load<f32>(<usize>load<u32>(params + P_DENSITY_PTR) + (<usize>voxel << 2));
+
+  // Four random words for this step: counter (step, 1, history).
+  const step = load<i32>(lanes + L_STEP);
+  store<i32>(lanes + L_STEP, step + 1);
+  const words = <usize>load<u32>(worker + W_LANES_PTR) + L_SCRATCH + (<usize>lane << 4);
+  philox4x32(<u32>step, 1, load<u32>(lanes + L_HISTORY_LO), load<u32>(lanes + L_HISTORY_HI),
+    load<u32>(params + P_SEED_LO), load<u32>(params + P_SEED_HI), words);
+  const uTheta = uniformFromBits(load<u32>(words));
+  const uPhi = uniformFromBits(load<u32>(words, 4));
+  const uHinge = uniformFromBits(load<u32>(words, 8));
+  const uStraggling = uniformFromBits(load<u32>(words, 12));
+
+  // 1. Step length (mm).
+  const energyLimitMm = ((range - rangeLow) / density) * <f32>10.0;
+  const planeX = originX + <f32>(ix + (u > 0 ? 1 : 0)) * voxelX;
+  const planeY = originY + <f32>(iy + (v > 0 ? 1 : 0)) * voxelY;
+  const planeZ = <f32>(iz + (w > 0 ? 1 : 0)) * voxelZ;
+  const toX = u == 0 ? FAR_MM : max<f32>((planeX - x) / u, 0);
+  const toY = v == 0 ? FAR_MM : max<f32>((planeY - y) / v, 0);
+  const toZ = w == 0 ? FAR_MM : max<f32>((planeZ - z) / w, 0);
+  const physicsLimit = min<f32>(energyLimitMm, load<f32>(params + P_MAX_STEP_MM));
+  const toPlane = min<f32>(toX, min<f32>(toY, toZ));
+  const crossing = toPlane <= physicsLimit;
+  const s = min<f32>(physicsLimit, toPlane);
+  const massStep = (density * s) * <f32>0.1;
+
+  // Mean energy loss from the range table.
+  const meanRange = max<f32>(range - massStep, MIN_RANGE_G_PER_CM2);
+  const meanPosition = tablePosition(logf(meanRange), logRangeMin, invLogRangeStep, lastPosition);
+  const meanEnergy = interpolate(tablePtr, n, T_ENERGY_AT_RANGE, meanPosition);
+  const meanStopping = interpolate(tablePtr, n, T_STOPPING_AT_RANGE, meanPosition);
+
+  // 2. Bohr straggling (PDG; ICRU 49): sigma_E^2 = K m_e c^2 z^2 (Z/A) rho s (1 - beta^2/2)/(1 - beta^2),
+  //    moved to range through dR = dE / S.
+  const midEnergy = (energy + meanEnergy) * <f32>0.5;
+  const gamma = <f32>1.0 + midEnergy / nucleonMass;
+  const gamma2 = gamma * gamma;
+  const beta2 = <f32>1.0 - <f32>1.0 / gamma2;
+  const relativistic = gamma2 * (<f32>1.0 - beta2 * <f32>0.5);
+  const variance = (((BOHR_K_ME_C2 * (charge * charge)) * load<f32>(lanes + L_Z_OVER_A)) * massStep) * relativistic;
+  const sigmaRange = sqrt<f32>(variance) / meanStopping;
+  let newRange = meanRange + sigmaRange * normalFromUniform(uStraggling);
+  newRange = max<f32>(min<f32>(newRange, range), MIN_RANGE_G_PER_CM2);
+  const newPosition = tablePosition(logf(newRange), logRangeMin, invLogRangeStep, lastPosition);
+  store<f32>(lanes + L_RANGE, newRange);
+  store<f32>(lanes + L_ENERGY, interpolate(tablePtr, n, T_ENERGY_AT_RANGE, newPosition));
+  store<f32>(lanes + L_RANGE_LOW, interpolate(tablePtr, n, T_RANGE_LOW_AT_RANGE, newPosition));
+
+  // 3. Multiple scattering, cumulative Highland.
+  const pv = ((massNumber * midEnergy) * (midEnergy + <f32>2.0 * nucleonMass)) / (midEnergy + nucleonMass);
+  const radiationLengths = massStep / load<f32>(lanes + L_RADIATION_LENGTH);
+  const totalRadiationLengths = load<f32>(lanes + L_RAD_LENGTHS) + radiationLengths;
+  const scatterIntegral = load<f32>(lanes + L_SCATTER_INTEGRAL) + radiationLengths / (pv * pv);
+  store<f32>(lanes + L_RAD_LENGTHS, totalRadiationLengths);
+  store<f32>(lanes + L_SCATTER_INTEGRAL, scatterIntegral);
+  const logTerm = max<f32>(<f32>1.0 + logf(totalRadiationLengths) * INV_NINE_LN10, 0);
+  const theta2Before = load<f32>(lanes + L_THETA2);
+  const theta2After = ((HIGHLAND_E_MEV_SQUARED * (charge * charge)) * scatterIntegral) * (logTerm * logTerm);
+  const deltaTheta2 = max<f32>(theta2After - theta2Before, 0);
+  store<f32>(lanes + L_THETA2, max<f32>(theta2After, theta2Before));
+  // Polar angle: Rayleigh-distributed magnitude of a 2-D Gaussian with per-plane variance deltaTheta2.
+  const theta = min<f32>(sqrt<f32>(deltaTheta2) * sqrt<f32>(<f32>-2.0 * logf(uTheta)), PI_F32);
+  const sinHalfTheta = sinHalfPi(theta * <f32>0.5);
+  const cosHalfTheta = sqrt<f32>(<f32>1.0 - sinHalfTheta * sinHalfTheta);
+  const sinTheta = <f32>2.0 * sinHalfTheta * cosHalfTheta;
+  const cosTheta = <f32>1.0 - <f32>2.0 * sinHalfTheta * sinHalfTheta;
+  const sinHalfPhi = sinHalfPi((uPhi - <f32>0.5) * PI_F32);
+  const cosHalfPhi = sqrt<f32>(<f32>1.0 - sinHalfPhi * sinHalfPhi);
+  const sinPhi = <f32>2.0 * sinHalfPhi * cosHalfPhi;
+  const cosPhi = <f32>1.0 - <f32>2.0 * sinHalfPhi * sinHalfPhi;
+  // Rotate (u, v, w) by (theta, phi) about itself (e.g. Kawrakow & Rogers, EGSnrc manual, UPHI).
+  const sinW2 = <f32>1.0 - w * w;
+  const sinW = sqrt<f32>(max<f32>(sinW2, <f32>1e-30));
+  const general = sinW2 > <f32>1e-10;
+  let u2 = general ? u * cosTheta + sinTheta * ((u * w * cosPhi - v * sinPhi) / sinW) : sinTheta * cosPhi;
+  let v2 = general ? v * cosTheta + sinTheta * ((v * w * cosPhi + u * sinPhi) / sinW) : sinTheta * sinPhi;
+  let w2 = general ? w * cosTheta - sinTheta * (sinW * cosPhi) : w * cosTheta;
+  const norm = <f32>1.0 / sqrt<f32>(u2 * u2 + v2 * v2 + w2 * w2);
+  u2 = u2 * norm; v2 = v2 * norm; w2 = w2 * norm;
+  store<f32>(lanes + L_U, u2);
+  store<f32>(lanes + L_V, v2);
+  store<f32>(lanes + L_W, w2);
+
+  // 4. Move: straight along the old direction to the step end, crossing a plane
+  //    exactly when the step was limited by one; then the hinge displacement.
+  x = x + s * u;
+  y = y + s * v;
+  z = z + s * w;
+  const crossX = crossing && toX == toPlane;
+  const crossY = crossing && !crossX && toY == toPlane;
+  const crossZ = crossing && !crossX && !crossY;
+  x = crossX ? planeX : x;
+  y = crossY ? planeY : y;
+  z = crossZ ? planeZ : z;
+  const hinge = (<f32>1.0 - uHinge) * s;
+  const displacedX = x + hinge * (u2 - u);
+  const displacedY = y + hinge * (v2 - v);
+  const ixFloor = <i32>floor<f32>((displacedX - originX) / voxelX);
+  const iyFloor = <i32>floor<f32>((displacedY - originY) / voxelY);
+  const ixCrossed = ix + (u > 0 ? 1 : -1);
+  const iyCrossed = iy + (v > 0 ? 1 : -1);
+  ix = crossX && displacedX == planeX ? ixCrossed : ixFloor;
+  iy = crossY && displacedY == planeY ? iyCrossed : iyFloor;
+  iz = crossZ ? iz + (w > 0 ? 1 : -1) : iz;
+  store<f32>(lanes + L_X, displacedX);
+  store<f32>(lanes + L_Y, displacedY);
+  store<f32>(lanes + L_Z, z);
+  store<i32>(lanes + L_IX, ix);
+  store<i32>(lanes + L_IY, iy);
+  store<i32>(lanes + L_IZ, iz);
+  store<i32>(lanes + L_CROSSED_PROBE, crossZ && w > 0 && iz == load<i32>(params + P_PROBE_Z_INDEX) ? -1 : 0);
+
+  const stopped = newRange <= load<f32>(lanes + L_CUTOFF_RANGE);
+  const escaped = ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz;
+  store<i32>(lanes + L_OUTCOME, stopped ? 1 : escaped ? 2 : 0);
+}

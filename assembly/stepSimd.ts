@@ -1,0 +1,213 @@
+// One condensed-history step of four lanes at once on f32x4: the same
+// operations, in the same order, as stepScalar.ts (read that file for the
+// physics and its sources), so each lane matches the scalar kernel bit for
+// bit. Table and voxel reads are per-lane gathers; idle lanes (L_ALIVE = 0)
+// are computed too, with their voxel forced to 0 so their reads stay valid.
+import {
+  P_NX, P_NY, P_NZ, P_VOXEL_X_MM, P_VOXEL_Y_MM, P_VOXEL_Z_MM, P_ORIGIN_X_MM, P_ORIGIN_Y_MM,
+  P_DENSITY_PTR, P_TABLE_LENGTH, P_MASS_NUMBER, P_CHARGE_NUMBER, P_MASS_PER_NUCLEON_MEV,
+  P_MAX_STEP_MM, P_SEED_LO, P_SEED_HI, P_PROBE_Z_INDEX,
+  M_HEADER_BYTES, T_ENERGY_AT_RANGE, T_STOPPING_AT_RANGE, T_RANGE_LOW_AT_RANGE,
+  W_LANES_PTR,
+  L_X, L_Y, L_Z, L_U, L_V, L_W, L_RANGE, L_ENERGY, L_RANGE_LOW, L_RAD_LENGTHS,
+  L_SCATTER_INTEGRAL, L_THETA2, L_IX, L_IY, L_IZ, L_STEP, L_HISTORY_LO, L_HISTORY_HI, L_ALIVE,
+  L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP, L_Z_OVER_A, L_RADIATION_LENGTH, L_CUTOFF_RANGE,
+  L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME, L_CROSSED_PROBE, L_RNG_0,
+} from './layout';
+import { philox4x32x4 } from './philox';
+import { logf4, sinHalfPi4, normalFromUniform4, uniformFromBits4 } from './fastmath4';
+import { BOHR_K_ME_C2, HIGHLAND_E_MEV_SQUARED, INV_NINE_LN10, PI_F32 } from './physicsConstants';
+
+@inline const FAR_MM: f32 = 1.0e30;
+@inline const MIN_RANGE_G_PER_CM2: f32 = 1.0e-20;
+
+@inline function k4(c: f32): v128 { return f32x4.splat(c); }
+
+/** Loads one f32 per lane from the byte addresses in `addresses`. */
+@inline function gather(addresses: v128): v128 {
+  let r = f32x4.splat(load<f32>(<usize>i32x4.extract_lane(addresses, 0)));
+  r = f32x4.replace_lane(r, 1, load<f32>(<usize>i32x4.extract_lane(addresses, 1)));
+  r = f32x4.replace_lane(r, 2, load<f32>(<usize>i32x4.extract_lane(addresses, 2)));
+  return f32x4.replace_lane(r, 3, load<f32>(<usize>i32x4.extract_lane(addresses, 3)));
+}
+
+/** Lane-wise table position, clamped so that point i+1 exists (tables.ts: tablePosition). */
+@inline function position4(logValue: v128, logMin: v128, invLogStep: v128, lastPosition: v128): v128 {
+  return f32x4.min(f32x4.max(f32x4.mul(f32x4.sub(logValue, logMin), invLogStep), k4(0)), lastPosition);
+}
+
+/** Byte address of point i of table k for each lane, and the fraction f (tables.ts: interpolate). */
+@inline function interpolate4(tablePtr: v128, tableLength: i32, k: i32, position: v128): v128 {
+  const i = i32x4.trunc_sat_f32x4_s(position);
+  const f = f32x4.sub(position, f32x4.convert_i32x4_s(i));
+  const address = i32x4.add(i32x4.add(tablePtr, i32x4.splat(M_HEADER_BYTES + k * tableLength * 4)), i32x4.shl(i, 2));
+  const a = gather(address);
+  const b = gather(i32x4.add(address, i32x4.splat(4)));
+  return f32x4.add(a, f32x4.mul(f, f32x4.sub(b, a)));
+}
+
+export function stepSimd(params: usize, worker: usize): void {
+  const lanes = <usize>load<u32>(worker + W_LANES_PTR);
+  const nx = load<i32>(params + P_NX);
+  const ny = load<i32>(params + P_NY);
+  const nz = load<i32>(params + P_NZ);
+  const voxelX = k4(load<f32>(params + P_VOXEL_X_MM));
+  const voxelY = k4(load<f32>(params + P_VOXEL_Y_MM));
+  const voxelZ = k4(load<f32>(params + P_VOXEL_Z_MM));
+  const originX = k4(load<f32>(params + P_ORIGIN_X_MM));
+  const originY = k4(load<f32>(params + P_ORIGIN_Y_MM));
+  const n = load<i32>(params + P_TABLE_LENGTH);
+  const lastPosition = k4(<f32>(n - 1) - <f32>0.001);
+  const massNumber = k4(load<f32>(params + P_MASS_NUMBER));
+  const charge = load<f32>(params + P_CHARGE_NUMBER);
+  const nucleonMass = k4(load<f32>(params + P_MASS_PER_NUCLEON_MEV));
+  const zero = k4(0);
+  const one = k4(1.0);
+  const two = k4(2.0);
+  const half = k4(0.5);
+  const ones = i32x4.splat(1);
+
+  let x = v128.load(lanes + L_X);
+  let y = v128.load(lanes + L_Y);
+  let z = v128.load(lanes + L_Z);
+  const u = v128.load(lanes + L_U);
+  const v = v128.load(lanes + L_V);
+  const w = v128.load(lanes + L_W);
+  const range = v128.load(lanes + L_RANGE);
+  const energy = v128.load(lanes + L_ENERGY);
+  const rangeLow = v128.load(lanes + L_RANGE_LOW);
+  let ix = v128.load(lanes + L_IX);
+  let iy = v128.load(lanes + L_IY);
+  let iz = v128.load(lanes + L_IZ);
+  const tablePtr = v128.load(lanes + L_TABLE_PTR);
+  const logRangeMin = v128.load(lanes + L_LOG_RANGE_MIN);
+  const invLogRangeStep = v128.load(lanes + L_INV_LOG_RANGE_STEP);
+  const alive = v128.load(lanes + L_ALIVE);
+
+  const voxel = v128.and(i32x4.add(i32x4.mul(i32x4.add(i32x4.mul(iz, i32x4.splat(ny)), iy), i32x4.splat(nx)), ix), alive);
+  v128.store(lanes + L_VOXEL, voxel);
+  v128.store(lanes + L_VOXEL_Z, iz);
+  const density = gather(i32x4.add(i32x4.splat(<i32>load<u32>(params + P_DENSITY_PTR)), i32x4.shl(voxel, 2)));
+
+  const step = v128.load(lanes + L_STEP);
+  v128.store(lanes + L_STEP, i32x4.add(step, ones));
+  philox4x32x4(step, ones, v128.load(lanes + L_HISTORY_LO), v128.load(lanes + L_HISTORY_HI),
+    load<u32>(params + P_SEED_LO), load<u32>(params + P_SEED_HI), lanes + L_RNG_0);
+  const uTheta = uniformFromBits4(v128.load(lanes + L_RNG_0));
+  const uPhi = uniformFromBits4(v128.load(lanes + L_RNG_0, 16));
+  const uHinge = uniformFromBits4(v128.load(lanes + L_RNG_0, 32));
+  const uStraggling = uniformFromBits4(v128.load(lanes + L_RNG_0, 48));
+
+  // 1. Step length (mm).
+  const energyLimitMm = f32x4.mul(f32x4.div(f32x4.sub(range, rangeLow), density), k4(10.0));
+  const uPositive = f32x4.gt(u, zero);
+  const vPositive = f32x4.gt(v, zero);
+  const wPositive = f32x4.gt(w, zero);
+  const planeX = f32x4.add(originX, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(ix, uPositive)), voxelX));
+  const planeY = f32x4.add(originY, f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(iy, vPositive)), voxelY));
+  const planeZ = f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(iz, wPositive)), voxelZ);
+  const far = k4(FAR_MM);
+  const toX = v128.bitselect(far, f32x4.max(f32x4.div(f32x4.sub(planeX, x), u), zero), f32x4.eq(u, zero));
+  const toY = v128.bitselect(far, f32x4.max(f32x4.div(f32x4.sub(planeY, y), v), zero), f32x4.eq(v, zero));
+  const toZ = v128.bitselect(far, f32x4.max(f32x4.div(f32x4.sub(planeZ, z), w), zero), f32x4.eq(w, zero));
+  const physicsLimit = f32x4.min(energyLimitMm, k4(load<f32>(params + P_MAX_STEP_MM)));
+  const toPlane = f32x4.min(toX, f32x4.min(toY, toZ));
+  const crossing = f32x4.le(toPlane, physicsLimit);
+  const s = f32x4.min(physicsLimit, toPlane);
+  const massStep = f32x4.mul(f32x4.mul(density, s), k4(0.1));
+
+  const meanRange = f32x4.max(f32x4.sub(range, massStep), k4(MIN_RANGE_G_PER_CM2));
+  const meanPosition = position4(logf4(meanRange), logRangeMin, invLogRangeStep, lastPosition);
+  const meanEnergy = interpolate4(tablePtr, n, T_ENERGY_AT_RANGE, meanPosition);
+  const meanStopping = interpolate4(tablePtr, n, T_STOPPING_AT_RANGE, meanPosition);
+
+  // 2. Bohr straggling.
+  const midEnergy = f32x4.mul(f32x4.add(energy, meanEnergy), half);
+  const gamma = f32x4.add(one, f32x4.div(midEnergy, nucleonMass));
+  const gamma2 = f32x4.mul(gamma, gamma);
+  const beta2 = f32x4.sub(one, f32x4.div(one, gamma2));
+  const relativistic = f32x4.mul(gamma2, f32x4.sub(one, f32x4.mul(beta2, half)));
+  const variance = f32x4.mul(f32x4.mul(f32x4.mul(k4(BOHR_K_ME_C2 * (charge * charge)), v128.load(lanes + L_Z_OVER_A)), massStep), relativistic);
+  const sigmaRange = f32x4.div(f32x4.sqrt(variance), meanStopping);
+  let newRange = f32x4.add(meanRange, f32x4.mul(sigmaRange, normalFromUniform4(uStraggling)));
+  newRange = f32x4.max(f32x4.min(newRange, range), k4(MIN_RANGE_G_PER_CM2));
+  const newPosition = position4(logf4(newRange), logRangeMin, invLogRangeStep, lastPosition);
+  v128.store(lanes + L_RANGE, newRange);
+  v128.store(lanes + L_ENERGY, interpolate4(tablePtr, n, T_ENERGY_AT_RANGE, newPosition));
+  v128.store(lanes + L_RANGE_LOW, interpolate4(tablePtr, n, T_RANGE_LOW_AT_RANGE, newPosition));
+
+  // 3. Multiple scattering, cumulative Highland.
+  const pv = f32x4.div(f32x4.mul(f32x4.mul(massNumber, midEnergy), f32x4.add(midEnergy, f32x4.mul(two, nucleonMass))), f32x4.add(midEnergy, nucleonMass));
+  const radiationLengths = f32x4.div(massStep, v128.load(lanes + L_RADIATION_LENGTH));
+  const totalRadiationLengths = f32x4.add(v128.load(lanes + L_RAD_LENGTHS), radiationLengths);
+  const scatterIntegral = f32x4.add(v128.load(lanes + L_SCATTER_INTEGRAL), f32x4.div(radiationLengths, f32x4.mul(pv, pv)));
+  v128.store(lanes + L_RAD_LENGTHS, totalRadiationLengths);
+  v128.store(lanes + L_SCATTER_INTEGRAL, scatterIntegral);
+  const logTerm = f32x4.max(f32x4.add(one, f32x4.mul(logf4(totalRadiationLengths), k4(INV_NINE_LN10))), zero);
+  const theta2Before = v128.load(lanes + L_THETA2);
+  const theta2After = f32x4.mul(f32x4.mul(k4(HIGHLAND_E_MEV_SQUARED * (charge * charge)), scatterIntegral), f32x4.mul(logTerm, logTerm));
+  const deltaTheta2 = f32x4.max(f32x4.sub(theta2After, theta2Before), zero);
+  v128.store(lanes + L_THETA2, f32x4.max(theta2After, theta2Before));
+  const theta = f32x4.min(f32x4.mul(f32x4.sqrt(deltaTheta2), f32x4.sqrt(f32x4.mul(k4(-2.0), logf4(uTheta)))), k4(PI_F32));
+  const sinHalfTheta = sinHalfPi4(f32x4.mul(theta, half));
+  const cosHalfTheta = f32x4.sqrt(f32x4.sub(one, f32x4.mul(sinHalfTheta, sinHalfTheta)));
+  const sinTheta = f32x4.mul(f32x4.mul(two, sinHalfTheta), cosHalfTheta);
+  const cosTheta = f32x4.sub(one, f32x4.mul(f32x4.mul(two, sinHalfTheta), sinHalfTheta));
+  const sinHalfPhi = sinHalfPi4(f32x4.mul(f32x4.sub(uPhi, half), k4(PI_F32)));
+  const cosHalfPhi = f32x4.sqrt(f32x4.sub(one, f32x4.mul(sinHalfPhi, sinHalfPhi)));
+  const sinPhi = f32x4.mul(f32x4.mul(two, sinHalfPhi), cosHalfPhi);
+  const cosPhi = f32x4.sub(one, f32x4.mul(f32x4.mul(two, sinHalfPhi), sinHalfPhi));
+  const sinW2 = f32x4.sub(one, f32x4.mul(w, w));
+  const sinW = f32x4.sqrt(f32x4.max(sinW2, k4(1e-30)));
+  const general = f32x4.gt(sinW2, k4(1e-10));
+  let u2 = v128.bitselect(
+    f32x4.add(f32x4.mul(u, cosTheta), f32x4.mul(sinTheta, f32x4.div(f32x4.sub(f32x4.mul(f32x4.mul(u, w), cosPhi), f32x4.mul(v, sinPhi)), sinW))),
+    f32x4.mul(sinTheta, cosPhi), general);
+  let v2 = v128.bitselect(
+    f32x4.add(f32x4.mul(v, cosTheta), f32x4.mul(sinTheta, f32x4.div(f32x4.add(f32x4.mul(f32x4.mul(v, w), cosPhi), f32x4.mul(u, sinPhi)), sinW))),
+    f32x4.mul(sinTheta, sinPhi), general);
+  let w2 = v128.bitselect(
+    f32x4.sub(f32x4.mul(w, cosTheta), f32x4.mul(sinTheta, f32x4.mul(sinW, cosPhi))),
+    f32x4.mul(w, cosTheta), general);
+  const norm = f32x4.div(one, f32x4.sqrt(f32x4.add(f32x4.add(f32x4.mul(u2, u2), f32x4.mul(v2, v2)), f32x4.mul(w2, w2))));
+  u2 = f32x4.mul(u2, norm); v2 = f32x4.mul(v2, norm); w2 = f32x4.mul(w2, norm);
+  v128.store(lanes + L_U, u2);
+  v128.store(lanes + L_V, v2);
+  v128.store(lanes + L_W, w2);
+
+  // 4. Move, cross, hinge.
+  x = f32x4.add(x, f32x4.mul(s, u));
+  y = f32x4.add(y, f32x4.mul(s, v));
+  z = f32x4.add(z, f32x4.mul(s, w));
+  const crossX = v128.and(crossing, f32x4.eq(toX, toPlane));
+  const crossY = v128.andnot(v128.and(crossing, f32x4.eq(toY, toPlane)), crossX);
+  const crossZ = v128.andnot(v128.andnot(crossing, crossX), crossY);
+  x = v128.bitselect(planeX, x, crossX);
+  y = v128.bitselect(planeY, y, crossY);
+  z = v128.bitselect(planeZ, z, crossZ);
+  const hinge = f32x4.mul(f32x4.sub(one, uHinge), s);
+  const displacedX = f32x4.add(x, f32x4.mul(hinge, f32x4.sub(u2, u)));
+  const displacedY = f32x4.add(y, f32x4.mul(hinge, f32x4.sub(v2, v)));
+  const ixFloor = i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.div(f32x4.sub(displacedX, originX), voxelX)));
+  const iyFloor = i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.div(f32x4.sub(displacedY, originY), voxelY)));
+  // +1 where the direction component is positive, -1 otherwise (the masks are -1 where true).
+  const ixCrossed = i32x4.add(ix, v128.bitselect(ones, i32x4.splat(-1), uPositive));
+  const iyCrossed = i32x4.add(iy, v128.bitselect(ones, i32x4.splat(-1), vPositive));
+  ix = v128.bitselect(ixCrossed, ixFloor, v128.and(crossX, f32x4.eq(displacedX, planeX)));
+  iy = v128.bitselect(iyCrossed, iyFloor, v128.and(crossY, f32x4.eq(displacedY, planeY)));
+  iz = v128.bitselect(i32x4.add(iz, v128.bitselect(ones, i32x4.splat(-1), wPositive)), iz, crossZ);
+  v128.store(lanes + L_X, displacedX);
+  v128.store(lanes + L_Y, displacedY);
+  v128.store(lanes + L_Z, z);
+  v128.store(lanes + L_IX, ix);
+  v128.store(lanes + L_IY, iy);
+  v128.store(lanes + L_IZ, iz);
+  v128.store(lanes + L_CROSSED_PROBE, v128.and(v128.and(crossZ, wPositive), i32x4.eq(iz, i32x4.splat(load<i32>(params + P_PROBE_Z_INDEX)))));
+
+  const stopped = f32x4.le(newRange, v128.load(lanes + L_CUTOFF_RANGE));
+  const outside = v128.or(
+    v128.or(i32x4.lt_s(ix, i32x4.splat(0)), v128.or(i32x4.lt_s(iy, i32x4.splat(0)), i32x4.lt_s(iz, i32x4.splat(0)))),
+    v128.or(i32x4.ge_s(ix, i32x4.splat(nx)), v128.or(i32x4.ge_s(iy, i32x4.splat(ny)), i32x4.ge_s(iz, i32x4.splat(nz)))));
+  // 1 stopped, 2 escaped, 0 alive (stopped wins).
+  v128.store(lanes + L_OUTCOME, v128.bitselect(ones, v128.and(outside, i32x4.splat(2)), stopped));
+}

@@ -1,0 +1,51 @@
+/**
+ * Characteristic points of a depth-dose curve: the Bragg peak depth, the
+ * distal depths where the dose falls to 90 %, 80 % and 20 % of its maximum
+ * (R90, R80, R20), and the entrance-to-peak dose ratio.
+ */
+export interface DepthDoseMetrics {
+  readonly peakDepthMm: number;
+  readonly r90Mm: number | null;
+  readonly r80Mm: number | null;
+  readonly r20Mm: number | null;
+  /** Dose in the first depth bin divided by the peak dose. */
+  readonly entranceToPeak: number;
+}
+
+/**
+ * Peak: the maximum bin, refined by the vertex of the parabola through it and
+ * its neighbours. Distal points: linear interpolation between the bin centres
+ * that bracket the level, searching beyond the peak.
+ */
+export function depthDoseMetrics(depthMm: ArrayLike<number>, dose: ArrayLike<number>): DepthDoseMetrics {
+  const n = dose.length;
+  let iMax = 0;
+  for (let i = 1; i < n; i++) if (dose[i]! > dose[iMax]!) iMax = i;
+  const peakDose = dose[iMax]!;
+  let peakDepthMm = depthMm[iMax]!;
+  if (iMax > 0 && iMax < n - 1) {
+    const a = dose[iMax - 1]!, b = dose[iMax]!, c = dose[iMax + 1]!;
+    const curvature = a - 2 * b + c;
+    if (curvature < 0) {
+      const shift = 0.5 * (a - c) / curvature;
+      peakDepthMm += shift * (depthMm[iMax + 1]! - depthMm[iMax]!);
+    }
+  }
+  const distal = (fraction: number): number | null => {
+    const level = fraction * peakDose;
+    for (let i = iMax; i < n - 1; i++) {
+      if (dose[i]! >= level && dose[i + 1]! < level) {
+        const t = (dose[i]! - level) / (dose[i]! - dose[i + 1]!);
+        return depthMm[i]! + t * (depthMm[i + 1]! - depthMm[i]!);
+      }
+    }
+    return null;
+  };
+  return {
+    peakDepthMm,
+    r90Mm: peakDose > 0 ? distal(0.9) : null,
+    r80Mm: peakDose > 0 ? distal(0.8) : null,
+    r20Mm: peakDose > 0 ? distal(0.2) : null,
+    entranceToPeak: peakDose > 0 ? dose[0]! / peakDose : 0,
+  };
+}

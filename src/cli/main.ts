@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * The `bragg` command line. Bad input prints one line on stderr and exits
+ * with code 2; nothing is written unless the run completes.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { runCommand } from './runCommand.js';
+import { rangeCommand } from './rangeCommand.js';
+import { BraggInputError } from '../errors.js';
+
+/** Exit code for bad input (usage, config, physics range). */
+export const EXIT_BAD_INPUT = 2;
+
+function fail(message: string): never {
+  process.stderr.write(`bragg: ${message.split('\n')[0]}\n`);
+  process.exit(EXIT_BAD_INPUT);
+}
+
+const program = new Command('bragg')
+  .description('Proton and ion-beam dose engine (condensed-history Monte Carlo in WebAssembly)')
+  .exitOverride()
+  .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
+
+program.command('run')
+  .description('run a Monte Carlo simulation and write summary.json, depth_dose.csv/.svg, dose.npy, uncertainty.npy')
+  .option('--config <file>', 'JSON config file (see README)')
+  .addOption(new Option('--particle <name>', 'beam particle').choices(['proton', 'helium', 'carbon', 'oxygen']))
+  .option('--energy <MeVPerU>', 'beam energy per nucleon (MeV/u)')
+  .option('--histories <n>', 'number of primary histories')
+  .option('--seed <s>', 'random seed (non-negative integer)')
+  .addOption(new Option('--kernel <variant>', 'WebAssembly kernel').choices(['simd', 'scalar']))
+  .option('--out <dir>', 'output directory', 'out')
+  .option('--json', 'print the summary as JSON')
+  .action(runCommand);
+
+program.command('range')
+  .description('print stopping power and CSDA range of an ion in a material')
+  .requiredOption('--particle <name>', 'proton, helium, carbon or oxygen')
+  .requiredOption('--energy <MeVPerU>', 'energy per nucleon (MeV/u)')
+  .requiredOption('--material <id>', 'material id, e.g. water, pmma, compact-bone')
+  .option('--json', 'print one JSON object')
+  .action(rangeCommand);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    if (error.exitCode === 0) process.exit(0); // --help, --version
+    fail(error.message.replace(/^error: /, ''));
+  }
+  if (error instanceof BraggInputError) fail(error.message);
+  throw error;
+}

@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import { SingleBar, Presets } from 'cli-progress';
+import { simulate, type SimulationResult } from '../simulate.js';
+import { parseConfig } from '../config/schema.js';
+import { BraggInputError } from '../errors.js';
+import { encodeNpy, writeOutputsAtomically, depthDoseCsv, depthDoseSvg } from '../io/index.js';
+import { parseNumberOption } from './numbers.js';
+
+interface RunOptions {
+  config?: string; particle?: string; energy?: string; histories?: string; seed?: string;
+  kernel?: string; out: string; json?: boolean;
+}
+
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new BraggInputError(`cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new BraggInputError(`config ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BraggInputError(`config ${path} must be a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+/** Applies command-line flags over the config file's sections. */
+function withFlags(base: Record<string, unknown>, options: RunOptions): Record<string, unknown> {
+  const section = (name: string) => ({ ...((base[name] as Record<string, unknown> | undefined) ?? {}) });
+  const beam = section('beam');
+  const transport = section('transport');
+  if (options.particle !== undefined) beam.particle = options.particle;
+  const energy = parseNumberOption('--energy', options.energy);
+  if (energy !== undefined) beam.energyMeVPerU = energy;
+  const histories = parseNumberOption('--histories', options.histories);
+  if (histories !== undefined) transport.histories = histories;
+  const seed = parseNumberOption('--seed', options.seed);
+  if (seed !== undefined) transport.seed = seed;
+  if (options.kernel !== undefined) transport.kernel = options.kernel;
+  return { ...base, beam, transport };
+}
+
+function summaryText(result: SimulationResult): string {
+  const s = result.summary;
+  const mm = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)} mm`);
+  return [
+    `${s.histories} ${s.particle} histories at ${s.energyMeVPerU} MeV/u, seed ${s.seed}, ${s.backend}-${s.variant}, ${s.threads} thread`,
+    `  Bragg peak ${mm(s.peakDepthMm)}   R90 ${mm(s.r90Mm)}   R80 ${mm(s.r80Mm)}   R20 ${mm(s.r20Mm)}`,
+    `  entrance/peak ${s.entranceToPeak.toFixed(3)}   range straggling ${s.rangeStragglingMm.toFixed(2)} mm`,
+    `  energy deposited ${s.energyDepositedMeVPerPrimary.toFixed(3)} MeV per primary`,
+    `  ${s.wallSeconds.toFixed(2)} s wall, ${Math.round(s.historiesPerSecond)} histories/s, ${(s.stepsPerSecond / 1e6).toFixed(2)} M steps/s`,
+  ].join('\n') + '\n';
+}
+
+export async function runCommand(options: RunOptions): Promise<void> {
+  const base = options.config === undefined ? {} : await readConfigFile(options.config);
+  const config = parseConfig(withFlags(base, options));
+  const bar = process.stderr.isTTY && !options.json
+    ? new SingleBar({
+        format: '{bar} {percentage}% | {value}/{total} histories | {rate} hist/s | ETA {eta_formatted}',
+        stream: process.stderr, hideCursor: true,
+      }, Presets.shades_classic)
+    : null;
+  bar?.start(config.transport.histories, 0, { rate: 0 });
+  let result: SimulationResult;
+  try {
+    result = await simulate(config, {
+      onProgress: bar ? (p) => bar.update(p.historiesDone, { rate: Math.round(p.historiesDone / Math.max(p.elapsedSeconds, 1e-9)) }) : undefined,
+    });
+  } finally {
+    bar?.stop();
+  }
+  const { summary, depthDose } = result;
+  const series = { depthMm: depthDose.depthMm, dose: depthDose.dose, uncertainty: depthDose.uncertainty, doseUnit: depthDose.doseUnit };
+  const title = `${summary.energyMeVPerU} MeV/u ${summary.particle} in ${config.phantom.material}`;
+  await writeOutputsAtomically(options.out, [
+    { name: 'summary.json', contents: JSON.stringify(summary, null, 2) + '\n' },
+    { name: 'depth_dose.csv', contents: depthDoseCsv(series) },
+    { name: 'dose.npy', contents: encodeNpy(result.dose, summary.gridShape) },
+    { name: 'uncertainty.npy', contents: encodeNpy(result.uncertainty, summary.gridShape) },
+    { name: 'depth_dose.svg', contents: depthDoseSvg({ series, r80Mm: summary.r80Mm, title }) },
+  ]);
+  process.stdout.write(options.json ? JSON.stringify(summary) + '\n' : summaryText(result) + `  outputs in ${options.out}/\n`);
+}

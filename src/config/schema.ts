@@ -1,0 +1,102 @@
+/**
+ * The simulation config: plain JSON, validated with zod. Every object is
+ * strict (an unknown key is an error, so a typo never falls back to a
+ * default), and every field has the default of the reference scenario:
+ * 150 MeV protons, 3 mm spot, 100 x 100 x 300 mm water phantom with
+ * 2 x 2 x 1 mm voxels, 100 000 histories.
+ */
+import { z } from 'zod';
+import { ION_IDS, MATERIAL_IDS } from '../physics/index.js';
+import type { IonId, MaterialId } from '../physics/index.js';
+import { BraggInputError } from '../errors.js';
+
+const ionId = z.enum(ION_IDS as unknown as [IonId, ...IonId[]]);
+const materialId = z.enum(MATERIAL_IDS as unknown as [MaterialId, ...MaterialId[]]);
+const positive = z.number().finite().positive();
+const nonNegative = z.number().finite().nonnegative();
+const xy = z.tuple([z.number().finite(), z.number().finite()]);
+const xyNonNegative = z.tuple([nonNegative, nonNegative]);
+const xyz = z.tuple([z.number().finite(), z.number().finite(), z.number().finite()]);
+const xyzPositive = z.tuple([positive, positive, positive]);
+
+const materialOverride = z.strictObject({
+  densityGPerCm3: positive.optional(),
+  meanExcitationEnergyEV: positive.optional(),
+});
+
+const boxRegion = z.strictObject({
+  shape: z.literal('box'),
+  material: materialId,
+  densityGPerCm3: positive.optional(),
+  /** Corners in phantom coordinates (mm): x, y centred on the beam axis, z = depth. */
+  minMm: xyz,
+  maxMm: xyz,
+});
+const slabRegion = z.strictObject({
+  shape: z.literal('slab'),
+  material: materialId,
+  densityGPerCm3: positive.optional(),
+  /** Depth interval (mm) covering the whole phantom laterally. */
+  zMinMm: nonNegative,
+  zMaxMm: positive,
+});
+
+export const configSchema = z.strictObject({
+  beam: z.strictObject({
+    particle: ionId.default('proton'),
+    energyMeVPerU: positive.default(150),
+    /** One-sigma Gaussian energy spread (MeV/u); 0 = mono-energetic. */
+    energySpreadMeVPerU: nonNegative.default(0),
+    /** One-sigma Gaussian spot size in x and y (mm). */
+    spotSigmaMm: z.union([nonNegative, xyNonNegative]).default(3),
+    /** Beam axis position (x, y) in mm; the phantom is centred on (0, 0). */
+    centerMm: xy.default([0, 0]),
+    /** One-sigma angular divergence in x and y (mrad); 0 = parallel. */
+    divergenceSigmaMrad: z.union([nonNegative, xyNonNegative]).default(0),
+  }).default({}),
+  phantom: z.strictObject({
+    /** Phantom size (x, y, z) in mm; z is depth along the beam, from 0. */
+    sizeMm: xyzPositive.default([100, 100, 300]),
+    voxelSizeMm: xyzPositive.default([2, 2, 1]),
+    material: materialId.default('water'),
+    densityGPerCm3: positive.optional(),
+    /** Inserts, voxelised in order (a later one overwrites an earlier one) by voxel centre. */
+    regions: z.array(z.discriminatedUnion('shape', [boxRegion, slabRegion])).default([]),
+  }).default({}),
+  /** Per-material overrides, e.g. { "water": { "meanExcitationEnergyEV": 78 } } (ICRU 90). */
+  materials: z.partialRecord(materialId, materialOverride).default({}),
+  transport: z.strictObject({
+    histories: z.number().int().positive().max(2 ** 48).default(100_000),
+    seed: z.number().int().nonnegative().max(2 ** 53 - 1).default(1),
+    /** Largest step (mm); steps also end at voxel boundaries. */
+    maxStepMm: positive.default(5),
+    /** Largest fraction of its energy a particle may lose in one step. */
+    maxEnergyLossFraction: z.number().gt(0).max(0.5).default(0.2),
+    /** Below this energy a particle deposits what it has left where it is (MeV/u). */
+    cutoffEnergyMeVPerU: positive.default(0.5),
+    /** 'simd' (default) or 'scalar', the reference kernel. */
+    kernel: z.enum(['simd', 'scalar']).default('simd'),
+  }).default({}),
+  scoring: z.strictObject({
+    /** Depth (mm) of a plane where the lateral spread of crossing particles is recorded. */
+    lateralProbeDepthMm: positive.optional(),
+  }).default({}),
+});
+
+export type SimulationConfig = z.input<typeof configSchema>;
+export type ResolvedConfig = z.output<typeof configSchema>;
+
+/** Validates a config; throws BraggInputError naming every invalid field. */
+export function parseConfig(input: unknown): ResolvedConfig {
+  const result = configSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k)).join(', ');
+      return `unknown key ${keys}`;
+    }
+    return `${path || 'config'}: ${issue.message}`;
+  });
+  throw new BraggInputError(`invalid config: ${problems.join('; ')}`);
+}

@@ -1,0 +1,55 @@
+/**
+ * Shared-memory layout of the transport kernel: the schema from which the
+ * TypeScript views are made. assembly/layout.ts states the same offsets for
+ * the kernel; test/layout.test.ts checks that the two agree.
+ */
+
+/** Run parameters block: field name → [byte offset, type]. */
+export const PARAMS = {
+  nx: [0, 'i32'], ny: [4, 'i32'], nz: [8, 'i32'],
+  voxelXMm: [12, 'f32'], voxelYMm: [16, 'f32'], voxelZMm: [20, 'f32'],
+  originXMm: [24, 'f32'], originYMm: [28, 'f32'],
+  materialIndexPtr: [32, 'u32'], densityPtr: [36, 'u32'], tablesPtr: [40, 'u32'],
+  tableLength: [44, 'i32'], tableStride: [48, 'i32'],
+  logEnergyMin: [52, 'f32'], invLogEnergyStep: [56, 'f32'],
+  massNumber: [60, 'f32'], chargeNumber: [64, 'f32'], massPerNucleonMeV: [68, 'f32'],
+  maxStepMm: [72, 'f32'],
+  beamEnergyMeVPerU: [76, 'f32'], beamEnergySigmaMeVPerU: [80, 'f32'],
+  beamCenterXMm: [84, 'f32'], beamCenterYMm: [88, 'f32'],
+  spotSigmaXMm: [92, 'f32'], spotSigmaYMm: [96, 'f32'],
+  divergenceSigmaXRad: [100, 'f32'], divergenceSigmaYRad: [104, 'f32'],
+  seedLo: [108, 'u32'], seedHi: [112, 'u32'],
+  probeZIndex: [116, 'i32'], cutoffEnergyMeVPerU: [120, 'f32'],
+} as const satisfies Record<string, readonly [number, 'i32' | 'u32' | 'f32']>;
+export const PARAMS_BYTES = 128;
+
+/** Material block header (then four f32 tables of tableLength points each). */
+export const MATERIAL_HEADER = {
+  logRangeMin: 0, invLogRangeStep: 4, zOverAMolPerG: 8, radiationLengthGPerCm2: 12, cutoffRangeGPerCm2: 16,
+} as const;
+export const MATERIAL_HEADER_BYTES = 64;
+/** Order of the tables after the header. */
+export const MATERIAL_TABLES = ['rangeAtEnergy', 'energyAtRange', 'stoppingAtRange', 'rangeLowAtRange'] as const;
+
+/** Worker block: pointers (u32) then 64-bit counters. */
+export const WORKER_POINTERS = {
+  energySumPtr: 0, energySqPtr: 4, scratchPtr: 8, slabSumPtr: 12, slabSqPtr: 16, slabScratchPtr: 20,
+  listPtr: 24, listCapacity: 28, lanesPtr: 32,
+} as const;
+export const WORKER_COUNTERS = {
+  incidentEnergy: 64, depositedEnergy: 72, cutoffEnergy: 80, escapedEnergy: 88, steps: 96,
+  histories: 104, stoppedCount: 112, stopDepthSum: 120, stopDepthSumSq: 128, probeCount: 136,
+  probeSumX: 144, probeSumXSq: 152, probeSumY: 160, probeSumYSq: 168, listOverflows: 176,
+  abortedHistories: 184,
+} as const;
+export type WorkerCounter = keyof typeof WORKER_COUNTERS;
+export const WORKER_BYTES = 256;
+
+export const LANES = 4;
+export const LANE_STATE_BYTES = 656;
+export const LIST_ENTRY_BYTES = 16;
+
+/** Fixed-point units of the integer tallies (assembly/layout.ts). */
+export const ENERGY_UNITS_PER_MEV = 2 ** 24;
+export const ENERGY_SQ_UNITS_PER_MEV2 = 2 ** 32;
+export const LENGTH_UNITS_PER_MM = 2 ** 16;

@@ -1,0 +1,71 @@
+/**
+ * Packs the range tables of one ion in each phantom material into the f32
+ * material blocks the kernel reads (layout in src/engine/layout.ts):
+ * header, R(E) on the energy grid, and E(R), S(R), R((1-f) E(R)) on the range grid.
+ */
+import type { Ion, Material, RangeTable } from '../physics/index.js';
+import { buildRangeTable } from '../physics/index.js';
+import { MATERIAL_HEADER, MATERIAL_HEADER_BYTES, MATERIAL_TABLES } from './layout.js';
+import { electronicStoppingPower } from '../physics/index.js';
+
+export interface PackedTables {
+  readonly tableLength: number;
+  readonly strideBytes: number;
+  readonly logEnergyMin: number;
+  readonly logEnergyStep: number;
+  readonly energyMinMeVPerU: number;
+  readonly energyMaxMeVPerU: number;
+  readonly tables: readonly RangeTable[];
+}
+
+/** Linear interpolation of a table on a log-spaced grid, as the kernel does it (in f64 here). */
+export function interpolateLog(values: Float64Array, logMin: number, logStep: number, x: number): number {
+  const last = values.length - 1;
+  const p = Math.min(Math.max((Math.log(x) - logMin) / logStep, 0), last - 1e-9);
+  const i = Math.floor(p);
+  const f = p - i;
+  return values[i]! + f * (values[i + 1]! - values[i]!);
+}
+
+export function strideBytesFor(tableLength: number): number {
+  return Math.ceil((MATERIAL_HEADER_BYTES + MATERIAL_TABLES.length * tableLength * 4) / 16) * 16;
+}
+
+export function buildTables(ion: Ion, materials: readonly Material[]): PackedTables {
+  const tables = materials.map((m) => buildRangeTable(ion, m));
+  const first = tables[0]!;
+  return {
+    tableLength: first.length,
+    strideBytes: strideBytesFor(first.length),
+    logEnergyMin: first.logEnergyMin,
+    logEnergyStep: first.logEnergyStep,
+    energyMinMeVPerU: first.energyMinMeVPerU,
+    energyMaxMeVPerU: first.energyMaxMeVPerU,
+    tables,
+  };
+}
+
+/** Writes the material blocks at byte `offset` of `memory`. */
+export function writeTables(buffer: ArrayBufferLike, offset: number, packed: PackedTables,
+  maxEnergyLossFraction: number, cutoffEnergyMeVPerU: number): void {
+  const n = packed.tableLength;
+  packed.tables.forEach((t, slot) => {
+    const base = offset + slot * packed.strideBytes;
+    const header = new Float32Array(buffer, base, MATERIAL_HEADER_BYTES / 4);
+    header[MATERIAL_HEADER.logRangeMin / 4] = t.logRangeMin;
+    header[MATERIAL_HEADER.invLogRangeStep / 4] = 1 / t.logRangeStep;
+    header[MATERIAL_HEADER.zOverAMolPerG / 4] = t.material.zOverAMolPerG;
+    header[MATERIAL_HEADER.radiationLengthGPerCm2 / 4] = t.material.radiationLengthGPerCm2;
+    header[MATERIAL_HEADER.cutoffRangeGPerCm2 / 4] =
+      interpolateLog(t.csdaRangeGPerCm2, t.logEnergyMin, t.logEnergyStep, cutoffEnergyMeVPerU);
+    const tables = new Float32Array(buffer, base + MATERIAL_HEADER_BYTES, MATERIAL_TABLES.length * n);
+    tables.set(t.csdaRangeGPerCm2, 0);
+    tables.set(t.energyAtRangeMeVPerU, n);
+    for (let j = 0; j < n; j++) {
+      const energy = t.energyAtRangeMeVPerU[j]!;
+      tables[2 * n + j] = electronicStoppingPower(t.ion, t.material, energy);
+      const lowered = Math.max(energy * (1 - maxEnergyLossFraction), t.energyMinMeVPerU);
+      tables[3 * n + j] = interpolateLog(t.csdaRangeGPerCm2, t.logEnergyMin, t.logEnergyStep, lowered);
+    }
+  });
+}

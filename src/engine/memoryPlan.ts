@@ -1,0 +1,57 @@
+/**
+ * Plans the one shared memory of a run: parameters, phantom, material tables,
+ * then per worker its block, lane state, deposit lists and tallies. Sizes are
+ * known before anything is allocated, so a run that would not fit fails first.
+ */
+import { RegionPlan, WASM32_MAX_PAGES, WASM_PAGE_BYTES } from './regions.js';
+import { PARAMS_BYTES, WORKER_BYTES, LANE_STATE_BYTES, LANES, LIST_ENTRY_BYTES } from './layout.js';
+import { BraggInputError } from '../errors.js';
+
+export interface WorkerRegions {
+  readonly block: number; readonly lanes: number; readonly list: number;
+  readonly energySum: number; readonly energySq: number; readonly scratch: number;
+  readonly slabSum: number; readonly slabSq: number; readonly slabScratch: number;
+}
+
+export interface MemoryPlan {
+  readonly pages: number;
+  readonly totalBytes: number;
+  readonly params: number;
+  readonly materialIndex: number;
+  readonly density: number;
+  readonly tables: number;
+  readonly listCapacity: number;
+  readonly workers: readonly WorkerRegions[];
+}
+
+/** Entries per lane in the history deposit list: far more distinct voxels than one history visits. */
+export const DEFAULT_LIST_CAPACITY = 8192;
+
+export function planMemory(voxels: number, nz: number, tableBytes: number, workers: number,
+  listCapacity = DEFAULT_LIST_CAPACITY, limitBytes = WASM32_MAX_PAGES * WASM_PAGE_BYTES): MemoryPlan {
+  const plan = new RegionPlan();
+  const params = plan.reserve('params', PARAMS_BYTES);
+  const materialIndex = plan.reserve('materialIndex', voxels);
+  const density = plan.reserve('density', voxels * 4);
+  const tables = plan.reserve('tables', tableBytes);
+  const workerRegions: WorkerRegions[] = [];
+  for (let w = 0; w < workers; w++) {
+    workerRegions.push({
+      block: plan.reserve(`worker${w}.block`, WORKER_BYTES),
+      lanes: plan.reserve(`worker${w}.lanes`, LANE_STATE_BYTES),
+      list: plan.reserve(`worker${w}.list`, LANES * listCapacity * LIST_ENTRY_BYTES),
+      energySum: plan.reserve(`worker${w}.energySum`, voxels * 8),
+      energySq: plan.reserve(`worker${w}.energySq`, voxels * 16),
+      scratch: plan.reserve(`worker${w}.scratch`, voxels * 8),
+      slabSum: plan.reserve(`worker${w}.slabSum`, nz * 8),
+      slabSq: plan.reserve(`worker${w}.slabSq`, nz * 16),
+      slabScratch: plan.reserve(`worker${w}.slabScratch`, nz * 8),
+    });
+  }
+  const limit = Math.min(limitBytes, WASM32_MAX_PAGES * WASM_PAGE_BYTES);
+  if (plan.totalBytes > limit) {
+    const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+    throw new BraggInputError(`the run needs ${mib(plan.totalBytes)} of shared memory, more than the limit of ${mib(limit)}: use fewer voxels or threads`);
+  }
+  return { pages: plan.pages, totalBytes: plan.totalBytes, params, materialIndex, density, tables, listCapacity, workers: workerRegions };
+}

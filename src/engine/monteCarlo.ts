@@ -1,0 +1,195 @@
+/**
+ * The single-thread Monte Carlo engine: lays out the shared memory, writes the
+ * run parameters, phantom and tables, and runs the kernel over the histories
+ * in batches (between batches it reports progress and honours an AbortSignal).
+ */
+import type { ResolvedConfig } from '../config/schema.js';
+import { getIon, getMaterial } from '../physics/index.js';
+import type { Ion, Material, MaterialId } from '../physics/index.js';
+import { BraggInputError } from '../errors.js';
+import { buildPhantom, type Phantom } from './phantom.js';
+import { buildTables, writeTables, type PackedTables } from './materialTables.js';
+import { planMemory, type MemoryPlan } from './memoryPlan.js';
+import { PARAMS, WORKER_POINTERS, WORKER_COUNTERS, type WorkerCounter } from './layout.js';
+import { createSharedMemory, instantiateKernel, type KernelVariant } from './kernel.js';
+
+export interface RunProgress { readonly historiesDone: number; readonly historiesTotal: number; readonly elapsedSeconds: number }
+
+export interface RunOptions {
+  /** Called after every batch. */
+  readonly onProgress?: (progress: RunProgress) => void;
+  readonly signal?: AbortSignal;
+  /** Histories per kernel call (default 2000). Results do not depend on it. */
+  readonly batchSize?: number;
+  /** Run the scalar driver inside the chosen build (tests only). */
+  readonly referenceDriver?: boolean;
+}
+
+/** Integer tallies of a run, as the kernel left them (fixed-point units of layout.ts). */
+export interface RawTallies {
+  readonly phantom: Phantom;
+  readonly ion: Ion;
+  readonly materials: readonly Material[];
+  readonly histories: number;
+  readonly energySum: BigInt64Array;
+  readonly energySq: BigUint64Array;  // (lo, hi) pairs
+  readonly slabSum: BigInt64Array;
+  readonly slabSq: BigUint64Array;
+  readonly counters: Readonly<Record<WorkerCounter, bigint>>;
+  readonly probeZIndex: number;
+  readonly wallSeconds: number;
+  readonly kernel: KernelVariant;
+}
+
+/** Resolves the config's materials (with overrides) and particle. */
+export function resolvePhysics(config: ResolvedConfig): { ion: Ion; material: (id: MaterialId) => Material } {
+  const ion = getIon(config.beam.particle);
+  const cache = new Map<MaterialId, Material>();
+  const material = (id: MaterialId): Material => {
+    let m = cache.get(id);
+    if (!m) {
+      m = getMaterial(id, config.materials[id] ?? {});
+      cache.set(id, m);
+    }
+    return m;
+  };
+  return { ion, material };
+}
+
+function checkEnergies(config: ResolvedConfig, packed: PackedTables): void {
+  const { energyMeVPerU, energySpreadMeVPerU } = config.beam;
+  const { cutoffEnergyMeVPerU } = config.transport;
+  const highest = energyMeVPerU + 5 * energySpreadMeVPerU;
+  if (highest > packed.energyMaxMeVPerU) {
+    throw new BraggInputError(`beam energy ${energyMeVPerU} MeV/u (+5 sigma spread) is above the tables' ${packed.energyMaxMeVPerU} MeV/u`);
+  }
+  if (cutoffEnergyMeVPerU < packed.energyMinMeVPerU * 1.01) {
+    throw new BraggInputError(`transport.cutoffEnergyMeVPerU ${cutoffEnergyMeVPerU} is below the tables' ${packed.energyMinMeVPerU} MeV/u`);
+  }
+  if (energyMeVPerU <= cutoffEnergyMeVPerU) {
+    throw new BraggInputError(`beam energy ${energyMeVPerU} MeV/u is not above the cut-off energy ${cutoffEnergyMeVPerU} MeV/u`);
+  }
+}
+
+function writeParams(view: DataView, at: number, values: Record<keyof typeof PARAMS, number>): void {
+  for (const [name, [offset, type]] of Object.entries(PARAMS)) {
+    const value = values[name as keyof typeof PARAMS];
+    if (type === 'f32') view.setFloat32(at + offset, value, true);
+    else if (type === 'u32') view.setUint32(at + offset, value >>> 0, true);
+    else view.setInt32(at + offset, value, true);
+  }
+}
+
+export function probeIndexFor(config: ResolvedConfig, phantom: Phantom): number {
+  const depth = config.scoring.lateralProbeDepthMm;
+  if (depth === undefined) return -1;
+  const index = Math.round(depth / phantom.voxelSizeMm[2]);
+  if (index < 1 || index >= phantom.nz) throw new BraggInputError(`scoring.lateralProbeDepthMm ${depth} is outside the phantom`);
+  return index;
+}
+
+export interface PreparedRun {
+  readonly memory: WebAssembly.Memory;
+  readonly plan: MemoryPlan;
+  readonly phantom: Phantom;
+  readonly ion: Ion;
+  readonly materials: readonly Material[];
+  readonly probeZIndex: number;
+}
+
+/** Builds phantom and tables, plans and fills the shared memory for `workers` workers. */
+export function prepareRun(config: ResolvedConfig, workers = 1): PreparedRun {
+  const { ion, material } = resolvePhysics(config);
+  const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
+  const materials = phantom.materials.map(material);
+  const packed = buildTables(ion, materials);
+  checkEnergies(config, packed);
+  const probeZIndex = probeIndexFor(config, phantom);
+  const voxels = phantom.nx * phantom.ny * phantom.nz;
+  const plan = planMemory(voxels, phantom.nz, packed.strideBytes * materials.length, workers);
+  const memory = createSharedMemory(plan.pages);
+  const buffer = memory.buffer;
+  new Uint8Array(buffer, plan.materialIndex, voxels).set(phantom.materialIndex);
+  new Float32Array(buffer, plan.density, voxels).set(phantom.densityGPerCm3);
+  writeTables(buffer, plan.tables, packed, config.transport.maxEnergyLossFraction, config.transport.cutoffEnergyMeVPerU);
+  const seed = config.transport.seed;
+  const spot = config.beam.spotSigmaMm;
+  const divergence = config.beam.divergenceSigmaMrad;
+  const [spotX, spotY] = typeof spot === 'number' ? [spot, spot] : spot;
+  const [divX, divY] = typeof divergence === 'number' ? [divergence, divergence] : divergence;
+  const view = new DataView(buffer);
+  writeParams(view, plan.params, {
+    nx: phantom.nx, ny: phantom.ny, nz: phantom.nz,
+    voxelXMm: phantom.voxelSizeMm[0], voxelYMm: phantom.voxelSizeMm[1], voxelZMm: phantom.voxelSizeMm[2],
+    originXMm: phantom.originMm[0], originYMm: phantom.originMm[1],
+    materialIndexPtr: plan.materialIndex, densityPtr: plan.density, tablesPtr: plan.tables,
+    tableLength: packed.tableLength, tableStride: packed.strideBytes,
+    logEnergyMin: packed.logEnergyMin, invLogEnergyStep: 1 / packed.logEnergyStep,
+    massNumber: ion.massNumber, chargeNumber: ion.chargeNumber, massPerNucleonMeV: ion.massMeV / ion.massNumber,
+    maxStepMm: config.transport.maxStepMm,
+    beamEnergyMeVPerU: config.beam.energyMeVPerU, beamEnergySigmaMeVPerU: config.beam.energySpreadMeVPerU,
+    beamCenterXMm: config.beam.centerMm[0], beamCenterYMm: config.beam.centerMm[1],
+    spotSigmaXMm: spotX, spotSigmaYMm: spotY,
+    divergenceSigmaXRad: divX / 1000, divergenceSigmaYRad: divY / 1000,
+    seedLo: seed % 2 ** 32, seedHi: Math.floor(seed / 2 ** 32),
+    probeZIndex, cutoffEnergyMeVPerU: config.transport.cutoffEnergyMeVPerU,
+  });
+  for (const w of plan.workers) {
+    view.setUint32(w.block + WORKER_POINTERS.energySumPtr, w.energySum, true);
+    view.setUint32(w.block + WORKER_POINTERS.energySqPtr, w.energySq, true);
+    view.setUint32(w.block + WORKER_POINTERS.scratchPtr, w.scratch, true);
+    view.setUint32(w.block + WORKER_POINTERS.slabSumPtr, w.slabSum, true);
+    view.setUint32(w.block + WORKER_POINTERS.slabSqPtr, w.slabSq, true);
+    view.setUint32(w.block + WORKER_POINTERS.slabScratchPtr, w.slabScratch, true);
+    view.setUint32(w.block + WORKER_POINTERS.listPtr, w.list, true);
+    view.setUint32(w.block + WORKER_POINTERS.listCapacity, plan.listCapacity, true);
+    view.setUint32(w.block + WORKER_POINTERS.lanesPtr, w.lanes, true);
+  }
+  return { memory, plan, phantom, ion, materials, probeZIndex };
+}
+
+/** Reads worker w's integer tallies. */
+export function readTallies(run: PreparedRun, w: number) {
+  const regions = run.plan.workers[w]!;
+  const buffer = run.memory.buffer;
+  const voxels = run.phantom.nx * run.phantom.ny * run.phantom.nz;
+  const view = new DataView(buffer);
+  const counters = {} as Record<WorkerCounter, bigint>;
+  for (const [name, offset] of Object.entries(WORKER_COUNTERS)) {
+    counters[name as WorkerCounter] = view.getBigInt64(regions.block + offset, true);
+  }
+  return {
+    energySum: new BigInt64Array(buffer, regions.energySum, voxels),
+    energySq: new BigUint64Array(buffer, regions.energySq, 2 * voxels),
+    slabSum: new BigInt64Array(buffer, regions.slabSum, run.phantom.nz),
+    slabSq: new BigUint64Array(buffer, regions.slabSq, 2 * run.phantom.nz),
+    counters,
+  };
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Runs all histories of the config on one thread. */
+export async function runMonteCarlo(config: ResolvedConfig, options: RunOptions = {}): Promise<RawTallies> {
+  const run = prepareRun(config, 1);
+  const variant: KernelVariant = config.transport.kernel;
+  const kernel = await instantiateKernel(variant, run.memory);
+  const total = config.transport.histories;
+  const batch = Math.max(1, Math.floor(options.batchSize ?? 2000));
+  const drive = options.referenceDriver ? kernel.transportReference : kernel.transport;
+  const worker = run.plan.workers[0]!;
+  const start = performance.now();
+  for (let done = 0; done < total;) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+    const count = Math.min(batch, total - done);
+    drive(run.plan.params, worker.block, done, count);
+    done += count;
+    options.onProgress?.({ historiesDone: done, historiesTotal: total, elapsedSeconds: (performance.now() - start) / 1000 });
+    if (options.onProgress || options.signal) await nextTurn();
+  }
+  const wallSeconds = (performance.now() - start) / 1000;
+  return {
+    ...readTallies(run, 0), phantom: run.phantom, ion: run.ion, materials: run.materials,
+    histories: total, probeZIndex: run.probeZIndex, wallSeconds, kernel: variant,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The voxel phantom: a rectilinear grid [nz][ny][nx] (x fastest) with a
+ * material slot and a density per voxel. x and y are centred on (0, 0); z is
+ * depth from 0. Regions of the config are voxelised by voxel centre.
+ */
+import type { ResolvedConfig } from '../config/schema.js';
+import type { MaterialId } from '../physics/index.js';
+import { BraggInputError } from '../errors.js';
+
+export interface Phantom {
+  readonly nx: number; readonly ny: number; readonly nz: number;
+  readonly voxelSizeMm: readonly [number, number, number]; // x, y, z
+  readonly originMm: readonly [number, number, number];    // low corner (x, y, z)
+  /** Materials used, indexed by the per-voxel slot. */
+  readonly materials: readonly MaterialId[];
+  readonly materialIndex: Uint8Array;
+  readonly densityGPerCm3: Float32Array;
+}
+
+/** Largest voxel count we accept (about 2^28): beyond it, per-voxel tallies alone exceed wasm32's 4 GiB. */
+export const MAX_VOXELS = 2 ** 28;
+
+export function buildPhantom(config: ResolvedConfig, densityOf: (id: MaterialId) => number): Phantom {
+  const [sx, sy, sz] = config.phantom.sizeMm;
+  const [vx, vy, vz] = config.phantom.voxelSizeMm;
+  const nx = Math.round(sx / vx), ny = Math.round(sy / vy), nz = Math.round(sz / vz);
+  for (const [axis, n, size, voxel] of [['x', nx, sx, vx], ['y', ny, sy, vy], ['z', nz, sz, vz]] as const) {
+    if (n < 1 || Math.abs(n * voxel - size) > 1e-6 * size) {
+      throw new BraggInputError(`phantom.sizeMm ${axis} (${size} mm) is not a whole number of voxels of ${voxel} mm`);
+    }
+  }
+  const count = nx * ny * nz;
+  if (count > MAX_VOXELS) throw new BraggInputError(`phantom has ${count} voxels, more than the ${MAX_VOXELS} supported`);
+  const originMm = [-sx / 2, -sy / 2, 0] as const;
+
+  const materials: MaterialId[] = [];
+  const slotOf = (id: MaterialId): number => {
+    let slot = materials.indexOf(id);
+    if (slot < 0) {
+      if (materials.length === 255) throw new BraggInputError('more than 255 materials in the phantom');
+      slot = materials.push(id) - 1;
+    }
+    return slot;
+  };
+  const materialIndex = new Uint8Array(count).fill(slotOf(config.phantom.material));
+  const densityGPerCm3 = new Float32Array(count).fill(config.phantom.densityGPerCm3 ?? densityOf(config.phantom.material));
+
+  for (const region of config.phantom.regions) {
+    const slot = slotOf(region.material);
+    const density = region.densityGPerCm3 ?? densityOf(region.material);
+    const lo = region.shape === 'box' ? region.minMm : [-Infinity, -Infinity, region.zMinMm];
+    const hi = region.shape === 'box' ? region.maxMm : [Infinity, Infinity, region.zMaxMm];
+    for (let iz = 0; iz < nz; iz++) {
+      const cz = originMm[2] + (iz + 0.5) * vz;
+      if (cz < lo[2]! || cz > hi[2]!) continue;
+      for (let iy = 0; iy < ny; iy++) {
+        const cy = originMm[1] + (iy + 0.5) * vy;
+        if (cy < lo[1]! || cy > hi[1]!) continue;
+        for (let ix = 0; ix < nx; ix++) {
+          const cx = originMm[0] + (ix + 0.5) * vx;
+          if (cx < lo[0]! || cx > hi[0]!) continue;
+          const v = (iz * ny + iy) * nx + ix;
+          materialIndex[v] = slot;
+          densityGPerCm3[v] = density;
+        }
+      }
+    }
+  }
+  return { nx, ny, nz, voxelSizeMm: [vx, vy, vz], originMm, materials, materialIndex, densityGPerCm3 };
+}

@@ -1,0 +1,101 @@
+/**
+ * simulate(config): the public entry point of the Monte Carlo engine.
+ */
+import { parseConfig, type ResolvedConfig, type SimulationConfig } from './config/schema.js';
+import { runMonteCarlo, type RunOptions } from './engine/monteCarlo.js';
+import { doseResults, type EnergyBookkeeping, type LateralProbe } from './engine/doseResults.js';
+import { depthDoseMetrics } from './analysis/depthDose.js';
+
+export interface SimulationSummary {
+  readonly particle: string;
+  readonly energyMeVPerU: number;
+  readonly histories: number;
+  readonly seed: number;
+  /** Where the transport ran: 'wasm' (WebAssembly on the CPU). */
+  readonly backend: string;
+  /** Kernel variant: 'simd' or 'scalar'. */
+  readonly variant: string;
+  readonly threads: number;
+  readonly peakDepthMm: number;
+  readonly r90Mm: number | null;
+  readonly r80Mm: number | null;
+  readonly r20Mm: number | null;
+  readonly entranceToPeak: number;
+  readonly energyDepositedMeVPerPrimary: number;
+  /** Spread (one sigma) of the depths where primaries come to rest (mm). */
+  readonly rangeStragglingMm: number;
+  readonly wallSeconds: number;
+  readonly historiesPerSecond: number;
+  readonly stepsPerSecond: number;
+  /** [nz, ny, nx] */
+  readonly gridShape: readonly [number, number, number];
+  /** [dz, dy, dx] in mm */
+  readonly voxelSizeMm: readonly [number, number, number];
+}
+
+export interface DepthDose {
+  readonly depthMm: Float64Array;
+  /** Laterally integrated dose (Gy mm^2 per primary). */
+  readonly dose: Float64Array;
+  readonly uncertainty: Float64Array;
+  readonly doseUnit: 'Gy mm^2 per primary';
+}
+
+export interface SimulationResult {
+  readonly config: ResolvedConfig;
+  readonly summary: SimulationSummary;
+  /** Dose per primary (Gy), shape gridShape = [nz, ny, nx], x fastest. */
+  readonly dose: Float64Array;
+  /** One-sigma uncertainty of `dose` (Gy per primary). */
+  readonly uncertainty: Float64Array;
+  readonly depthDose: DepthDose;
+  readonly energy: EnergyBookkeeping;
+  readonly lateralProbe: LateralProbe | null;
+  /** Absolute dose (Gy) for a number of delivered primaries. */
+  absoluteDose(primaries: number): Float64Array;
+}
+
+export type SimulateOptions = RunOptions;
+
+export async function simulate(config: SimulationConfig | unknown = {}, options: SimulateOptions = {}): Promise<SimulationResult> {
+  const started = performance.now();
+  const resolved = parseConfig(config);
+  const tallies = await runMonteCarlo(resolved, options);
+  const results = doseResults(tallies);
+  const metrics = depthDoseMetrics(results.depthMm, results.depthDoseGyMm2PerPrimary);
+  const { nx, ny, nz, voxelSizeMm } = tallies.phantom;
+  const wallSeconds = (performance.now() - started) / 1000;
+  const summary: SimulationSummary = {
+    particle: resolved.beam.particle,
+    energyMeVPerU: resolved.beam.energyMeVPerU,
+    histories: tallies.histories,
+    seed: resolved.transport.seed,
+    backend: 'wasm',
+    variant: tallies.kernel,
+    threads: 1,
+    ...metrics,
+    energyDepositedMeVPerPrimary: results.energy.depositedMeVPerPrimary,
+    rangeStragglingMm: results.rangeStraggling.sigmaStopDepthMm,
+    wallSeconds,
+    historiesPerSecond: tallies.histories / tallies.wallSeconds,
+    stepsPerSecond: results.steps / tallies.wallSeconds,
+    gridShape: [nz, ny, nx],
+    voxelSizeMm: [voxelSizeMm[2], voxelSizeMm[1], voxelSizeMm[0]],
+  };
+  const dose = results.doseGyPerPrimary;
+  return {
+    config: resolved,
+    summary,
+    dose,
+    uncertainty: results.uncertaintyGyPerPrimary,
+    depthDose: {
+      depthMm: results.depthMm,
+      dose: results.depthDoseGyMm2PerPrimary,
+      uncertainty: results.depthDoseUncertaintyGyMm2PerPrimary,
+      doseUnit: 'Gy mm^2 per primary',
+    },
+    energy: results.energy,
+    lateralProbe: results.lateralProbe,
+    absoluteDose: (primaries: number) => dose.map((d) => d * primaries),
+  };
+}

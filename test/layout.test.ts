@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import {
+  PARAMS, PARAMS_BYTES, MATERIAL_HEADER, MATERIAL_HEADER_BYTES, WORKER_POINTERS, WORKER_COUNTERS,
+  WORKER_BYTES, LANE_STATE_BYTES, LANES, LIST_ENTRY_BYTES, ENERGY_UNITS_PER_MEV, ENERGY_SQ_UNITS_PER_MEV2,
+  LENGTH_UNITS_PER_MM,
+} from '../src/engine/layout.js';
+
+// assembly/layout.ts and src/engine/layout.ts describe the same memory: hold them to each other.
+const source = readFileSync(new URL('../assembly/layout.ts', import.meta.url), 'utf8');
+const constants = new Map<string, number>();
+for (const match of source.matchAll(/export const (\w+): \w+ = ([\d.]+);/g)) constants.set(match[1]!, Number(match[2]));
+
+const snake = (name: string) => name.replace(/MeV/g, 'Mev').replace(/([A-Z])/g, '_$1').toUpperCase();
+
+describe('shared-memory layout', () => {
+  it('run parameters agree field by field', () => {
+    for (const [name, [offset]] of Object.entries(PARAMS)) {
+      expect(constants.get(`P_${snake(name)}`), name).toBe(offset);
+    }
+    expect(constants.get('PARAMS_BYTES')).toBe(PARAMS_BYTES);
+    const last = Math.max(...Object.values(PARAMS).map(([o]) => o));
+    expect(last + 4).toBeLessThanOrEqual(PARAMS_BYTES);
+  });
+
+  it('material header, worker block and lane state agree', () => {
+    for (const [name, offset] of Object.entries(MATERIAL_HEADER)) expect(constants.get(`M_${snake(name)}`), name).toBe(offset);
+    expect(constants.get('M_HEADER_BYTES')).toBe(MATERIAL_HEADER_BYTES);
+    for (const [name, offset] of Object.entries(WORKER_POINTERS)) expect(constants.get(`W_${snake(name)}`), name).toBe(offset);
+    for (const [name, offset] of Object.entries(WORKER_COUNTERS)) expect(constants.get(`W_${snake(name)}`), name).toBe(offset);
+    expect(constants.get('WORKER_BYTES')).toBe(WORKER_BYTES);
+    expect(constants.get('LANE_STATE_BYTES')).toBe(LANE_STATE_BYTES);
+    expect(constants.get('LANES')).toBe(LANES);
+    expect(constants.get('LIST_ENTRY_BYTES')).toBe(LIST_ENTRY_BYTES);
+    expect(constants.get('ENERGY_UNITS_PER_MEV')).toBe(ENERGY_UNITS_PER_MEV);
+    expect(constants.get('ENERGY_SQ_UNITS_PER_MEV2')).toBe(ENERGY_SQ_UNITS_PER_MEV2);
+    expect(constants.get('LENGTH_UNITS_PER_MM')).toBe(LENGTH_UNITS_PER_MM);
+  });
+
+  it('lane fields are 16-byte slots that fit in the lane state', () => {
+    const lanes = [...constants].filter(([k]) => k.startsWith('L_')).map(([, v]) => v).sort((a, b) => a - b);
+    expect(new Set(lanes).size).toBe(lanes.length);
+    for (const offset of lanes) expect(offset % 16).toBe(0);
+    expect(lanes.at(-1)! + 64).toBeLessThanOrEqual(LANE_STATE_BYTES);
+  });
+});
