@@ -90,7 +90,7 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
   const radius = sqrt<f32>(<f32>-2.0 * logf(uniformFromBits(load<u32>(words))));
   const halfAzimuth = (uniformFromBits(load<u32>(words, 4)) - <f32>0.5) * PI_F32;
   const s = sinHalfPi(halfAzimuth);
-  const c = sqrt<f32>(<f32>1.0 - s * s);
+  const c = sqrt<f32>(max<f32>(<f32>1.0 - s * s, 0));
   const x = load<f32>(params + P_BEAM_CENTER_X_MM) + load<f32>(params + P_SPOT_SIGMA_X_MM) * (radius * (<f32>1.0 - <f32>2.0 * s * s));
   const y = load<f32>(params + P_BEAM_CENTER_Y_MM) + load<f32>(params + P_SPOT_SIGMA_Y_MM) * (radius * (<f32>2.0 * s * c));
   const energy = max<f32>(load<f32>(params + P_BEAM_ENERGY_MEV_PER_U)
@@ -103,7 +103,7 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
     const r = sqrt<f32>(<f32>-2.0 * logf(uniformFromBits(load<u32>(words))));
     const h = (uniformFromBits(load<u32>(words, 4)) - <f32>0.5) * PI_F32;
     const sh = sinHalfPi(h);
-    const ch = sqrt<f32>(<f32>1.0 - sh * sh);
+    const ch = sqrt<f32>(max<f32>(<f32>1.0 - sh * sh, 0));
     // Small-angle direction (tan theta ~ theta): (theta_x, theta_y, 1), normalised.
     const thetaX = divergenceX * (r * (<f32>1.0 - <f32>2.0 * sh * sh));
     const thetaY = divergenceY * (r * (<f32>2.0 * sh * ch));

@@ -132,11 +132,11 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   // Polar angle: Rayleigh-distributed magnitude of a 2-D Gaussian with per-plane variance deltaTheta2.
   const theta = min<f32>(sqrt<f32>(deltaTheta2) * sqrt<f32>(<f32>-2.0 * logf(uTheta)), PI_F32);
   const sinHalfTheta = sinHalfPi(theta * <f32>0.5);
-  const cosHalfTheta = sqrt<f32>(<f32>1.0 - sinHalfTheta * sinHalfTheta);
+  const cosHalfTheta = sqrt<f32>(max<f32>(<f32>1.0 - sinHalfTheta * sinHalfTheta, 0));
   const sinTheta = <f32>2.0 * sinHalfTheta * cosHalfTheta;
   const cosTheta = <f32>1.0 - <f32>2.0 * sinHalfTheta * sinHalfTheta;
   const sinHalfPhi = sinHalfPi((uPhi - <f32>0.5) * PI_F32);
-  const cosHalfPhi = sqrt<f32>(<f32>1.0 - sinHalfPhi * sinHalfPhi);
+  const cosHalfPhi = sqrt<f32>(max<f32>(<f32>1.0 - sinHalfPhi * sinHalfPhi, 0));
   const sinPhi = <f32>2.0 * sinHalfPhi * cosHalfPhi;
   const cosPhi = <f32>1.0 - <f32>2.0 * sinHalfPhi * sinHalfPhi;
   // Rotate (u, v, w) by (theta, phi) about itself (e.g. Kawrakow & Rogers, EGSnrc manual, UPHI).

@@ -150,11 +150,11 @@ export function stepSimd(params: usize, worker: usize): void {
   v128.store(lanes + L_THETA2, f32x4.max(theta2After, theta2Before));
   const theta = f32x4.min(f32x4.mul(f32x4.sqrt(deltaTheta2), f32x4.sqrt(f32x4.mul(k4(-2.0), logf4(uTheta)))), k4(PI_F32));
   const sinHalfTheta = sinHalfPi4(f32x4.mul(theta, half));
-  const cosHalfTheta = f32x4.sqrt(f32x4.sub(one, f32x4.mul(sinHalfTheta, sinHalfTheta)));
+  const cosHalfTheta = f32x4.sqrt(f32x4.max(f32x4.sub(one, f32x4.mul(sinHalfTheta, sinHalfTheta)), zero));
   const sinTheta = f32x4.mul(f32x4.mul(two, sinHalfTheta), cosHalfTheta);
   const cosTheta = f32x4.sub(one, f32x4.mul(f32x4.mul(two, sinHalfTheta), sinHalfTheta));
   const sinHalfPhi = sinHalfPi4(f32x4.mul(f32x4.sub(uPhi, half), k4(PI_F32)));
-  const cosHalfPhi = f32x4.sqrt(f32x4.sub(one, f32x4.mul(sinHalfPhi, sinHalfPhi)));
+  const cosHalfPhi = f32x4.sqrt(f32x4.max(f32x4.sub(one, f32x4.mul(sinHalfPhi, sinHalfPhi)), zero));
   const sinPhi = f32x4.mul(f32x4.mul(two, sinHalfPhi), cosHalfPhi);
   const cosPhi = f32x4.sub(one, f32x4.mul(f32x4.mul(two, sinHalfPhi), sinHalfPhi));
   const sinW2 = f32x4.sub(one, f32x4.mul(w, w));
