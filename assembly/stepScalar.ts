@@ -49,8 +49,10 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   const charge = load<f32>(params + P_CHARGE_NUMBER);
   const nucleonMass = load<f32>(params + P_MASS_PER_NUCLEON_MEV);
 
-  let x = load<f32>(lanes + L_X);
-  let y = load<f32>(lanes + L_Y);
+  const xStart = load<f32>(lanes + L_X);
+  const yStart = load<f32>(lanes + L_Y);
+  let x = xStart;
+  let y = yStart;
   let z = load<f32>(lanes + L_Z);
   const u = load<f32>(lanes + L_U);
   const v = load<f32>(lanes + L_V);
@@ -110,7 +112,19 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   const relativistic = gamma2 * (<f32>1.0 - beta2 * <f32>0.5);
   const variance = (((BOHR_K_ME_C2 * (charge * charge)) * load<f32>(lanes + L_Z_OVER_A)) * massStep) * relativistic;
   const sigmaRange = sqrt<f32>(variance) / meanStopping;
-  let newRange = meanRange + sigmaRange * normalFromUniform(uStraggling);
+  // Where the mean loss exceeds 3 sigma the loss is Gaussian; on shorter steps
+  // (e.g. a step cut short by a voxel plane) a Gaussian would often mean an
+  // energy gain, and clamping it would bias the loss. There the loss is drawn
+  // from the two-point distribution {0, a} with the same mean and variance, so
+  // means and variances still add up exactly over steps.
+  const meanLoss = range - meanRange;
+  const secondMoment = sigmaRange * sigmaRange + meanLoss * meanLoss;
+  const lumpLoss = secondMoment / max<f32>(meanLoss, MIN_RANGE_G_PER_CM2);
+  const lumpProbability = (meanLoss * meanLoss) / max<f32>(secondMoment, MIN_RANGE_G_PER_CM2);
+  const gaussian = meanLoss > sigmaRange * <f32>3.0;
+  let newRange = gaussian
+    ? meanRange + sigmaRange * normalFromUniform(uStraggling)
+    : (uStraggling < lumpProbability ? range - lumpLoss : range);
   newRange = max<f32>(min<f32>(newRange, range), MIN_RANGE_G_PER_CM2);
   const newPosition = tablePosition(logf(newRange), logRangeMin, invLogRangeStep, lastPosition);
   store<f32>(lanes + L_RANGE, newRange);
@@ -170,8 +184,12 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   const iyFloor = <i32>floor<f32>((displacedY - originY) / voxelY);
   const ixCrossed = ix + (u > 0 ? 1 : -1);
   const iyCrossed = iy + (v > 0 ? 1 : -1);
-  ix = crossX && displacedX == planeX ? ixCrossed : ixFloor;
-  iy = crossY && displacedY == planeY ? iyCrossed : iyFloor;
+  // Indices: the crossed axis steps by one when the particle sits on the plane;
+  // otherwise an index follows the position, and only if the position moved
+  // (f32 positions just beside a plane can floor to the other side; keeping
+  // the index of an unmoved coordinate makes zero-length steps always progress).
+  ix = crossX && displacedX == planeX ? ixCrossed : (displacedX != xStart ? ixFloor : ix);
+  iy = crossY && displacedY == planeY ? iyCrossed : (displacedY != yStart ? iyFloor : iy);
   iz = crossZ ? iz + (w > 0 ? 1 : -1) : iz;
   store<f32>(lanes + L_X, displacedX);
   store<f32>(lanes + L_Y, displacedY);

@@ -67,8 +67,10 @@ export function stepSimd(params: usize, worker: usize): void {
   const half = k4(0.5);
   const ones = i32x4.splat(1);
 
-  let x = v128.load(lanes + L_X);
-  let y = v128.load(lanes + L_Y);
+  const xStart = v128.load(lanes + L_X);
+  const yStart = v128.load(lanes + L_Y);
+  let x = xStart;
+  let y = yStart;
   let z = v128.load(lanes + L_Z);
   const u = v128.load(lanes + L_U);
   const v = v128.load(lanes + L_V);
@@ -129,7 +131,15 @@ export function stepSimd(params: usize, worker: usize): void {
   const relativistic = f32x4.mul(gamma2, f32x4.sub(one, f32x4.mul(beta2, half)));
   const variance = f32x4.mul(f32x4.mul(f32x4.mul(k4(BOHR_K_ME_C2 * (charge * charge)), v128.load(lanes + L_Z_OVER_A)), massStep), relativistic);
   const sigmaRange = f32x4.div(f32x4.sqrt(variance), meanStopping);
-  let newRange = f32x4.add(meanRange, f32x4.mul(sigmaRange, normalFromUniform4(uStraggling)));
+  const meanLoss = f32x4.sub(range, meanRange);
+  const secondMoment = f32x4.add(f32x4.mul(sigmaRange, sigmaRange), f32x4.mul(meanLoss, meanLoss));
+  const lumpLoss = f32x4.div(secondMoment, f32x4.max(meanLoss, k4(MIN_RANGE_G_PER_CM2)));
+  const lumpProbability = f32x4.div(f32x4.mul(meanLoss, meanLoss), f32x4.max(secondMoment, k4(MIN_RANGE_G_PER_CM2)));
+  const gaussian = f32x4.gt(meanLoss, f32x4.mul(sigmaRange, k4(3.0)));
+  let newRange = v128.bitselect(
+    f32x4.add(meanRange, f32x4.mul(sigmaRange, normalFromUniform4(uStraggling))),
+    v128.bitselect(f32x4.sub(range, lumpLoss), range, f32x4.lt(uStraggling, lumpProbability)),
+    gaussian);
   newRange = f32x4.max(f32x4.min(newRange, range), k4(MIN_RANGE_G_PER_CM2));
   const newPosition = position4(logf4(newRange), logRangeMin, invLogRangeStep, lastPosition);
   v128.store(lanes + L_RANGE, newRange);
@@ -193,8 +203,8 @@ export function stepSimd(params: usize, worker: usize): void {
   // +1 where the direction component is positive, -1 otherwise (the masks are -1 where true).
   const ixCrossed = i32x4.add(ix, v128.bitselect(ones, i32x4.splat(-1), uPositive));
   const iyCrossed = i32x4.add(iy, v128.bitselect(ones, i32x4.splat(-1), vPositive));
-  ix = v128.bitselect(ixCrossed, ixFloor, v128.and(crossX, f32x4.eq(displacedX, planeX)));
-  iy = v128.bitselect(iyCrossed, iyFloor, v128.and(crossY, f32x4.eq(displacedY, planeY)));
+  ix = v128.bitselect(ixCrossed, v128.bitselect(ixFloor, ix, f32x4.ne(displacedX, xStart)), v128.and(crossX, f32x4.eq(displacedX, planeX)));
+  iy = v128.bitselect(iyCrossed, v128.bitselect(iyFloor, iy, f32x4.ne(displacedY, yStart)), v128.and(crossY, f32x4.eq(displacedY, planeY)));
   iz = v128.bitselect(i32x4.add(iz, v128.bitselect(ones, i32x4.splat(-1), wPositive)), iz, crossZ);
   v128.store(lanes + L_X, displacedX);
   v128.store(lanes + L_Y, displacedY);

@@ -51,6 +51,8 @@ export interface SimulationResult {
   readonly depthDose: DepthDose;
   readonly energy: EnergyBookkeeping;
   readonly lateralProbe: LateralProbe | null;
+  /** Transport counts: steps taken, histories stopped by the step guard, deposit lists that overflowed. */
+  readonly diagnostics: { readonly steps: number; readonly abortedHistories: number; readonly listOverflows: number };
   /** Absolute dose (Gy) for a number of delivered primaries. */
   absoluteDose(primaries: number): Float64Array;
 }
@@ -96,6 +98,7 @@ export async function simulate(config: SimulationConfig | unknown = {}, options:
     },
     energy: results.energy,
     lateralProbe: results.lateralProbe,
+    diagnostics: { steps: results.steps, abortedHistories: results.abortedHistories, listOverflows: results.listOverflows },
     absoluteDose: (primaries: number) => dose.map((d) => d * primaries),
   };
 }

@@ -53,7 +53,7 @@ export const configSchema = z.strictObject({
     centerMm: xy.default([0, 0]),
     /** One-sigma angular divergence in x and y (mrad); 0 = parallel. */
     divergenceSigmaMrad: z.union([nonNegative, xyNonNegative]).default(0),
-  }).default({}),
+  }).prefault({}),
   phantom: z.strictObject({
     /** Phantom size (x, y, z) in mm; z is depth along the beam, from 0. */
     sizeMm: xyzPositive.default([100, 100, 300]),
@@ -62,7 +62,7 @@ export const configSchema = z.strictObject({
     densityGPerCm3: positive.optional(),
     /** Inserts, voxelised in order (a later one overwrites an earlier one) by voxel centre. */
     regions: z.array(z.discriminatedUnion('shape', [boxRegion, slabRegion])).default([]),
-  }).default({}),
+  }).prefault({}),
   /** Per-material overrides, e.g. { "water": { "meanExcitationEnergyEV": 78 } } (ICRU 90). */
   materials: z.partialRecord(materialId, materialOverride).default({}),
   transport: z.strictObject({
@@ -76,11 +76,11 @@ export const configSchema = z.strictObject({
     cutoffEnergyMeVPerU: positive.default(0.5),
     /** 'simd' (default) or 'scalar', the reference kernel. */
     kernel: z.enum(['simd', 'scalar']).default('simd'),
-  }).default({}),
+  }).prefault({}),
   scoring: z.strictObject({
     /** Depth (mm) of a plane where the lateral spread of crossing particles is recorded. */
     lateralProbeDepthMm: positive.optional(),
-  }).default({}),
+  }).prefault({}),
 });
 
 export type SimulationConfig = z.input<typeof configSchema>;

@@ -26,13 +26,14 @@ export interface KernelExports {
 const compiled = new Map<KernelVariant, Promise<WebAssembly.Module>>();
 
 /** build/ sits at the package root: two levels above src/engine, three above dist/src/engine. */
-async function wasmBytes(variant: KernelVariant): Promise<Uint8Array> {
+async function wasmBytes(variant: KernelVariant): Promise<Uint8Array<ArrayBuffer>> {
   const name = `kernel.${variant}.wasm`;
   for (const up of ['../../build/', '../../../build/']) {
     const url = new URL(up + name, import.meta.url);
     try {
       await access(url);
-      return await readFile(url);
+      const bytes = await readFile(url);
+      return new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
     } catch {
       // try the next candidate
     }

@@ -1,0 +1,4 @@
+export * from './npy.js';
+export * from './atomicOutputs.js';
+export * from './depthDoseCsv.js';
+export * from './depthDoseSvg.js';

@@ -1,0 +1,5 @@
+export * from './ions.js';
+export * from './elements.js';
+export * from './materials.js';
+export * from './stoppingPower.js';
+export * from './rangeTables.js';

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The CLI as users run it: the built bin (npm ci builds dist/).
+const bin = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+
+function bragg(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'bragg-cli-'));
+
+describe('bragg run', () => {
+  it('writes the five outputs and a JSON summary with the documented fields', () => {
+    const out = join(scratch(), 'out');
+    const r = bragg('run', '--histories', '300', '--energy', '70', '--seed', '3', '--out', out, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['depth_dose.csv', 'depth_dose.svg', 'dose.npy', 'summary.json', 'uncertainty.npy']);
+    const summary = JSON.parse(r.stdout);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(summary);
+    for (const key of ['particle', 'energyMeVPerU', 'histories', 'seed', 'backend', 'threads', 'peakDepthMm', 'r90Mm', 'r80Mm',
+      'r20Mm', 'entranceToPeak', 'energyDepositedMeVPerPrimary', 'wallSeconds', 'historiesPerSecond', 'gridShape', 'voxelSizeMm']) {
+      expect(summary, key).toHaveProperty(key);
+    }
+    expect(summary).toMatchObject({ particle: 'proton', energyMeVPerU: 70, histories: 300, seed: 3, gridShape: [300, 50, 50], voxelSizeMm: [1, 2, 2] });
+    const npyHeader = readFileSync(join(out, 'dose.npy')).subarray(0, 128).toString('latin1');
+    expect(npyHeader).toContain("'shape': (300, 50, 50)");
+    const csv = readFileSync(join(out, 'depth_dose.csv'), 'utf8').split('\n');
+    expect(csv.some((line) => line.startsWith('depth_mm,'))).toBe(true);
+    expect(readFileSync(join(out, 'depth_dose.svg'), 'utf8')).toContain('R80');
+  });
+
+  it('reads a config file, and flags override it', () => {
+    const dir = scratch();
+    const config = join(dir, 'c.json');
+    writeFileSync(config, JSON.stringify({ beam: { particle: 'helium', energyMeVPerU: 60 }, phantom: { sizeMm: [20, 20, 60] }, transport: { histories: 100 } }));
+    const r = bragg('run', '--config', config, '--energy', '50', '--out', join(dir, 'o'), '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ particle: 'helium', energyMeVPerU: 50, histories: 100, gridShape: [60, 10, 10] });
+  });
+});
+
+describe('bragg range', () => {
+  it('prints stopping power and CSDA range as JSON', () => {
+    const r = bragg('range', '--particle', 'proton', '--energy', '100', '--material', 'water', '--json');
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o).toMatchObject({ particle: 'proton', energyMeVPerU: 100, material: 'water' });
+    // NIST PSTAR, liquid water, 100 MeV: S_el 7.286 MeV cm2/g, CSDA range 7.718 g/cm2
+    expect(o.stoppingPowerMeVCm2PerG).toBeCloseTo(7.286, 1);
+    expect(o.csdaRangeGPerCm2).toBeCloseTo(7.718, 1);
+  });
+});
+
+describe('bad input: one line on stderr, exit code 2, no output written', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['unknown particle', ['run', '--particle', 'pion'], /particle/],
+    ['negative energy', ['run', '--energy', '-5'], /energy/],
+    ['energy above the tables', ['run', '--energy', '5000'], /energy/],
+    ['energy that is not a number', ['run', '--energy', 'abc'], /--energy/],
+    ['zero histories', ['run', '--histories', '0'], /histories/],
+    ['unknown option', ['run', '--historys', '10'], /historys/],
+    ['unreadable config', ['run', '--config', '/nonexistent/c.json'], /config/],
+    ['unknown material (range)', ['range', '--particle', 'proton', '--energy', '100', '--material', 'unobtainium'], /unobtainium/],
+    ['energy out of table (range)', ['range', '--particle', 'proton', '--energy', '1e9', '--material', 'water'], /energy/],
+    ['unknown particle (range)', ['range', '--particle', 'muon', '--energy', '100', '--material', 'water'], /muon/],
+  ];
+  it.each(cases)('%s', (_name, args, pattern) => {
+    const out = join(scratch(), 'out');
+    const r = bragg(...args, ...(args[0] === 'run' ? ['--out', out] : []));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('invalid config: a typo in a key and a bad value are both named', () => {
+    const dir = scratch();
+    const config = join(dir, 'c.json');
+    writeFileSync(config, JSON.stringify({ beam: { energyMeV: 100 }, transport: { histories: -3 } }));
+    const r = bragg('run', '--config', config, '--out', join(dir, 'out'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/beam\.energyMeV/);
+    expect(r.stderr).toMatch(/transport\.histories/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('a config that is not JSON', () => {
+    const dir = scratch();
+    const config = join(dir, 'c.json');
+    writeFileSync(config, '{ beam: ');
+    const r = bragg('run', '--config', config, '--out', join(dir, 'out'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not valid JSON/);
+  });
+});

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../src/index.js';
+
+describe('energy bookkeeping', () => {
+  it.each([
+    ['protons stopping in the phantom', { beam: { energyMeVPerU: 120 }, phantom: { sizeMm: [40, 40, 150] } }],
+    ['protons leaving through the back and sides', { beam: { energyMeVPerU: 200, spotSigmaMm: 8 }, phantom: { sizeMm: [20, 20, 60] } }],
+    ['carbon ions through a bone slab', {
+      beam: { particle: 'carbon', energyMeVPerU: 200 },
+      phantom: { sizeMm: [30, 30, 120], regions: [{ shape: 'slab', material: 'compact-bone', zMinMm: 20, zMaxMm: 40 }] },
+    }],
+  ] as const)('deposited + absorbed below cut-off + escaped = incident within 1e-6: %s', async (_name, config) => {
+    const { energy } = await simulate({ ...config, transport: { histories: 2000, seed: 5 } });
+    const accounted = energy.depositedInStepsMeVPerPrimary + energy.absorbedBelowCutoffMeVPerPrimary + energy.escapedMeVPerPrimary;
+    expect(Math.abs(accounted - energy.incidentMeVPerPrimary) / energy.incidentMeVPerPrimary).toBeLessThan(1e-6);
+    // what is scored in the grid is exactly what was deposited and absorbed
+    expect(Math.abs(energy.depositedMeVPerPrimary - energy.depositedInStepsMeVPerPrimary - energy.absorbedBelowCutoffMeVPerPrimary))
+      .toBeLessThan(1e-9 * energy.incidentMeVPerPrimary);
+  });
+});
