@@ -13,7 +13,7 @@
  *  - low-energy proton stopping fit coefficients A1..A5: ICRU Report 49 (1993),
  *    Ziegler-type parameterisation (numbers as tabulated in Geant4 G4BraggModel.cc);
  *  - radiation lengths: Tsai's formula, Rev. Mod. Phys. 46 (1974) 815, as given in
- *    PDG Review of Particle Physics, "Passage of particles through matter", eqs. 34.26-34.27.
+ *    PDG Review of Particle Physics, "Passage of particles through matter" (radiation length section).
  */
 
 export interface ElementData {
@@ -94,10 +94,11 @@ export function condensedCompoundExcitationEnergyEV(atomicNumber: number): numbe
 export const FINE_STRUCTURE_CONSTANT = 1 / 137.035999084;
 
 /**
- * Radiation length of a pure element, g/cm^2, from Tsai's formula (PDG eq. 34.26):
+ * Radiation length of a pure element, g/cm^2, from Tsai's formula (PDG RPP, radiation length section):
  *   1/X0 = (4 alpha r_e^2 N_A / A) { Z^2 [L_rad - f(Z)] + Z L'_rad },  4 alpha r_e^2 N_A = 1/716.408 cm^2/g,
- * with L_rad, L'_rad from PDG Table 34.2 for Z <= 4 and ln(184.15 Z^-1/3), ln(1194 Z^-2/3) above,
- * and the Coulomb correction f(Z) of PDG eq. 34.27.  Reproduces the PDG values (H 63.04, C 42.70,
+ * with L_rad, L'_rad from the PDG table (Tsai) for Z <= 4 and ln(184.15 Z^-1/3), ln(1194 Z^-2/3) above,
+ * and the Coulomb correction f(Z) = a^2 [1/(1+a^2) + 0.20206 - 0.0369 a^2 + 0.0083 a^4 - 0.002 a^6],
+ * a = alpha Z (Davies, Bethe & Maximon 1954, as given by the PDG).  Reproduces the PDG values (H 63.04, C 42.70,
  * O 34.24, Al 24.01 g/cm^2) to better than 0.1%.
  */
 export function elementRadiationLengthGPerCm2(atomicNumber: number): number {

@@ -132,7 +132,7 @@ export function zOverAMolPerG(elements: readonly ElementFraction[]): number {
   return sum;
 }
 
-/** Radiation length of a mixture, g/cm^2: 1/X0 = sum_i w_i / X0_i (PDG eq. 34.28, Bragg-like additivity). */
+/** Radiation length of a mixture, g/cm^2: 1/X0 = sum_i w_i / X0_i (PDG RPP, radiation length of mixtures). */
 export function radiationLengthGPerCm2(elements: readonly ElementFraction[]): number {
   let inverse = 0;
   for (const { atomicNumber, massFraction } of elements) {

@@ -39,7 +39,16 @@ export interface RangeTable {
 
 export const DEFAULT_TABLE = { energyMinMeVPerU: 0.01, energyMaxMeVPerU: 1000, binsPerDecade: 200 } as const;
 
-/** Limits accepted for buildRangeTable options (MeV/u); below 0.01 MeV/u S ~ sqrt(E) is assumed. */
+/** Grid of a range table (any numbers, unlike the literal types of DEFAULT_TABLE). */
+export interface RangeTableOptions {
+  readonly energyMinMeVPerU: number;
+  readonly energyMaxMeVPerU: number;
+  readonly binsPerDecade: number;
+}
+
+/** Limits accepted for buildRangeTable options (MeV/u); below 0.01 MeV/u S ~ sqrt(E) is assumed.
+ * Upper limit: the materials' nuclear and radiative losses are not modelled, and the tables are
+ * meant for therapeutic beams (< 430 MeV/u). */
 export const TABLE_ENERGY_LIMITS_MEV_PER_U = Object.freeze({ min: 0.001, max: 1000 });
 
 // 5-point Gauss-Legendre nodes and weights on [-1, 1] (Abramowitz & Stegun Table 25.4).
@@ -116,7 +125,7 @@ export function stoppingPower(ion: Ion, material: Material, energyMeVPerU: numbe
   return electronicStoppingPower(ion, material, checkedEnergy(energyMeVPerU));
 }
 
-function checkOptions(o: { energyMinMeVPerU: number; energyMaxMeVPerU: number; binsPerDecade: number }): void {
+function checkOptions(o: RangeTableOptions): void {
   const { min, max } = TABLE_ENERGY_LIMITS_MEV_PER_U;
   const { energyMinMeVPerU: lo, energyMaxMeVPerU: hi, binsPerDecade: bins } = o;
   if (!(lo >= min && hi <= max && lo < hi)) {
@@ -133,8 +142,8 @@ function checkOptions(o: { energyMinMeVPerU: number; energyMaxMeVPerU: number; b
  * binsPerDecade sets the grid density; the step is adjusted slightly so that the last point is
  * exactly energyMax.
  */
-export function buildRangeTable(ion: Ion, material: Material, options?: Partial<typeof DEFAULT_TABLE>): RangeTable {
-  const opts = { ...DEFAULT_TABLE, ...options };
+export function buildRangeTable(ion: Ion, material: Material, options?: Partial<RangeTableOptions>): RangeTable {
+  const opts: RangeTableOptions = { ...DEFAULT_TABLE, ...options };
   checkOptions(opts);
   const { energyMinMeVPerU: eMin, energyMaxMeVPerU: eMax, binsPerDecade } = opts;
   const n = Math.max(2, Math.round(Math.log10(eMax / eMin) * binsPerDecade) + 1);

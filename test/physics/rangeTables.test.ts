@@ -180,18 +180,4 @@ describe('range tables', () => {
     expect(() => csdaRange(proton, water, Number.NaN)).toThrow(BraggInputError);
     expect(csdaRange(proton, water, 1000)).toBeGreaterThan(300);
   });
-
-  it('is fast: one table well under 100 ms, one csdaRange under ~5 ms', () => {
-    const ion = getIon('carbon');
-    const bone = getMaterial('cortical-bone');
-    buildRangeTable(ion, bone);
-    const t0 = performance.now();
-    buildRangeTable(ion, getMaterial('muscle'));
-    const tableMs = performance.now() - t0;
-    const t1 = performance.now();
-    for (let k = 0; k < 20; k++) csdaRange(proton, bone, 50 + 10 * k);
-    const rangeMs = (performance.now() - t1) / 20;
-    expect(tableMs).toBeLessThan(100);
-    expect(rangeMs).toBeLessThan(5);
-  });
 });
