@@ -14,7 +14,7 @@ import { simulate } from '../src/index.js';
 import type { KernelVariant } from '../src/engine/kernel.js';
 
 interface Case { readonly name: string; readonly particle: 'proton' | 'carbon'; readonly energyMeVPerU: number; readonly histories: number }
-interface Record_ {
+interface BenchRecord {
   name: string; backend: string; variant: KernelVariant; threads: number; particle: string; energyMeVPerU: number;
   histories: number; historiesPerSecond: number; stepsPerSecond: number; wallSeconds: number;
 }
@@ -30,17 +30,17 @@ const cases: Case[] = [
 ];
 const repeat = argument('repeat', 3);
 const variants: KernelVariant[] = ['simd', 'scalar'];
-const records: Record_[] = [];
+const records: BenchRecord[] = [];
 
 for (const c of cases) {
   for (const variant of variants) {
     // Warm-up (compilation, tables), then the best of `repeat` timed runs.
     const config = { beam: { particle: c.particle, energyMeVPerU: c.energyMeVPerU }, transport: { histories: c.histories, kernel: variant } };
     await simulate({ ...config, transport: { histories: 2000, kernel: variant } });
-    let best: Record_ | null = null;
+    let best: BenchRecord | null = null;
     for (let r = 0; r < repeat; r++) {
       const { summary } = await simulate(config);
-      const record: Record_ = {
+      const record: BenchRecord = {
         name: c.name, backend: summary.backend, variant, threads: summary.threads, particle: c.particle,
         energyMeVPerU: c.energyMeVPerU, histories: c.histories, historiesPerSecond: summary.historiesPerSecond,
         stepsPerSecond: summary.stepsPerSecond, wallSeconds: summary.wallSeconds,

@@ -4,9 +4,8 @@
  * header, R(E) on the energy grid, and E(R), S(R), R((1-f) E(R)) on the range grid.
  */
 import type { Ion, Material, RangeTable } from '../physics/index.js';
-import { buildRangeTable } from '../physics/index.js';
+import { buildRangeTable, electronicStoppingPower } from '../physics/index.js';
 import { MATERIAL_HEADER, MATERIAL_HEADER_BYTES, MATERIAL_TABLES } from './layout.js';
-import { electronicStoppingPower } from '../physics/index.js';
 
 export interface PackedTables {
   readonly tableLength: number;
