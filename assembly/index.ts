@@ -4,6 +4,7 @@ import { transportScalar, transportSimd } from './transport';
 import { logf, normalFromUniform, sinHalfPi } from './fastmath';
 
 export { philox4x32 } from './philox';
+export { addTallies } from './reduce';
 
 /** Runs histories [firstHistory, firstHistory + count) with this build's driver. */
 export function transport(params: usize, worker: usize, firstHistory: f64, count: i32): void {

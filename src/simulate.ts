@@ -2,7 +2,7 @@
  * simulate(config): the public entry point of the Monte Carlo engine.
  */
 import { parseConfig, type ResolvedConfig, type SimulationConfig } from './config/schema.js';
-import { runMonteCarlo, type RunOptions } from './engine/monteCarlo.js';
+import { runParallel, type ParallelOptions } from './engine/parallel/runParallel.js';
 import { doseResults, type EnergyBookkeeping, type LateralProbe } from './engine/doseResults.js';
 import { depthDoseMetrics } from './analysis/depthDose.js';
 
@@ -52,17 +52,27 @@ export interface SimulationResult {
   readonly energy: EnergyBookkeeping;
   readonly lateralProbe: LateralProbe | null;
   /** Transport counts: steps taken, histories stopped by the step guard, deposit lists that overflowed. */
-  readonly diagnostics: { readonly steps: number; readonly abortedHistories: number; readonly listOverflows: number };
+  readonly diagnostics: {
+    readonly steps: number; readonly abortedHistories: number; readonly listOverflows: number;
+    /** Seconds from creating the worker pool until every worker was transporting. */
+    readonly poolStartupSeconds: number | null;
+    /** Worker failures recovered from during the run (their work was redone). */
+    readonly workerFailures: number;
+  };
   /** Absolute dose (Gy) for a number of delivered primaries. */
   absoluteDose(primaries: number): Float64Array;
 }
 
-export type SimulateOptions = RunOptions;
+/**
+ * onProgress, signal (AbortSignal), threads (default: the available cores),
+ * chunkSize, memoryLimitBytes.
+ */
+export type SimulateOptions = Omit<ParallelOptions, 'faultInjection' | 'batchSize' | 'referenceDriver'>;
 
 export async function simulate(config: SimulationConfig | unknown = {}, options: SimulateOptions = {}): Promise<SimulationResult> {
   const started = performance.now();
   const resolved = parseConfig(config);
-  const tallies = await runMonteCarlo(resolved, options);
+  const tallies = await runParallel(resolved, options);
   const results = doseResults(tallies);
   const metrics = depthDoseMetrics(results.depthMm, results.depthDoseGyMm2PerPrimary);
   const { nx, ny, nz, voxelSizeMm } = tallies.phantom;
@@ -74,7 +84,7 @@ export async function simulate(config: SimulationConfig | unknown = {}, options:
     seed: resolved.transport.seed,
     backend: 'wasm',
     variant: tallies.kernel,
-    threads: 1,
+    threads: tallies.threads,
     ...metrics,
     energyDepositedMeVPerPrimary: results.energy.depositedMeVPerPrimary,
     rangeStragglingMm: results.rangeStraggling.sigmaStopDepthMm,
@@ -98,7 +108,10 @@ export async function simulate(config: SimulationConfig | unknown = {}, options:
     },
     energy: results.energy,
     lateralProbe: results.lateralProbe,
-    diagnostics: { steps: results.steps, abortedHistories: results.abortedHistories, listOverflows: results.listOverflows },
+    diagnostics: {
+      steps: results.steps, abortedHistories: results.abortedHistories, listOverflows: results.listOverflows,
+      poolStartupSeconds: tallies.poolStartupSeconds, workerFailures: tallies.workerFailures,
+    },
     absoluteDose: (primaries: number) => dose.map((d) => d * primaries),
   };
 }

@@ -29,6 +29,8 @@ program.command('run')
   .option('--histories <n>', 'number of primary histories')
   .option('--seed <s>', 'random seed (non-negative integer)')
   .addOption(new Option('--kernel <variant>', 'WebAssembly kernel').choices(['simd', 'scalar']))
+  .option('--threads <n>', 'worker threads (default: all cores)')
+  .option('--memory-limit <MiB>', 'refuse runs needing more shared memory (default: half the free memory)')
   .option('--out <dir>', 'output directory', 'out')
   .option('--json', 'print the summary as JSON')
   .action(runCommand);

@@ -8,7 +8,7 @@ import { parseNumberOption } from './numbers.js';
 
 interface RunOptions {
   config?: string; particle?: string; energy?: string; histories?: string; seed?: string;
-  kernel?: string; out: string; json?: boolean;
+  kernel?: string; threads?: string; memoryLimit?: string; out: string; json?: boolean;
 }
 
 async function readConfigFile(path: string): Promise<Record<string, unknown>> {
@@ -48,7 +48,7 @@ function summaryText(result: SimulationResult): string {
   const s = result.summary;
   const mm = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)} mm`);
   return [
-    `${s.histories} ${s.particle} histories at ${s.energyMeVPerU} MeV/u, seed ${s.seed}, ${s.backend}-${s.variant}, ${s.threads} thread`,
+    `${s.histories} ${s.particle} histories at ${s.energyMeVPerU} MeV/u, seed ${s.seed}, ${s.backend}-${s.variant}, ${s.threads} thread${s.threads === 1 ? '' : 's'}`,
     `  Bragg peak ${mm(s.peakDepthMm)}   R90 ${mm(s.r90Mm)}   R80 ${mm(s.r80Mm)}   R20 ${mm(s.r20Mm)}`,
     `  entrance/peak ${s.entranceToPeak.toFixed(3)}   range straggling ${s.rangeStragglingMm.toFixed(2)} mm`,
     `  energy deposited ${s.energyDepositedMeVPerPrimary.toFixed(3)} MeV per primary`,
@@ -68,7 +68,11 @@ export async function runCommand(options: RunOptions): Promise<void> {
   bar?.start(config.transport.histories, 0, { rate: 0 });
   let result: SimulationResult;
   try {
+    const threads = parseNumberOption('--threads', options.threads);
+    const memoryLimitMiB = parseNumberOption('--memory-limit', options.memoryLimit);
     result = await simulate(config, {
+      ...(threads !== undefined ? { threads } : {}),
+      ...(memoryLimitMiB !== undefined ? { memoryLimitBytes: memoryLimitMiB * 2 ** 20 } : {}),
       onProgress: bar ? (p) => bar.update(p.historiesDone, { rate: Math.round(p.historiesDone / Math.max(p.elapsedSeconds, 1e-9)) }) : undefined,
     });
   } finally {

@@ -20,6 +20,7 @@ export interface MemoryPlan {
   readonly materialIndex: number;
   readonly density: number;
   readonly tables: number;
+  readonly control: number;
   readonly listCapacity: number;
   readonly workers: readonly WorkerRegions[];
 }
@@ -27,13 +28,28 @@ export interface MemoryPlan {
 /** Entries per lane in the history deposit list: far more distinct voxels than one history visits. */
 export const DEFAULT_LIST_CAPACITY = 8192;
 
-export function planMemory(voxels: number, nz: number, tableBytes: number, workers: number,
-  listCapacity = DEFAULT_LIST_CAPACITY, limitBytes = WASM32_MAX_PAGES * WASM_PAGE_BYTES): MemoryPlan {
+export interface MemoryRequest {
+  readonly voxels: number;
+  readonly nz: number;
+  readonly tableBytes: number;
+  readonly workers: number;
+  /** Bytes of the parallel run's control block (0 for a run on the calling thread). */
+  readonly controlBytes?: number;
+  readonly listCapacity?: number;
+  /** Refuse plans above this many bytes (never above the wasm32 ceiling of 4 GiB). */
+  readonly limitBytes?: number;
+}
+
+export function planMemory(request: MemoryRequest): MemoryPlan {
+  const { voxels, nz, tableBytes, workers } = request;
+  const listCapacity = request.listCapacity ?? DEFAULT_LIST_CAPACITY;
+  const limitBytes = request.limitBytes ?? WASM32_MAX_PAGES * WASM_PAGE_BYTES;
   const plan = new RegionPlan();
   const params = plan.reserve('params', PARAMS_BYTES);
   const materialIndex = plan.reserve('materialIndex', voxels);
   const density = plan.reserve('density', voxels * 4);
   const tables = plan.reserve('tables', tableBytes);
+  const control = plan.reserve('control', request.controlBytes ?? 0);
   const workerRegions: WorkerRegions[] = [];
   for (let w = 0; w < workers; w++) {
     workerRegions.push({
@@ -48,10 +64,12 @@ export function planMemory(voxels: number, nz: number, tableBytes: number, worke
       slabScratch: plan.reserve(`worker${w}.slabScratch`, nz * 8),
     });
   }
-  const limit = Math.min(limitBytes, WASM32_MAX_PAGES * WASM_PAGE_BYTES);
+  const ceiling = WASM32_MAX_PAGES * WASM_PAGE_BYTES;
+  const limit = Math.min(limitBytes, ceiling);
   if (plan.totalBytes > limit) {
-    const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
-    throw new BraggInputError(`the run needs ${mib(plan.totalBytes)} of shared memory, more than the limit of ${mib(limit)}: use fewer voxels or threads`);
+    const mib = (b: number) => `${Math.ceil(b / 2 ** 20)} MiB`;
+    const which = limit === ceiling ? 'the 4 GiB wasm32 limit' : `the memory limit of ${mib(limit)}`;
+    throw new BraggInputError(`the run needs ${mib(plan.totalBytes)} of shared memory (${workers} worker${workers === 1 ? '' : 's'}), more than ${which}: use fewer voxels or threads`);
   }
-  return { pages: plan.pages, totalBytes: plan.totalBytes, params, materialIndex, density, tables, listCapacity, workers: workerRegions };
+  return { pages: plan.pages, totalBytes: plan.totalBytes, params, materialIndex, density, tables, control, listCapacity, workers: workerRegions };
 }

@@ -39,6 +39,11 @@ export interface RawTallies {
   readonly probeZIndex: number;
   readonly wallSeconds: number;
   readonly kernel: KernelVariant;
+  readonly threads: number;
+  /** Time from creating the worker pool until every worker was transporting (null on the calling thread). */
+  readonly poolStartupSeconds: number | null;
+  /** Worker failures that were recovered from (their work was redone). */
+  readonly workerFailures: number;
 }
 
 /** Resolves the config's materials (with overrides) and particle. */
@@ -97,8 +102,15 @@ export interface PreparedRun {
   readonly probeZIndex: number;
 }
 
+export interface PrepareOptions {
+  /** Bytes to reserve for a parallel run's control block. */
+  readonly controlBytes?: number;
+  /** Refuse runs that need more shared memory than this. */
+  readonly memoryLimitBytes?: number;
+}
+
 /** Builds phantom and tables, plans and fills the shared memory for `workers` workers. */
-export function prepareRun(config: ResolvedConfig, workers = 1): PreparedRun {
+export function prepareRun(config: ResolvedConfig, workers = 1, options: PrepareOptions = {}): PreparedRun {
   const { ion, material } = resolvePhysics(config);
   const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
   const materials = phantom.materials.map(material);
@@ -106,7 +118,10 @@ export function prepareRun(config: ResolvedConfig, workers = 1): PreparedRun {
   checkEnergies(config, packed);
   const probeZIndex = probeIndexFor(config, phantom);
   const voxels = phantom.nx * phantom.ny * phantom.nz;
-  const plan = planMemory(voxels, phantom.nz, packed.strideBytes * materials.length, workers);
+  const plan = planMemory({
+    voxels, nz: phantom.nz, tableBytes: packed.strideBytes * materials.length, workers,
+    controlBytes: options.controlBytes, limitBytes: options.memoryLimitBytes,
+  });
   const memory = createSharedMemory(plan.pages);
   const buffer = memory.buffer;
   new Uint8Array(buffer, plan.materialIndex, voxels).set(phantom.materialIndex);
@@ -169,7 +184,7 @@ export function readTallies(run: PreparedRun, w: number) {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Runs all histories of the config on one thread. */
+/** Runs all histories of the config on the calling thread (the reference for the parallel engine). */
 export async function runMonteCarlo(config: ResolvedConfig, options: RunOptions = {}): Promise<RawTallies> {
   const run = prepareRun(config, 1);
   const variant: KernelVariant = config.transport.kernel;
@@ -191,5 +206,6 @@ export async function runMonteCarlo(config: ResolvedConfig, options: RunOptions 
   return {
     ...readTallies(run, 0), phantom: run.phantom, ion: run.ion, materials: run.materials,
     histories: total, probeZIndex: run.probeZIndex, wallSeconds, kernel: variant,
+    threads: 1, poolStartupSeconds: null, workerFailures: 0,
   };
 }

@@ -46,6 +46,19 @@ describe('bragg run', () => {
   });
 });
 
+describe('bragg run --threads', () => {
+  it('writes byte-identical dose.npy with 2 threads and with 1', () => {
+    const dir = scratch();
+    const common = ['run', '--histories', '2000', '--energy', '90', '--seed', '12'];
+    expect(bragg(...common, '--threads', '1', '--out', join(dir, 'one')).code).toBe(0);
+    const two = bragg(...common, '--threads', '2', '--out', join(dir, 'two'), '--json');
+    expect(two.code).toBe(0);
+    expect(JSON.parse(two.stdout).threads).toBe(2);
+    expect(readFileSync(join(dir, 'one', 'dose.npy')).equals(readFileSync(join(dir, 'two', 'dose.npy')))).toBe(true);
+    expect(readFileSync(join(dir, 'one', 'uncertainty.npy')).equals(readFileSync(join(dir, 'two', 'uncertainty.npy')))).toBe(true);
+  });
+});
+
 describe('bragg range', () => {
   it('prints stopping power and CSDA range as JSON', () => {
     const r = bragg('range', '--particle', 'proton', '--energy', '100', '--material', 'water', '--json');
@@ -66,6 +79,8 @@ describe('bad input: one line on stderr, exit code 2, no output written', () => 
     ['energy that is not a number', ['run', '--energy', 'abc'], /--energy/],
     ['zero histories', ['run', '--histories', '0'], /histories/],
     ['unknown option', ['run', '--historys', '10'], /historys/],
+    ['zero threads', ['run', '--threads', '0'], /threads/],
+    ['memory limit too small', ['run', '--memory-limit', '1'], /memory limit/],
     ['unreadable config', ['run', '--config', '/nonexistent/c.json'], /config/],
     ['unknown material (range)', ['range', '--particle', 'proton', '--energy', '100', '--material', 'unobtainium'], /unobtainium/],
     ['energy out of table (range)', ['range', '--particle', 'proton', '--energy', '1e9', '--material', 'water'], /energy/],

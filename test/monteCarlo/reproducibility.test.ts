@@ -12,9 +12,9 @@ function bitsEqual(a: Float64Array, b: Float64Array): boolean {
 }
 
 describe('reproducibility', () => {
-  it('the same seed gives bit-identical dose, uncertainty and depth-dose, whatever the batch size', async () => {
-    const a = await simulate(config, { batchSize: 3000 });
-    const b = await simulate(config, { batchSize: 37 });
+  it('the same seed gives bit-identical dose, uncertainty and depth-dose, whatever the chunk size', async () => {
+    const a = await simulate(config, { chunkSize: 3000 });
+    const b = await simulate(config, { chunkSize: 37 });
     expect(bitsEqual(a.dose, b.dose)).toBe(true);
     expect(bitsEqual(a.uncertainty, b.uncertainty)).toBe(true);
     expect(bitsEqual(a.depthDose.dose, b.depthDose.dose)).toBe(true);

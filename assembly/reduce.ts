@@ -1,0 +1,31 @@
+// Reduction of per-worker tallies: integer adds, so the total does not depend
+// on how histories were split between workers.
+import { W_ENERGY_SUM_PTR, W_ENERGY_SQ_PTR, W_SLAB_SUM_PTR, W_SLAB_SQ_PTR } from './layout';
+
+/** dst[i] += src[i] for i in [from, to) of i64 arrays. */
+function addSums(dst: usize, src: usize, from: i32, to: i32): void {
+  for (let i = from; i < to; i++) {
+    const offset = <usize>i << 3;
+    store<i64>(dst + offset, load<i64>(dst + offset) + load<i64>(src + offset));
+  }
+}
+
+/** dst[i] += src[i] for i in [from, to) of 128-bit (lo, hi) accumulators. */
+function addWide(dst: usize, src: usize, from: i32, to: i32): void {
+  for (let i = from; i < to; i++) {
+    const d = dst + (<usize>i << 4);
+    const s = src + (<usize>i << 4);
+    const lo = load<u64>(d);
+    const sum = lo + load<u64>(s);
+    store<u64>(d, sum);
+    store<u64>(d, load<u64>(d, 8) + load<u64>(s, 8) + (sum < lo ? 1 : 0), 8);
+  }
+}
+
+/** Adds the voxel tallies [voxelFrom, voxelTo) and slab tallies [slabFrom, slabTo) of one worker block into another. */
+export function addTallies(dstWorker: usize, srcWorker: usize, voxelFrom: i32, voxelTo: i32, slabFrom: i32, slabTo: i32): void {
+  addSums(<usize>load<u32>(dstWorker + W_ENERGY_SUM_PTR), <usize>load<u32>(srcWorker + W_ENERGY_SUM_PTR), voxelFrom, voxelTo);
+  addWide(<usize>load<u32>(dstWorker + W_ENERGY_SQ_PTR), <usize>load<u32>(srcWorker + W_ENERGY_SQ_PTR), voxelFrom, voxelTo);
+  addSums(<usize>load<u32>(dstWorker + W_SLAB_SUM_PTR), <usize>load<u32>(srcWorker + W_SLAB_SUM_PTR), slabFrom, slabTo);
+  addWide(<usize>load<u32>(dstWorker + W_SLAB_SQ_PTR), <usize>load<u32>(srcWorker + W_SLAB_SQ_PTR), slabFrom, slabTo);
+}

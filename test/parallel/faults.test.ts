@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/schema.js';
+import { runParallel } from '../../src/engine/parallel/runParallel.js';
+import { doseResults } from '../../src/engine/doseResults.js';
+import { BraggInputError } from '../../src/errors.js';
+
+const config = parseConfig({
+  beam: { energyMeVPerU: 100 },
+  phantom: { sizeMm: [30, 30, 100] },
+  transport: { histories: 4000, seed: 77 },
+});
+
+const doseBytes = async (options: Parameters<typeof runParallel>[1]) => {
+  const t = await runParallel(config, options);
+  const dose = doseResults(t).doseGyPerPrimary;
+  return { bytes: Buffer.from(dose.buffer), failures: t.workerFailures, histories: Number(t.counters.histories) };
+};
+
+describe('worker faults', () => {
+  it.each(['throw', 'exit'] as const)('a worker that dies mid-run (%s) is replaced and its work redone: same dose bit for bit', async (mode) => {
+    const clean = await doseBytes({ threads: 3, chunkSize: 200 });
+    const faulty = await doseBytes({ threads: 3, chunkSize: 200, faultInjection: { slot: 1, afterChunks: 2, mode } });
+    expect(faulty.failures).toBe(1);
+    expect(faulty.histories).toBe(4000);
+    expect(faulty.bytes.equals(clean.bytes)).toBe(true);
+  });
+});
+
+describe('cancellation', () => {
+  it('an AbortSignal stops the run, rejects with its reason and ends the workers', async () => {
+    const controller = new AbortController();
+    const big = parseConfig({ ...config, transport: { histories: 5_000_000, seed: 1 } });
+    const before = process.getActiveResourcesInfo().filter((r) => r === 'Worker' || r === 'MessagePort').length;
+    const started = performance.now();
+    const run = runParallel(big, {
+      threads: 2,
+      signal: controller.signal,
+      onProgress: (p) => { if (p.historiesDone > 0) controller.abort(new Error('stop please')); },
+    });
+    await expect(run).rejects.toThrow('stop please');
+    expect(performance.now() - started).toBeLessThan(20_000); // far less than the 5M histories would take
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const after = process.getActiveResourcesInfo().filter((r) => r === 'Worker' || r === 'MessagePort').length;
+    expect(after).toBeLessThanOrEqual(before);
+  });
+});
+
+describe('memory planning', () => {
+  it('refuses a run above the configured limit before allocating anything', async () => {
+    await expect(runParallel(config, { threads: 2, memoryLimitBytes: 2 ** 20 })).rejects.toThrow(BraggInputError);
+    await expect(runParallel(config, { threads: 2, memoryLimitBytes: 2 ** 20 })).rejects.toThrow(/memory limit of 1 MiB/);
+  });
+
+  it('refuses a run above the 4 GiB wasm32 ceiling', async () => {
+    const huge = parseConfig({ ...config, phantom: { sizeMm: [200, 200, 300], voxelSizeMm: [1, 1, 1] } });
+    await expect(runParallel(huge, { threads: 16, memoryLimitBytes: 2 ** 40 })).rejects.toThrow(/4 GiB wasm32 limit/);
+  });
+
+  it('rejects a thread count that is not a positive integer', async () => {
+    await expect(runParallel(config, { threads: 0 })).rejects.toThrow(/threads/);
+  });
+});
+
+describe('progress', () => {
+  it('reports progress up to all histories', async () => {
+    const seen: number[] = [];
+    await runParallel(parseConfig({ ...config, transport: { histories: 60000, seed: 3 } }), { threads: 2, onProgress: (p) => seen.push(p.historiesDone) });
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.at(-1)).toBe(60000);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+  });
+});
