@@ -17,10 +17,10 @@ export function transportReference(params: usize, worker: usize, firstHistory: f
   transportScalar(params, worker, firstHistory, count);
 }
 
-/** 1 for the SIMD build, 0 for the scalar build. */
-export function simdLanes(): i32 { return ASC_FEATURE_SIMD ? 4 : 1; }
-
-// Elementary functions, exported so tests can hold them to their error budgets.
+// Elementary functions, exported so tests can hold them to their error budgets:
+// the scalar versions, and (SIMD build) their f32x4 twins over four values at
+// `values`, written back in place.
 export function mathLog(x: f32): f32 { return logf(x); }
 export function mathSinHalfPi(x: f32): f32 { return sinHalfPi(x); }
 export function mathNormal(u: f32): f32 { return normalFromUniform(u); }
+export { mathLanes, philoxLanes } from './laneTests';

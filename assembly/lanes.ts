@@ -9,11 +9,11 @@ import {
   P_SPOT_SIGMA_X_MM, P_SPOT_SIGMA_Y_MM, P_DIVERGENCE_SIGMA_X_RAD, P_DIVERGENCE_SIGMA_Y_RAD,
   P_SEED_LO, P_SEED_HI,
   M_LOG_RANGE_MIN, M_INV_LOG_RANGE_STEP, M_Z_OVER_A_MOL_PER_G, M_RADIATION_LENGTH_G_PER_CM2,
-  M_CUTOFF_RANGE_G_PER_CM2, T_ENERGY_AT_RANGE, T_RANGE_LOW_AT_RANGE,
+  M_CUTOFF_RANGE_G_PER_CM2, T_RANGE_LOW_AT_RANGE,
   W_LANES_PTR, W_INCIDENT_ENERGY, W_DEPOSITED_ENERGY, W_CUTOFF_ENERGY, W_ESCAPED_ENERGY,
   W_STEPS, W_HISTORIES, W_STOPPED_COUNT, W_STOP_DEPTH_SUM, W_STOP_DEPTH_SUM_SQ,
   W_PROBE_COUNT, W_PROBE_SUM_X, W_PROBE_SUM_X_SQ, W_PROBE_SUM_Y, W_PROBE_SUM_Y_SQ,
-  W_ABORTED_HISTORIES,
+  W_ABORTED_HISTORIES, W_MISSED_HISTORIES,
   L_X, L_Y, L_Z, L_U, L_V, L_W, L_RANGE, L_ENERGY, L_RANGE_LOW, L_PREV_ENERGY, L_RAD_LENGTHS,
   L_SCATTER_INTEGRAL, L_THETA2, L_IX, L_IY, L_IZ, L_MATERIAL, L_STEP, L_HISTORY_LO,
   L_HISTORY_HI, L_ALIVE, L_LIST_LENGTH, L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP, L_Z_OVER_A,
@@ -64,15 +64,31 @@ function loadMaterial(params: usize, worker: usize, lane: i32, material: i32): v
   setF(worker, L_CUTOFF_RANGE, lane, load<f32>(tablePtr + M_CUTOFF_RANGE_G_PER_CM2));
 }
 
-/** Sets the lane's residual range for its current energy in its current material, and the derived table values. */
+/**
+ * Sets the lane's residual range for an energy in its current material, and
+ * the step limit derived from it. The energy itself is kept as given (not
+ * re-read from the table), so crossing into a new material changes no energy.
+ */
 function setRangeFromEnergy(params: usize, worker: usize, lane: i32, energyMeVPerU: f32): void {
   const tablePtr = <usize>getI(worker, L_TABLE_PTR, lane);
   const n = load<i32>(params + P_TABLE_LENGTH);
   const range = rangeAtEnergy(params, tablePtr, energyMeVPerU);
-  const position = rangePosition(tablePtr, n, range);
   setF(worker, L_RANGE, lane, range);
-  setF(worker, L_ENERGY, lane, interpolate(tablePtr, n, T_ENERGY_AT_RANGE, position));
-  setF(worker, L_RANGE_LOW, lane, interpolate(tablePtr, n, T_RANGE_LOW_AT_RANGE, position));
+  setF(worker, L_ENERGY, lane, energyMeVPerU);
+  setF(worker, L_RANGE_LOW, lane, interpolate(tablePtr, n, T_RANGE_LOW_AT_RANGE, rangePosition(tablePtr, n, range)));
+}
+
+/**
+ * Box-Muller: a 2-D standard Gaussian from two uniforms, as its radius and the
+ * cosine and sine of its azimuth (the azimuth from its half-angle in (-pi/2, pi/2)).
+ * Writes (r cos phi, r sin phi) to out[0], out[1].
+ */
+function gaussianPair(uRadius: f32, uAzimuth: f32, out: usize): void {
+  const radius = sqrt<f32>(<f32>-2.0 * logf(uRadius));
+  const s = sinHalfPi((uAzimuth - <f32>0.5) * PI_F32);
+  const c = sqrt<f32>(max<f32>(<f32>1.0 - s * s, 0));
+  store<f32>(out, radius * (<f32>1.0 - <f32>2.0 * s * s));
+  store<f32>(out, radius * (<f32>2.0 * s * c), 4);
 }
 
 /**
@@ -86,27 +102,21 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
   const seedHi = load<u32>(params + P_SEED_HI);
   const words = laneField(worker, L_SCRATCH, lane * 4);
   philox4x32(0, 0, historyLo, historyHi, seedLo, seedHi, words);
-  // Spot: 2-D Gaussian by the Box-Muller method (radius and azimuth).
-  const radius = sqrt<f32>(<f32>-2.0 * logf(uniformFromBits(load<u32>(words))));
-  const halfAzimuth = (uniformFromBits(load<u32>(words, 4)) - <f32>0.5) * PI_F32;
-  const s = sinHalfPi(halfAzimuth);
-  const c = sqrt<f32>(max<f32>(<f32>1.0 - s * s, 0));
-  const x = load<f32>(params + P_BEAM_CENTER_X_MM) + load<f32>(params + P_SPOT_SIGMA_X_MM) * (radius * (<f32>1.0 - <f32>2.0 * s * s));
-  const y = load<f32>(params + P_BEAM_CENTER_Y_MM) + load<f32>(params + P_SPOT_SIGMA_Y_MM) * (radius * (<f32>2.0 * s * c));
   const energy = max<f32>(load<f32>(params + P_BEAM_ENERGY_MEV_PER_U)
     + load<f32>(params + P_BEAM_ENERGY_SIGMA_MEV_PER_U) * normalFromUniform(uniformFromBits(load<u32>(words, 8))), 0);
+  // Spot: 2-D Gaussian (the pair overwrites the first two random words, already used).
+  gaussianPair(uniformFromBits(load<u32>(words)), uniformFromBits(load<u32>(words, 4)), words);
+  const x = load<f32>(params + P_BEAM_CENTER_X_MM) + load<f32>(params + P_SPOT_SIGMA_X_MM) * load<f32>(words);
+  const y = load<f32>(params + P_BEAM_CENTER_Y_MM) + load<f32>(params + P_SPOT_SIGMA_Y_MM) * load<f32>(words, 4);
   let u: f32 = 0, v: f32 = 0, w: f32 = 1;
   const divergenceX = load<f32>(params + P_DIVERGENCE_SIGMA_X_RAD);
   const divergenceY = load<f32>(params + P_DIVERGENCE_SIGMA_Y_RAD);
   if (divergenceX > 0 || divergenceY > 0) {
     philox4x32(1, 0, historyLo, historyHi, seedLo, seedHi, words);
-    const r = sqrt<f32>(<f32>-2.0 * logf(uniformFromBits(load<u32>(words))));
-    const h = (uniformFromBits(load<u32>(words, 4)) - <f32>0.5) * PI_F32;
-    const sh = sinHalfPi(h);
-    const ch = sqrt<f32>(max<f32>(<f32>1.0 - sh * sh, 0));
+    gaussianPair(uniformFromBits(load<u32>(words)), uniformFromBits(load<u32>(words, 4)), words);
     // Small-angle direction (tan theta ~ theta): (theta_x, theta_y, 1), normalised.
-    const thetaX = divergenceX * (r * (<f32>1.0 - <f32>2.0 * sh * sh));
-    const thetaY = divergenceY * (r * (<f32>2.0 * sh * ch));
+    const thetaX = divergenceX * load<f32>(words);
+    const thetaY = divergenceY * load<f32>(words, 4);
     const norm = <f32>1.0 / sqrt<f32>(<f32>1.0 + thetaX * thetaX + thetaY * thetaY);
     u = thetaX * norm; v = thetaY * norm; w = norm;
   }
@@ -117,6 +127,7 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
   const iy = <i32>floor<f32>((y - load<f32>(params + P_ORIGIN_Y_MM)) / load<f32>(params + P_VOXEL_Y_MM));
   if (ix < 0 || iy < 0 || ix >= load<i32>(params + P_NX) || iy >= load<i32>(params + P_NY)) {
     addCounter(worker, W_ESCAPED_ENERGY, energyUnits(params, <f64>energy));
+    addCounter(worker, W_MISSED_HISTORIES, 1);
     return false;
   }
   setF(worker, L_X, lane, x); setF(worker, L_Y, lane, y); setF(worker, L_Z, lane, 0);
@@ -150,8 +161,12 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
 export function finishStep(params: usize, worker: usize, lane: i32): bool {
   const voxel = getI(worker, L_VOXEL, lane);
   const iz = getI(worker, L_VOXEL_Z, lane);
-  const energy = getF(worker, L_ENERGY, lane);
-  const deposit = energyUnits(params, <f64>getF(worker, L_PREV_ENERGY, lane) - <f64>energy);
+  // The table energy after the step, never above the energy before it: a
+  // deposit is never negative, even where the table's rounding (a few 1e-6
+  // of E) exceeds the true loss, as on a sliver of a step through air.
+  const previous = getF(worker, L_PREV_ENERGY, lane);
+  const energy = min<f32>(getF(worker, L_ENERGY, lane), previous);
+  const deposit = energyUnits(params, <f64>previous - <f64>energy);
   recordDeposit(worker, lane, voxel, iz, deposit);
   addCounter(worker, W_DEPOSITED_ENERGY, deposit);
   addCounter(worker, W_STEPS, 1);

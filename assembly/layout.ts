@@ -43,7 +43,6 @@
 @inline export const P_SEED_LO: i32 = 108;
 @inline export const P_SEED_HI: i32 = 112;
 @inline export const P_PROBE_Z_INDEX: i32 = 116;
-@inline export const P_CUTOFF_ENERGY_MEV_PER_U: i32 = 120;
 @inline export const PARAMS_BYTES: i32 = 128;
 
 // ---- material block header (then the tables) ----
@@ -86,6 +85,7 @@
 @inline export const W_PROBE_SUM_Y_SQ: i32 = 168;
 @inline export const W_LIST_OVERFLOWS: i32 = 176;
 @inline export const W_ABORTED_HISTORIES: i32 = 184;
+@inline export const W_MISSED_HISTORIES: i32 = 192;   // primaries that did not enter the phantom
 @inline export const WORKER_BYTES: i32 = 256;
 
 // ---- deposit list entry: voxel index, depth index, energy (fixed point) ----
@@ -123,7 +123,6 @@
 @inline export const L_TABLE_PTR: i32 = 432;
 @inline export const L_VOXEL: i32 = 448;          // voxel the last step started in
 @inline export const L_OUTCOME: i32 = 464;        // set by a step: 0 alive, 1 stopped, 2 escaped
-@inline export const L_DEPOSIT: i32 = 480;        // f32 energy per nucleon lost in the last step (MeV/u)
 @inline export const L_RNG_0: i32 = 496;          // four u32 random words per lane
 @inline export const L_RNG_1: i32 = 512;
 @inline export const L_RNG_2: i32 = 528;

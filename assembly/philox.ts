@@ -4,8 +4,6 @@
 // Random123 distribution (philox.h). A history's stream is the counter
 // (draw, stream, historyLo, historyHi) under the key (seedLo, seedHi), so its
 // numbers never depend on which thread, lane or batch runs it.
-// The same generator is implemented in WGSL (shaders/) and in
-// src/engine/philox.ts for tests.
 
 @inline const PHILOX_M0: u32 = 0xD2511F53;
 @inline const PHILOX_M1: u32 = 0xCD9E8D57;

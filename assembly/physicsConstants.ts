@@ -14,5 +14,11 @@
 
 @inline export const PI_F32: f32 = 3.1415927;
 
+/** Distance to a voxel plane that a direction parallel to it never reaches (mm). */
+@inline export const FAR_MM: f32 = 1.0e30;
+
+/** Floor of residual ranges, so their logarithm stays finite (g/cm^2). */
+@inline export const MIN_RANGE_G_PER_CM2: f32 = 1.0e-20;
+
 /** A history that has not ended after this many steps is stopped and counted (a guard, never hit in practice). */
 @inline export const MAX_STEPS_PER_HISTORY: i32 = 1000000;

@@ -27,11 +27,8 @@ import {
 } from './layout';
 import { philox4x32 } from './philox';
 import { logf, sinHalfPi, normalFromUniform, uniformFromBits } from './fastmath';
-import { BOHR_K_ME_C2, HIGHLAND_E_MEV_SQUARED, INV_NINE_LN10, PI_F32 } from './physicsConstants';
+import { BOHR_K_ME_C2, HIGHLAND_E_MEV_SQUARED, INV_NINE_LN10, PI_F32, FAR_MM, MIN_RANGE_G_PER_CM2 } from './physicsConstants';
 import { tablePosition, interpolate, lastTablePosition } from './tables';
-
-@inline const FAR_MM: f32 = 1.0e30;
-@inline const MIN_RANGE_G_PER_CM2: f32 = 1.0e-20;
 
 export function stepScalar(params: usize, worker: usize, lane: i32): void {
   const lanes = <usize>load<u32>(worker + W_LANES_PTR) + (<usize>lane << 2);
@@ -117,14 +114,14 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   // energy gain, and clamping it would bias the loss. There the loss is drawn
   // from the two-point distribution {0, a} with the same mean and variance, so
   // means and variances still add up exactly over steps.
-  const meanLoss = range - meanRange;
-  const secondMoment = sigmaRange * sigmaRange + meanLoss * meanLoss;
-  const lumpLoss = secondMoment / max<f32>(meanLoss, MIN_RANGE_G_PER_CM2);
-  const lumpProbability = (meanLoss * meanLoss) / max<f32>(secondMoment, MIN_RANGE_G_PER_CM2);
-  const gaussian = meanLoss > sigmaRange * <f32>3.0;
+  const meanRangeLoss = range - meanRange;
+  const secondMoment = sigmaRange * sigmaRange + meanRangeLoss * meanRangeLoss;
+  const lumpRangeLoss = secondMoment / max<f32>(meanRangeLoss, MIN_RANGE_G_PER_CM2);
+  const lumpProbability = (meanRangeLoss * meanRangeLoss) / max<f32>(secondMoment, MIN_RANGE_G_PER_CM2);
+  const gaussian = meanRangeLoss > sigmaRange * <f32>3.0;
   let newRange = gaussian
     ? meanRange + sigmaRange * normalFromUniform(uStraggling)
-    : (uStraggling < lumpProbability ? range - lumpLoss : range);
+    : (uStraggling < lumpProbability ? range - lumpRangeLoss : range);
   newRange = max<f32>(min<f32>(newRange, range), MIN_RANGE_G_PER_CM2);
   const newPosition = tablePosition(logf(newRange), logRangeMin, invLogRangeStep, lastPosition);
   store<f32>(lanes + L_RANGE, newRange);

@@ -16,10 +16,8 @@ import {
 } from './layout';
 import { philox4x32x4 } from './philox';
 import { logf4, sinHalfPi4, normalFromUniform4, uniformFromBits4 } from './fastmath4';
-import { BOHR_K_ME_C2, HIGHLAND_E_MEV_SQUARED, INV_NINE_LN10, PI_F32 } from './physicsConstants';
-
-@inline const FAR_MM: f32 = 1.0e30;
-@inline const MIN_RANGE_G_PER_CM2: f32 = 1.0e-20;
+import { lastTablePosition } from './tables';
+import { BOHR_K_ME_C2, HIGHLAND_E_MEV_SQUARED, INV_NINE_LN10, PI_F32, FAR_MM, MIN_RANGE_G_PER_CM2 } from './physicsConstants';
 
 @inline function k4(c: f32): v128 { return f32x4.splat(c); }
 
@@ -57,7 +55,7 @@ export function stepSimd(params: usize, worker: usize): void {
   const originX = k4(load<f32>(params + P_ORIGIN_X_MM));
   const originY = k4(load<f32>(params + P_ORIGIN_Y_MM));
   const n = load<i32>(params + P_TABLE_LENGTH);
-  const lastPosition = k4(<f32>(n - 1) - <f32>0.001);
+  const lastPosition = k4(lastTablePosition(n));
   const massNumber = k4(load<f32>(params + P_MASS_NUMBER));
   const charge = load<f32>(params + P_CHARGE_NUMBER);
   const nucleonMass = k4(load<f32>(params + P_MASS_PER_NUCLEON_MEV));
@@ -131,14 +129,14 @@ export function stepSimd(params: usize, worker: usize): void {
   const relativistic = f32x4.mul(gamma2, f32x4.sub(one, f32x4.mul(beta2, half)));
   const variance = f32x4.mul(f32x4.mul(f32x4.mul(k4(BOHR_K_ME_C2 * (charge * charge)), v128.load(lanes + L_Z_OVER_A)), massStep), relativistic);
   const sigmaRange = f32x4.div(f32x4.sqrt(variance), meanStopping);
-  const meanLoss = f32x4.sub(range, meanRange);
-  const secondMoment = f32x4.add(f32x4.mul(sigmaRange, sigmaRange), f32x4.mul(meanLoss, meanLoss));
-  const lumpLoss = f32x4.div(secondMoment, f32x4.max(meanLoss, k4(MIN_RANGE_G_PER_CM2)));
-  const lumpProbability = f32x4.div(f32x4.mul(meanLoss, meanLoss), f32x4.max(secondMoment, k4(MIN_RANGE_G_PER_CM2)));
-  const gaussian = f32x4.gt(meanLoss, f32x4.mul(sigmaRange, k4(3.0)));
+  const meanRangeLoss = f32x4.sub(range, meanRange);
+  const secondMoment = f32x4.add(f32x4.mul(sigmaRange, sigmaRange), f32x4.mul(meanRangeLoss, meanRangeLoss));
+  const lumpRangeLoss = f32x4.div(secondMoment, f32x4.max(meanRangeLoss, k4(MIN_RANGE_G_PER_CM2)));
+  const lumpProbability = f32x4.div(f32x4.mul(meanRangeLoss, meanRangeLoss), f32x4.max(secondMoment, k4(MIN_RANGE_G_PER_CM2)));
+  const gaussian = f32x4.gt(meanRangeLoss, f32x4.mul(sigmaRange, k4(3.0)));
   let newRange = v128.bitselect(
     f32x4.add(meanRange, f32x4.mul(sigmaRange, normalFromUniform4(uStraggling))),
-    v128.bitselect(f32x4.sub(range, lumpLoss), range, f32x4.lt(uStraggling, lumpProbability)),
+    v128.bitselect(f32x4.sub(range, lumpRangeLoss), range, f32x4.lt(uStraggling, lumpProbability)),
     gaussian);
   newRange = f32x4.max(f32x4.min(newRange, range), k4(MIN_RANGE_G_PER_CM2));
   const newPosition = position4(logf4(newRange), logRangeMin, invLogRangeStep, lastPosition);

@@ -24,7 +24,15 @@ export interface SimulationSummary {
   readonly energyDepositedMeVPerPrimary: number;
   /** Spread (one sigma) of the depths where primaries come to rest (mm). */
   readonly rangeStragglingMm: number;
+  /** Primaries that did not enter the phantom (aimed or spread outside its entrance face). */
+  readonly missedHistories: number;
+  /** Histories ended by the step guard (should be 0). */
+  readonly abortedHistories: number;
+  /** Whole simulate() call: setup, transport and results (s). */
   readonly wallSeconds: number;
+  /** Transport only: worker start-up, histories and tally reduction (s). */
+  readonly transportSeconds: number;
+  /** histories / transportSeconds */
   readonly historiesPerSecond: number;
   readonly stepsPerSecond: number;
   /** [nz, ny, nx] */
@@ -88,7 +96,10 @@ export async function simulate(config: SimulationConfig | unknown = {}, options:
     ...metrics,
     energyDepositedMeVPerPrimary: results.energy.depositedMeVPerPrimary,
     rangeStragglingMm: results.rangeStraggling.sigmaStopDepthMm,
+    missedHistories: results.missedHistories,
+    abortedHistories: results.abortedHistories,
     wallSeconds,
+    transportSeconds: tallies.wallSeconds,
     historiesPerSecond: tallies.histories / tallies.wallSeconds,
     stepsPerSecond: results.steps / tallies.wallSeconds,
     gridShape: [nz, ny, nx],

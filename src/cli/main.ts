@@ -19,7 +19,11 @@ function fail(message: string): never {
 const program = new Command('bragg')
   .description('Proton and ion-beam dose engine (condensed-history Monte Carlo in WebAssembly)')
   .exitOverride()
-  .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
+  .configureOutput({
+    // help goes to stdout as usual; commander's own error text is replaced by our one line
+    writeErr: (text) => { if (!text.startsWith('error:')) process.stderr.write(text); },
+    outputError: () => undefined,
+  });
 
 program.command('run')
   .description('run a Monte Carlo simulation and write summary.json, depth_dose.csv/.svg, dose.npy, uncertainty.npy')
@@ -43,6 +47,11 @@ program.command('range')
   .option('--json', 'print one JSON object')
   .action(rangeCommand);
 
+if (process.argv.length <= 2) {
+  process.stderr.write(program.helpInformation());
+  process.exit(EXIT_BAD_INPUT);
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
@@ -51,5 +60,8 @@ try {
     fail(error.message.replace(/^error: /, ''));
   }
   if (error instanceof BraggInputError) fail(error.message);
-  throw error;
+  // Anything else is our bug: one line, exit 1; BRAGG_DEBUG=1 shows the stack.
+  if (process.env.BRAGG_DEBUG) throw error;
+  process.stderr.write(`bragg: internal error: ${(error as Error)?.message ?? String(error)} (set BRAGG_DEBUG=1 for details)\n`);
+  process.exit(1);
 }

@@ -56,6 +56,28 @@ function summaryText(result: SimulationResult): string {
   ].join('\n') + '\n';
 }
 
+/** Writes all outputs or none; a directory that cannot be written is bad input, not a crash. */
+async function writeOutputs(dir: string, files: Parameters<typeof writeOutputsAtomically>[1]): Promise<void> {
+  try {
+    await writeOutputsAtomically(dir, files);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code) throw new BraggInputError(`cannot write outputs to ${dir}: ${code}`);
+    throw error;
+  }
+}
+
+/** Tells the user, on stderr, when a run's numbers deserve a second look. */
+function warnAboutDiagnostics(result: SimulationResult): void {
+  const { summary, diagnostics } = result;
+  const warn = (text: string) => process.stderr.write(`bragg: warning: ${text}\n`);
+  if (summary.missedHistories > 0.5 * summary.histories) {
+    warn(`${summary.missedHistories} of ${summary.histories} primaries missed the phantom`);
+  }
+  if (summary.abortedHistories > 0) warn(`${summary.abortedHistories} histories were stopped by the step guard (tiny steps or voxels?)`);
+  if (diagnostics.listOverflows > 0) warn(`${diagnostics.listOverflows} histories touched more voxels than the scoring list holds: their variance is approximate`);
+}
+
 export async function runCommand(options: RunOptions): Promise<void> {
   const base = options.config === undefined ? {} : await readConfigFile(options.config);
   const config = parseConfig(withFlags(base, options));
@@ -81,7 +103,8 @@ export async function runCommand(options: RunOptions): Promise<void> {
   const { summary, depthDose } = result;
   const series = { depthMm: depthDose.depthMm, dose: depthDose.dose, uncertainty: depthDose.uncertainty, doseUnit: depthDose.doseUnit };
   const title = `${summary.energyMeVPerU} MeV/u ${summary.particle} in ${config.phantom.material}`;
-  await writeOutputsAtomically(options.out, [
+  warnAboutDiagnostics(result);
+  await writeOutputs(options.out, [
     { name: 'summary.json', contents: JSON.stringify(summary, null, 2) + '\n' },
     { name: 'depth_dose.csv', contents: depthDoseCsv(series) },
     { name: 'dose.npy', contents: encodeNpy(result.dose, summary.gridShape) },

@@ -18,6 +18,10 @@ const xy = z.tuple([z.number().finite(), z.number().finite()]);
 const xyNonNegative = z.tuple([nonNegative, nonNegative]);
 const xyz = z.tuple([z.number().finite(), z.number().finite(), z.number().finite()]);
 const xyzPositive = z.tuple([positive, positive, positive]);
+/** Voxel edges below 10 um are refused: no dose grid needs them, and each would cost a step. */
+const voxelEdge = z.number().finite().min(0.01, 'must be at least 0.01 mm');
+/** A value for both x and y, or an [x, y] pair. */
+const numberOrPair = z.union([nonNegative, xyNonNegative], { error: 'expected a non-negative number or an [x, y] pair' });
 
 const materialOverride = z.strictObject({
   densityGPerCm3: positive.optional(),
@@ -31,7 +35,7 @@ const boxRegion = z.strictObject({
   /** Corners in phantom coordinates (mm): x, y centred on the beam axis, z = depth. */
   minMm: xyz,
   maxMm: xyz,
-});
+}).refine((b) => b.minMm.every((v, i) => v < b.maxMm[i]!), { error: 'minMm must be below maxMm on every axis', path: ['maxMm'] });
 const slabRegion = z.strictObject({
   shape: z.literal('slab'),
   material: materialId,
@@ -39,7 +43,7 @@ const slabRegion = z.strictObject({
   /** Depth interval (mm) covering the whole phantom laterally. */
   zMinMm: nonNegative,
   zMaxMm: positive,
-});
+}).refine((s) => s.zMinMm < s.zMaxMm, { error: 'zMinMm must be below zMaxMm', path: ['zMaxMm'] });
 
 export const configSchema = z.strictObject({
   beam: z.strictObject({
@@ -48,28 +52,28 @@ export const configSchema = z.strictObject({
     /** One-sigma Gaussian energy spread (MeV/u); 0 = mono-energetic. */
     energySpreadMeVPerU: nonNegative.default(0),
     /** One-sigma Gaussian spot size in x and y (mm). */
-    spotSigmaMm: z.union([nonNegative, xyNonNegative]).default(3),
+    spotSigmaMm: numberOrPair.default(3),
     /** Beam axis position (x, y) in mm; the phantom is centred on (0, 0). */
     centerMm: xy.default([0, 0]),
     /** One-sigma angular divergence in x and y (mrad); 0 = parallel. */
-    divergenceSigmaMrad: z.union([nonNegative, xyNonNegative]).default(0),
+    divergenceSigmaMrad: numberOrPair.default(0),
   }).prefault({}),
   phantom: z.strictObject({
     /** Phantom size (x, y, z) in mm; z is depth along the beam, from 0. */
     sizeMm: xyzPositive.default([100, 100, 300]),
-    voxelSizeMm: xyzPositive.default([2, 2, 1]),
+    voxelSizeMm: z.tuple([voxelEdge, voxelEdge, voxelEdge]).default([2, 2, 1]),
     material: materialId.default('water'),
     densityGPerCm3: positive.optional(),
     /** Inserts, voxelised in order (a later one overwrites an earlier one) by voxel centre. */
-    regions: z.array(z.discriminatedUnion('shape', [boxRegion, slabRegion])).default([]),
+    regions: z.array(z.union([boxRegion, slabRegion], { error: 'expected a region with shape \'box\' or \'slab\'' })).default([]),
   }).prefault({}),
   /** Per-material overrides, e.g. { "water": { "meanExcitationEnergyEV": 78 } } (ICRU 90). */
   materials: z.partialRecord(materialId, materialOverride).default({}),
   transport: z.strictObject({
-    histories: z.number().int().positive().max(2 ** 48).default(100_000),
+    histories: z.number().int().positive().max(1e9, 'at most 1e9 per run: split larger jobs into runs with different seeds').default(100_000),
     seed: z.number().int().nonnegative().max(2 ** 53 - 1).default(1),
     /** Largest step (mm); steps also end at voxel boundaries. */
-    maxStepMm: positive.default(5),
+    maxStepMm: z.number().finite().min(0.01, 'must be at least 0.01 mm').default(5),
     /** Largest fraction of its energy a particle may lose in one step. */
     maxEnergyLossFraction: z.number().gt(0).max(0.5).default(0.2),
     /** Below this energy a particle deposits what it has left where it is (MeV/u). */
@@ -78,7 +82,7 @@ export const configSchema = z.strictObject({
     kernel: z.enum(['simd', 'scalar']).default('simd'),
   }).prefault({}),
   scoring: z.strictObject({
-    /** Depth (mm) of a plane where the lateral spread of crossing particles is recorded. */
+    /** Depth (mm) of a voxel plane (rounded to the nearest) where the lateral spread of crossing primaries is recorded. */
     lateralProbeDepthMm: positive.optional(),
   }).prefault({}),
 });

@@ -27,6 +27,7 @@ export interface DoseResults {
   readonly steps: number;
   readonly listOverflows: number;
   readonly abortedHistories: number;
+  readonly missedHistories: number;
 }
 
 /** Energies per primary (MeV): incident = deposited + absorbed below cut-off + escaped. */
@@ -125,5 +126,6 @@ export function doseResults(t: RawTallies): DoseResults {
     steps: Number(c.steps),
     listOverflows: Number(c.listOverflows),
     abortedHistories: Number(c.abortedHistories),
+    missedHistories: Number(c.missedHistories),
   };
 }

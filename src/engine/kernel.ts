@@ -16,12 +16,13 @@ export const KERNEL_VARIANTS: readonly KernelVariant[] = ['simd', 'scalar'];
 export interface KernelExports {
   transport(params: number, worker: number, firstHistory: number, count: number): void;
   transportReference(params: number, worker: number, firstHistory: number, count: number): void;
-  simdLanes(): number;
   addTallies(dstWorker: number, srcWorker: number, voxelFrom: number, voxelTo: number, slabFrom: number, slabTo: number): void;
   philox4x32(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: number): void;
   mathLog(x: number): number;
   mathSinHalfPi(x: number): number;
   mathNormal(u: number): number;
+  mathLanes(which: number, values: number): void;
+  philoxLanes(counters: number, k0: number, k1: number, out: number): void;
 }
 
 const compiled = new Map<KernelVariant, Promise<WebAssembly.Module>>();

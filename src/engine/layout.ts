@@ -19,7 +19,7 @@ export const PARAMS = {
   spotSigmaXMm: [92, 'f32'], spotSigmaYMm: [96, 'f32'],
   divergenceSigmaXRad: [100, 'f32'], divergenceSigmaYRad: [104, 'f32'],
   seedLo: [108, 'u32'], seedHi: [112, 'u32'],
-  probeZIndex: [116, 'i32'], cutoffEnergyMeVPerU: [120, 'f32'],
+  probeZIndex: [116, 'i32'],
 } as const satisfies Record<string, readonly [number, 'i32' | 'u32' | 'f32']>;
 export const PARAMS_BYTES = 128;
 
@@ -40,7 +40,7 @@ export const WORKER_COUNTERS = {
   incidentEnergy: 64, depositedEnergy: 72, cutoffEnergy: 80, escapedEnergy: 88, steps: 96,
   histories: 104, stoppedCount: 112, stopDepthSum: 120, stopDepthSumSq: 128, probeCount: 136,
   probeSumX: 144, probeSumXSq: 152, probeSumY: 160, probeSumYSq: 168, listOverflows: 176,
-  abortedHistories: 184,
+  abortedHistories: 184, missedHistories: 192,
 } as const;
 export type WorkerCounter = keyof typeof WORKER_COUNTERS;
 export const WORKER_BYTES = 256;

@@ -10,7 +10,7 @@ import { BraggInputError } from '../errors.js';
 import { buildPhantom, type Phantom } from './phantom.js';
 import { buildTables, writeTables, type PackedTables } from './materialTables.js';
 import { planMemory, type MemoryPlan } from './memoryPlan.js';
-import { PARAMS, WORKER_POINTERS, WORKER_COUNTERS, type WorkerCounter } from './layout.js';
+import { PARAMS, WORKER_POINTERS, WORKER_COUNTERS, ENERGY_UNITS_PER_MEV, type WorkerCounter } from './layout.js';
 import { createSharedMemory, instantiateKernel, type KernelVariant } from './kernel.js';
 
 export interface RunProgress { readonly historiesDone: number; readonly historiesTotal: number; readonly elapsedSeconds: number }
@@ -88,9 +88,31 @@ function writeParams(view: DataView, at: number, values: Record<keyof typeof PAR
 export function probeIndexFor(config: ResolvedConfig, phantom: Phantom): number {
   const depth = config.scoring.lateralProbeDepthMm;
   if (depth === undefined) return -1;
-  const index = Math.round(depth / phantom.voxelSizeMm[2]);
-  if (index < 1 || index >= phantom.nz) throw new BraggInputError(`scoring.lateralProbeDepthMm ${depth} is outside the phantom`);
+  const dz = phantom.voxelSizeMm[2];
+  const index = Math.round(depth / dz);
+  if (index < 1 || index >= phantom.nz) {
+    throw new BraggInputError(`scoring.lateralProbeDepthMm ${depth} must be at an inner voxel plane, from ${dz} to ${(phantom.nz - 1) * dz} mm`);
+  }
   return index;
+}
+
+/** The beam axis must hit the phantom's entrance face. */
+function checkBeamAim(config: ResolvedConfig, phantom: Phantom): void {
+  const [cx, cy] = config.beam.centerMm;
+  const halfX = (phantom.nx * phantom.voxelSizeMm[0]) / 2;
+  const halfY = (phantom.ny * phantom.voxelSizeMm[1]) / 2;
+  if (Math.abs(cx) >= halfX || Math.abs(cy) >= halfY) {
+    throw new BraggInputError(`beam.centerMm [${cx}, ${cy}] misses the phantom, whose entrance face spans x and y within ±${halfX} and ±${halfY} mm`);
+  }
+}
+
+/**
+ * Histories one run can tally: the 64-bit energy counters (2^-24 MeV units)
+ * must hold the total incident energy, with a factor 2 to spare.
+ */
+export function maxHistoriesFor(config: ResolvedConfig, ion: Ion): number {
+  const highestMeV = ion.massNumber * (config.beam.energyMeVPerU + 5 * config.beam.energySpreadMeVPerU);
+  return Math.floor(2 ** 62 / ENERGY_UNITS_PER_MEV / highestMeV);
 }
 
 export interface PreparedRun {
@@ -116,13 +138,23 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
   const materials = phantom.materials.map(material);
   const packed = buildTables(ion, materials);
   checkEnergies(config, packed);
+  checkBeamAim(config, phantom);
+  const maxHistories = maxHistoriesFor(config, ion);
+  if (config.transport.histories > maxHistories) {
+    throw new BraggInputError(`transport.histories ${config.transport.histories} is more than one run can tally for this beam (${maxHistories}): split it into runs with different seeds`);
+  }
   const probeZIndex = probeIndexFor(config, phantom);
   const voxels = phantom.nx * phantom.ny * phantom.nz;
   const plan = planMemory({
     voxels, nz: phantom.nz, tableBytes: packed.strideBytes * materials.length, workers,
     controlBytes: options.controlBytes, limitBytes: options.memoryLimitBytes,
   });
-  const memory = createSharedMemory(plan.pages);
+  let memory: WebAssembly.Memory;
+  try {
+    memory = createSharedMemory(plan.pages);
+  } catch (error) {
+    throw new BraggInputError(`could not allocate ${Math.ceil(plan.totalBytes / 2 ** 20)} MiB of shared memory (${(error as Error).message}): use fewer voxels or threads`);
+  }
   const buffer = memory.buffer;
   new Uint8Array(buffer, plan.materialIndex, voxels).set(phantom.materialIndex);
   new Float32Array(buffer, plan.density, voxels).set(phantom.densityGPerCm3);
@@ -147,7 +179,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     spotSigmaXMm: spotX, spotSigmaYMm: spotY,
     divergenceSigmaXRad: divX / 1000, divergenceSigmaYRad: divY / 1000,
     seedLo: seed % 2 ** 32, seedHi: Math.floor(seed / 2 ** 32),
-    probeZIndex, cutoffEnergyMeVPerU: config.transport.cutoffEnergyMeVPerU,
+    probeZIndex,
   });
   for (const w of plan.workers) {
     view.setUint32(w.block + WORKER_POINTERS.energySumPtr, w.energySum, true);

@@ -1,7 +1,8 @@
 /**
  * The voxel phantom: a rectilinear grid [nz][ny][nx] (x fastest) with a
  * material slot and a density per voxel. x and y are centred on (0, 0); z is
- * depth from 0. Regions of the config are voxelised by voxel centre.
+ * depth from 0. Regions of the config are voxelised by voxel centre, over
+ * half-open intervals [min, max), so regions that touch never share a voxel.
  */
 import type { ResolvedConfig } from '../config/schema.js';
 import type { MaterialId } from '../physics/index.js';
@@ -45,26 +46,29 @@ export function buildPhantom(config: ResolvedConfig, densityOf: (id: MaterialId)
   const materialIndex = new Uint8Array(count).fill(slotOf(config.phantom.material));
   const densityGPerCm3 = new Float32Array(count).fill(config.phantom.densityGPerCm3 ?? densityOf(config.phantom.material));
 
-  for (const region of config.phantom.regions) {
+  config.phantom.regions.forEach((region, k) => {
     const slot = slotOf(region.material);
     const density = region.densityGPerCm3 ?? densityOf(region.material);
     const lo = region.shape === 'box' ? region.minMm : [-Infinity, -Infinity, region.zMinMm];
     const hi = region.shape === 'box' ? region.maxMm : [Infinity, Infinity, region.zMaxMm];
+    let covered = 0;
     for (let iz = 0; iz < nz; iz++) {
       const cz = originMm[2] + (iz + 0.5) * vz;
-      if (cz < lo[2]! || cz > hi[2]!) continue;
+      if (cz < lo[2]! || cz >= hi[2]!) continue;
       for (let iy = 0; iy < ny; iy++) {
         const cy = originMm[1] + (iy + 0.5) * vy;
-        if (cy < lo[1]! || cy > hi[1]!) continue;
+        if (cy < lo[1]! || cy >= hi[1]!) continue;
         for (let ix = 0; ix < nx; ix++) {
           const cx = originMm[0] + (ix + 0.5) * vx;
-          if (cx < lo[0]! || cx > hi[0]!) continue;
+          if (cx < lo[0]! || cx >= hi[0]!) continue;
           const v = (iz * ny + iy) * nx + ix;
           materialIndex[v] = slot;
           densityGPerCm3[v] = density;
+          covered++;
         }
       }
     }
-  }
+    if (covered === 0) throw new BraggInputError(`phantom.regions.${k} contains no voxel centre of the phantom`);
+  });
   return { nx, ny, nz, voxelSizeMm: [vx, vy, vz], originMm, materials, materialIndex, densityGPerCm3 };
 }

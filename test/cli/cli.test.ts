@@ -80,15 +80,22 @@ describe('bad input: one line on stderr, exit code 2, no output written', () => 
     ['zero histories', ['run', '--histories', '0'], /histories/],
     ['unknown option', ['run', '--historys', '10'], /historys/],
     ['zero threads', ['run', '--threads', '0'], /threads/],
+    ['a number in hex', ['run', '--histories', '0x10'], /--histories/],
+    ['beam aimed outside the phantom (config)', ['run', '--config', 'BEAM_OUTSIDE'], /misses the phantom/],
+    ['output path that is a file', ['run', '--histories', '10', '--out', 'A_FILE'], /cannot write outputs/],
     ['memory limit too small', ['run', '--memory-limit', '1'], /memory limit/],
     ['unreadable config', ['run', '--config', '/nonexistent/c.json'], /config/],
     ['unknown material (range)', ['range', '--particle', 'proton', '--energy', '100', '--material', 'unobtainium'], /unobtainium/],
     ['energy out of table (range)', ['range', '--particle', 'proton', '--energy', '1e9', '--material', 'water'], /energy/],
     ['unknown particle (range)', ['range', '--particle', 'muon', '--energy', '100', '--material', 'water'], /muon/],
   ];
-  it.each(cases)('%s', (_name, args, pattern) => {
-    const out = join(scratch(), 'out');
-    const r = bragg(...args, ...(args[0] === 'run' ? ['--out', out] : []));
+  it.each(cases)('%s', (_name, template, pattern) => {
+    const dir = scratch();
+    const out = join(dir, 'out');
+    writeFileSync(join(dir, 'beam.json'), JSON.stringify({ beam: { centerMm: [500, 0] } }));
+    writeFileSync(join(dir, 'file'), 'not a directory');
+    const args = template.map((a) => (a === 'BEAM_OUTSIDE' ? join(dir, 'beam.json') : a === 'A_FILE' ? join(dir, 'file') : a));
+    const r = bragg(...args, ...(args[0] === 'run' && !args.includes('--out') ? ['--out', out] : []));
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(pattern);
@@ -105,6 +112,25 @@ describe('bad input: one line on stderr, exit code 2, no output written', () => 
     expect(r.stderr).toMatch(/beam\.energyMeV/);
     expect(r.stderr).toMatch(/transport\.histories/);
     expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('no command: usage on stderr, exit 2', () => {
+    const r = bragg();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Usage: bragg/);
+  });
+
+  it('inverted and misplaced regions are named', () => {
+    const dir = scratch();
+    const config = join(dir, 'c.json');
+    writeFileSync(config, JSON.stringify({ phantom: { regions: [{ shape: 'slab', material: 'air', zMinMm: 50, zMaxMm: 20 }] } }));
+    let r = bragg('run', '--config', config, '--out', join(dir, 'out'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/phantom\.regions\.0\.zMaxMm/);
+    writeFileSync(config, JSON.stringify({ phantom: { regions: [{ shape: 'box', material: 'air', minMm: [200, 200, 0], maxMm: [300, 300, 10] }] } }));
+    r = bragg('run', '--config', config, '--out', join(dir, 'out'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/regions\.0 contains no voxel/);
   });
 
   it('a config that is not JSON', () => {

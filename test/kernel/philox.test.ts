@@ -22,3 +22,19 @@ describe.each(KERNEL_VARIANTS)('Philox4x32-10 in the %s kernel', (variant) => {
     }
   });
 });
+
+describe.each(KERNEL_VARIANTS)('four Philox4x32-10 lanes in the %s kernel', (variant) => {
+  it('reproduce the known answers lane by lane (lane 3 repeats lane 0 under the same key)', async () => {
+    const { kernel, memory } = await smallKernel(variant);
+    for (const { key, expected } of KAT) {
+      const counters = new Uint32Array(memory.buffer, 128, 16);
+      // lanes 0..2 hold the three KAT counters; only the lane with this key's counter is checked
+      KAT.forEach((k, lane) => { for (let j = 0; j < 4; j++) counters[j * 4 + lane] = k.counter[j]!; });
+      for (let j = 0; j < 4; j++) counters[j * 4 + 3] = KAT[0]!.counter[j]!;
+      kernel.philoxLanes(128, key[0]!, key[1]!, 512);
+      const out = new Uint32Array(memory.buffer, 512, 16);
+      const lane = KAT.findIndex((k) => k.expected === expected);
+      expect([0, 1, 2, 3].map((j) => out[j * 4 + lane])).toEqual(expected);
+    }
+  });
+});

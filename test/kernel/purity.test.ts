@@ -30,8 +30,17 @@ describe.each(KERNEL_VARIANTS)('the %s kernel module is safe to instantiate once
     const imports = WebAssembly.Module.imports(module);
     expect(imports).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     expect(WebAssembly.Module.exports(module).filter((e) => e.kind !== 'function')).toEqual([]);
-    // the limits of the memory import: flags byte 0x03 = has maximum + shared
-    const importSection = s.get(2)!;
-    expect([...importSection].includes(0x03)).toBe(true);
+    // Parse the one import: module name, field name, kind 0x02 (memory), then the
+    // limits flags: 0x03 = has a maximum and is shared (threads proposal).
+    const section = s.get(2)!;
+    let p = 0;
+    expect(section[p++]).toBe(1); // one import
+    for (const expected of ['env', 'memory']) {
+      const length = section[p++]!;
+      expect(Buffer.from(section.subarray(p, p + length)).toString()).toBe(expected);
+      p += length;
+    }
+    expect(section[p++]).toBe(0x02);
+    expect(section[p]).toBe(0x03);
   });
 });

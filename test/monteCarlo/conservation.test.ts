@@ -5,12 +5,20 @@ describe('energy bookkeeping', () => {
   it.each([
     ['protons stopping in the phantom', { beam: { energyMeVPerU: 120 }, phantom: { sizeMm: [40, 40, 150] } }],
     ['protons leaving through the back and sides', { beam: { energyMeVPerU: 200, spotSigmaMm: 8 }, phantom: { sizeMm: [20, 20, 60] } }],
+    ['protons through air and lung slabs', {
+      beam: { energyMeVPerU: 150 },
+      phantom: { sizeMm: [30, 30, 200], regions: [
+        { shape: 'slab', material: 'air', zMinMm: 10, zMaxMm: 20 }, { shape: 'slab', material: 'lung', zMinMm: 40, zMaxMm: 70 }] },
+    }],
     ['carbon ions through a bone slab', {
       beam: { particle: 'carbon', energyMeVPerU: 200 },
       phantom: { sizeMm: [30, 30, 120], regions: [{ shape: 'slab', material: 'compact-bone', zMinMm: 20, zMaxMm: 40 }] },
     }],
   ] as const)('deposited + absorbed below cut-off + escaped = incident within 1e-6: %s', async (_name, config) => {
-    const { energy } = await simulate({ ...config, transport: { histories: 2000, seed: 5 } });
+    const { energy, dose, diagnostics } = await simulate({ ...config, transport: { histories: 2000, seed: 5 } });
+    expect(dose.every((d) => d >= 0)).toBe(true);
+    expect(diagnostics.abortedHistories).toBe(0);
+    expect(diagnostics.listOverflows).toBe(0);
     const accounted = energy.depositedInStepsMeVPerPrimary + energy.absorbedBelowCutoffMeVPerPrimary + energy.escapedMeVPerPrimary;
     expect(Math.abs(accounted - energy.incidentMeVPerPrimary) / energy.incidentMeVPerPrimary).toBeLessThan(1e-6);
     // what is scored in the grid is exactly what was deposited and absorbed

@@ -18,9 +18,8 @@ export interface WorkerInit {
 }
 
 export interface FaultInjection {
-  readonly slot: number;
-  /** Fail after completing this many chunks. */
-  readonly afterChunks: number;
+  /** The worker that is about to run this chunk fails instead (once per run). */
+  readonly atChunk: number;
   /** 'throw': the task throws; 'exit': the worker thread ends abruptly. */
   readonly mode: 'throw' | 'exit';
 }

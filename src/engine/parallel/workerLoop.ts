@@ -30,15 +30,13 @@ export class WorkerLoop {
     const { slot } = task;
     const started = Math.max(1, Math.round((performance.timeOrigin + performance.now() - task.runStartEpochMs) * 1000));
     Atomics.compareExchange(this.control, CONTROL_SLOT_START + slot, 0, started);
-    let completed = 0;
     const runChunk = (chunk: number) => {
-      this.maybeFail(slot, completed);
+      this.maybeFail(slot, chunk);
       const first = chunk * this.init.chunkSize;
       const count = Math.min(this.init.chunkSize, this.init.histories - first);
       this.kernel.transport(this.init.paramsPtr, this.init.slotBlocks[slot]!, first, count);
       Atomics.store(this.control, CONTROL_CHUNK_OWNER + chunk, slot + 1);
       Atomics.add(this.control, CONTROL_CHUNKS_DONE, 1);
-      completed++;
     };
     if (task.chunks) {
       for (const chunk of task.chunks) {
@@ -54,10 +52,10 @@ export class WorkerLoop {
     }
   }
 
-  /** Fault injection for tests: the first time `slot` has done `afterChunks` chunks, fail mid-chunk. */
-  private maybeFail(slot: number, completed: number): void {
+  /** Fault injection for tests: the worker about to run chunk `atChunk` fails, once per run, leaving partial work in its slot. */
+  private maybeFail(slot: number, chunk: number): void {
     const fault = this.init.fault;
-    if (!fault || fault.slot !== slot || completed < fault.afterChunks) return;
+    if (!fault || chunk !== fault.atChunk) return;
     if (Atomics.compareExchange(this.control, CONTROL_FAULT_LATCH, 0, 1) !== 0) return;
     // Leave half-done work behind, as a real crash would: run a few histories into the slot first.
     this.kernel.transport(this.init.paramsPtr, this.init.slotBlocks[slot]!, 0, 3);
