@@ -1,12 +1,16 @@
 // Reduction of per-worker tallies: integer adds, so the total does not depend
-// on how histories were split between workers.
+// on how histories were split between workers. Zero entries are skipped
+// without writing, so pages of the destination that no history touched are
+// never written (most of a dose grid is empty: writing it would fault in
+// every page).
 import { W_ENERGY_SUM_PTR, W_ENERGY_SQ_PTR, W_SLAB_SUM_PTR, W_SLAB_SQ_PTR } from './layout';
 
 /** dst[i] += src[i] for i in [from, to) of i64 arrays. */
 function addSums(dst: usize, src: usize, from: i32, to: i32): void {
   for (let i = from; i < to; i++) {
     const offset = <usize>i << 3;
-    store<i64>(dst + offset, load<i64>(dst + offset) + load<i64>(src + offset));
+    const value = load<i64>(src + offset);
+    if (value != 0) store<i64>(dst + offset, load<i64>(dst + offset) + value);
   }
 }
 
@@ -15,10 +19,13 @@ function addWide(dst: usize, src: usize, from: i32, to: i32): void {
   for (let i = from; i < to; i++) {
     const d = dst + (<usize>i << 4);
     const s = src + (<usize>i << 4);
+    const addLo = load<u64>(s);
+    const addHi = load<u64>(s, 8);
+    if ((addLo | addHi) == 0) continue;
     const lo = load<u64>(d);
-    const sum = lo + load<u64>(s);
+    const sum = lo + addLo;
     store<u64>(d, sum);
-    store<u64>(d, load<u64>(d, 8) + load<u64>(s, 8) + (sum < lo ? 1 : 0), 8);
+    store<u64>(d, load<u64>(d, 8) + addHi + (sum < lo ? 1 : 0), 8);
   }
 }
 

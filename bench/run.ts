@@ -4,7 +4,8 @@
  * 400 MeV/u carbon ions in the default phantom (100 x 100 x 300 mm water,
  * 2 x 2 x 1 mm voxels).
  *
- *   npm run bench -- [--threads 1,2] [--histories-proton N] [--histories-carbon N] [--repeat R] [--out FILE]
+ *   npm run bench -- [--threads 1,2] [--histories-proton N] [--histories-carbon N] [--repeat R]
+ *                    [--no-scalar] [--out FILE]
  *
  * Prints a table and writes bench/results/latest.json (or FILE). Speed is
  * measured here, never asserted by tests.
@@ -20,7 +21,7 @@ interface BenchCase { readonly name: string; readonly particle: 'proton' | 'carb
 interface BenchRecord {
   name: string; backend: string; variant: KernelVariant; threads: number; particle: string; energyMeVPerU: number;
   histories: number; historiesPerSecond: number; stepsPerSecond: number; wallSeconds: number;
-  poolStartupMs: number | null; parallelEfficiency: number | null;
+  poolStartupMs: number | null; reduceMs: number | null; parallelEfficiency: number | null;
 }
 
 function argument(name: string): string | undefined {
@@ -32,8 +33,8 @@ const threadCounts = (argument('threads') ?? '1').split(',').map(Number);
 if (threadCounts.some((t) => !Number.isInteger(t) || t < 1)) throw new Error('--threads takes a list of positive integers, e.g. 1,2,4');
 const maxThreads = Math.max(...threadCounts);
 const cases: BenchCase[] = [
-  { name: 'proton-150', particle: 'proton', energyMeVPerU: 150, histories: Number(argument('histories-proton') ?? 100_000 * Math.max(1, maxThreads / 2)) },
-  { name: 'carbon-400', particle: 'carbon', energyMeVPerU: 400, histories: Number(argument('histories-carbon') ?? 40_000 * Math.max(1, maxThreads / 2)) },
+  { name: 'proton-150', particle: 'proton', energyMeVPerU: 150, histories: Number(argument('histories-proton') ?? 100_000 * maxThreads) },
+  { name: 'carbon-400', particle: 'carbon', energyMeVPerU: 400, histories: Number(argument('histories-carbon') ?? 50_000 * maxThreads) },
 ];
 const repeat = Number(argument('repeat') ?? 3);
 const records: BenchRecord[] = [];
@@ -48,6 +49,7 @@ async function measure(c: BenchCase, variant: KernelVariant, threads: number): P
       name: c.name, backend: summary.backend, variant, threads, particle: c.particle, energyMeVPerU: c.energyMeVPerU,
       histories: c.histories, historiesPerSecond: summary.historiesPerSecond, stepsPerSecond: summary.stepsPerSecond,
       wallSeconds: summary.wallSeconds, poolStartupMs: diagnostics.poolStartupSeconds === null ? null : diagnostics.poolStartupSeconds * 1000,
+      reduceMs: diagnostics.reduceSeconds === null ? null : diagnostics.reduceSeconds * 1000,
       parallelEfficiency: null,
     };
     if (!best || record.historiesPerSecond > best.historiesPerSecond) best = record;
@@ -56,8 +58,9 @@ async function measure(c: BenchCase, variant: KernelVariant, threads: number): P
   return best!;
 }
 
+const withScalar = !process.argv.includes('--no-scalar');
 for (const c of cases) {
-  records.push(await measure(c, 'scalar', 1));
+  if (withScalar) records.push(await measure(c, 'scalar', 1));
   for (const threads of [...new Set([1, ...threadCounts])].sort((a, b) => a - b)) records.push(await measure(c, 'simd', threads));
 }
 for (const r of records) {
@@ -69,14 +72,15 @@ const machine = {
   cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   platform: `${os.platform()} ${os.release()}`, node: process.version, date: new Date().toISOString(),
 };
-const lines = ['case         variant  threads  histories/s   M steps/s  vs scalar  efficiency  pool start (ms)'];
+const lines = ['case         variant  threads  histories/s   M steps/s  vs scalar  efficiency  pool start (ms)  reduce (ms)'];
 for (const r of records) {
-  const scalar = records.find((s) => s.name === r.name && s.variant === 'scalar')!;
-  const ratio = r.variant === 'simd' && r.threads === 1 ? `${(r.historiesPerSecond / scalar.historiesPerSecond).toFixed(2)}x` : '';
+  const scalar = records.find((s) => s.name === r.name && s.variant === 'scalar');
+  const ratio = scalar && r.variant === 'simd' && r.threads === 1 ? `${(r.historiesPerSecond / scalar.historiesPerSecond).toFixed(2)}x` : '';
   lines.push([
     r.name.padEnd(12), r.variant.padEnd(8), String(r.threads).padStart(7), Math.round(r.historiesPerSecond).toString().padStart(12),
     (r.stepsPerSecond / 1e6).toFixed(2).padStart(11), ratio.padStart(10), `${(100 * r.parallelEfficiency!).toFixed(1)}%`.padStart(11),
     (r.poolStartupMs === null ? '' : r.poolStartupMs.toFixed(0)).padStart(16),
+    (r.reduceMs === null ? '' : r.reduceMs.toFixed(0)).padStart(12),
   ].join(' '));
 }
 const out = argument('out') ?? fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));

@@ -30,7 +30,7 @@ export interface SimulationSummary {
   readonly abortedHistories: number;
   /** Whole simulate() call: setup, transport and results (s). */
   readonly wallSeconds: number;
-  /** Transport only: worker start-up, histories and tally reduction (s). */
+  /** Transport only: from the first worker starting to the tallies being added up (s). */
   readonly transportSeconds: number;
   /** histories / transportSeconds */
   readonly historiesPerSecond: number;
@@ -64,6 +64,8 @@ export interface SimulationResult {
     readonly steps: number; readonly abortedHistories: number; readonly listOverflows: number;
     /** Seconds from creating the worker pool until every worker was transporting. */
     readonly poolStartupSeconds: number | null;
+    /** Seconds spent adding the workers' tallies together. */
+    readonly reduceSeconds: number | null;
     /** Worker failures recovered from during the run (their work was redone). */
     readonly workerFailures: number;
   };
@@ -121,7 +123,7 @@ export async function simulate(config: SimulationConfig | unknown = {}, options:
     lateralProbe: results.lateralProbe,
     diagnostics: {
       steps: results.steps, abortedHistories: results.abortedHistories, listOverflows: results.listOverflows,
-      poolStartupSeconds: tallies.poolStartupSeconds, workerFailures: tallies.workerFailures,
+      poolStartupSeconds: tallies.poolStartupSeconds, reduceSeconds: tallies.reduceSeconds, workerFailures: tallies.workerFailures,
     },
     absoluteDose: (primaries: number) => dose.map((d) => d * primaries),
   };

@@ -37,11 +37,14 @@ export interface RawTallies {
   readonly slabSq: BigUint64Array;
   readonly counters: Readonly<Record<WorkerCounter, bigint>>;
   readonly probeZIndex: number;
+  /** Transport time: from the first worker starting to the tallies being reduced (s). */
   readonly wallSeconds: number;
   readonly kernel: KernelVariant;
   readonly threads: number;
   /** Time from creating the worker pool until every worker was transporting (null on the calling thread). */
   readonly poolStartupSeconds: number | null;
+  /** Time spent adding the workers' tallies together (null on the calling thread). */
+  readonly reduceSeconds: number | null;
   /** Worker failures that were recovered from (their work was redone). */
   readonly workerFailures: number;
 }
@@ -238,6 +241,6 @@ export async function runMonteCarlo(config: ResolvedConfig, options: RunOptions 
   return {
     ...readTallies(run, 0), phantom: run.phantom, ion: run.ion, materials: run.materials,
     histories: total, probeZIndex: run.probeZIndex, wallSeconds, kernel: variant,
-    threads: 1, poolStartupSeconds: null, workerFailures: 0,
+    threads: 1, poolStartupSeconds: null, reduceSeconds: null, workerFailures: 0,
   };
 }

@@ -31,7 +31,8 @@ export function controlView(buffer: ArrayBufferLike, at: number, chunkCount: num
 export function chooseChunkSize(histories: number, threads: number, requested?: number): number {
   if (requested !== undefined) return Math.max(1, Math.floor(requested));
   const perThread = histories / Math.max(1, threads);
-  // about 50 chunks per thread, between 64 and 4096 histories; never more than 2^24 chunks
-  const size = Math.min(4096, Math.max(64, Math.floor(perThread / 50)));
+  // about 200 chunks per thread (the last chunks of a run are short, so threads finish together),
+  // between 64 and 4096 histories; never more than 2^24 chunks
+  const size = Math.min(4096, Math.max(64, Math.floor(perThread / 200)));
   return Math.max(size, Math.ceil(histories / 2 ** 24));
 }

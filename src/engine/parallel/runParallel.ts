@@ -107,6 +107,8 @@ export async function runParallel(config: ResolvedConfig, options: ParallelOptio
   const timer = options.onProgress ? setInterval(report, PROGRESS_INTERVAL_MS) : undefined;
   let pool: ThreadPool | undefined;
   let failures = 0;
+  let reduceStart = 0;
+  let end = 0;
   try {
     pool = await createThreadPool(threads, init);
     const activePool = pool;
@@ -135,6 +137,7 @@ export async function runParallel(config: ResolvedConfig, options: ParallelOptio
     if (Atomics.load(control, CONTROL_ABORT)) throw signal?.reason ?? new Error('the run was aborted');
     report();
     // Reduce: slots 1.. into slot 0, voxel and slab ranges in parallel.
+    reduceStart = performance.now();
     if (threads > 1) {
       const voxelRanges = split(run.phantom.nx * run.phantom.ny * run.phantom.nz, threads);
       const slabRanges = split(run.phantom.nz, threads);
@@ -142,23 +145,25 @@ export async function runParallel(config: ResolvedConfig, options: ParallelOptio
         kind: 'reduce', voxelFrom, voxelTo, slabFrom: slabRanges[k]![0], slabTo: slabRanges[k]![1],
       })));
     }
+    end = performance.now();
   } finally {
     if (timer) clearInterval(timer);
     signal?.removeEventListener('abort', abort);
     await pool?.destroy();
   }
-  const wallSeconds = (performance.now() - start) / 1000;
   const counters = {} as Record<WorkerCounter, bigint>;
   for (const name of Object.keys(WORKER_COUNTERS) as WorkerCounter[]) counters[name] = 0n;
   for (let slot = 0; slot < threads; slot++) {
     const c = readTallies(run, slot).counters;
     for (const name of Object.keys(counters) as WorkerCounter[]) counters[name] += c[name];
   }
-  let startupMicroseconds = 0;
-  for (let slot = 0; slot < threads; slot++) startupMicroseconds = Math.max(startupMicroseconds, control[CONTROL_SLOT_START + slot]!);
+  // Slot start times (microseconds after `start`): the transport window opens when the first worker starts.
+  const starts = Array.from({ length: threads }, (_, slot) => control[CONTROL_SLOT_START + slot]! / 1000);
+  const firstStartMs = Math.min(...starts);
+  const wallSeconds = (end - start - firstStartMs) / 1000;
   return {
     ...readTallies(run, 0), counters, phantom: run.phantom, ion: run.ion, materials: run.materials,
     histories, probeZIndex: run.probeZIndex, wallSeconds, kernel: variant, threads,
-    poolStartupSeconds: startupMicroseconds / 1e6, workerFailures: failures,
+    poolStartupSeconds: Math.max(...starts) / 1000, reduceSeconds: (end - reduceStart) / 1000, workerFailures: failures,
   };
 }
