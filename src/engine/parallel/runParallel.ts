@@ -16,8 +16,8 @@ import { compileKernel } from '../kernel.js';
 import { prepareRun, readTallies, type PreparedRun, type RawTallies, type RunOptions } from '../monteCarlo.js';
 import { WORKER_BYTES, WORKER_COUNTERS, LANE_STATE_BYTES, type WorkerCounter } from '../layout.js';
 import {
-  CONTROL_ABORT, CONTROL_CHUNK_OWNER, CONTROL_CHUNKS_DONE, CONTROL_SLOT_START, MAX_SLOTS,
-  chooseChunkSize, controlBytes, controlView,
+  CONTROL_ABORT, CONTROL_CHUNK_OWNER, CONTROL_HISTORIES_DONE, CONTROL_SLOT_START, MAX_SLOTS,
+  chunkStartIndex, controlBytes, controlView, planChunks,
 } from './control.js';
 import { createThreadPool, type ThreadPool } from './threadPool.js';
 import type { FaultInjection, WorkerInit } from './tasks.js';
@@ -26,7 +26,7 @@ import { defaultMemoryLimitBytes, defaultThreadCount } from './environment.js';
 export interface ParallelOptions extends RunOptions {
   /** Worker threads (default: the available cores). */
   readonly threads?: number;
-  /** Histories per chunk (default: chosen from histories and threads). Results do not depend on it. */
+  /** Histories per chunk (default: guided, large chunks first, small at the end). Results do not depend on it. */
   readonly chunkSize?: number;
   /** Refuse runs needing more shared memory (default: half the free memory, at most 4 GiB). */
   readonly memoryLimitBytes?: number;
@@ -62,7 +62,8 @@ function clearSlot(run: PreparedRun, control: Int32Array, slot: number, chunkCou
   zero(w.slabScratch, nz * 8);
   for (let c = 0; c < chunkCount; c++) {
     if (Atomics.compareExchange(control, CONTROL_CHUNK_OWNER + c, slot + 1, 0) === slot + 1) {
-      Atomics.sub(control, CONTROL_CHUNKS_DONE, 1);
+      const histories = control[chunkStartIndex(chunkCount, c + 1)]! - control[chunkStartIndex(chunkCount, c)]!;
+      Atomics.sub(control, CONTROL_HISTORIES_DONE, histories);
     }
   }
 }
@@ -81,15 +82,16 @@ function split(n: number, parts: number): Array<[number, number]> {
 export async function runParallel(config: ResolvedConfig, options: ParallelOptions = {}): Promise<RawTallies> {
   const threads = await resolveThreads(options.threads);
   const histories = config.transport.histories;
-  const chunkSize = chooseChunkSize(histories, threads, options.chunkSize);
-  const chunkCount = Math.ceil(histories / chunkSize);
+  const chunkStarts = planChunks(histories, threads, options.chunkSize);
+  const chunkCount = chunkStarts.length - 1;
   const memoryLimitBytes = options.memoryLimitBytes ?? (await defaultMemoryLimitBytes());
   const run = prepareRun(config, threads, { controlBytes: controlBytes(chunkCount), memoryLimitBytes });
   const control = controlView(run.memory.buffer, run.plan.control, chunkCount);
+  control.set(chunkStarts, chunkStartIndex(chunkCount, 0));
   const variant = config.transport.kernel;
   const init: WorkerInit = {
     module: await compileKernel(variant), memory: run.memory, variant,
-    paramsPtr: run.plan.params, controlPtr: run.plan.control, chunkCount, chunkSize, histories,
+    paramsPtr: run.plan.params, controlPtr: run.plan.control, chunkCount,
     slotBlocks: run.plan.workers.map((w) => w.block),
     ...(options.faultInjection ? { fault: options.faultInjection } : {}),
   };
@@ -101,7 +103,7 @@ export async function runParallel(config: ResolvedConfig, options: ParallelOptio
   signal?.addEventListener('abort', abort, { once: true });
   if (signal?.aborted) abort();
   const report = () => options.onProgress?.({
-    historiesDone: Math.min(histories, Atomics.load(control, CONTROL_CHUNKS_DONE) * chunkSize),
+    historiesDone: Atomics.load(control, CONTROL_HISTORIES_DONE),
     historiesTotal: histories, elapsedSeconds: (performance.now() - start) / 1000,
   });
   const timer = options.onProgress ? setInterval(report, PROGRESS_INTERVAL_MS) : undefined;

@@ -8,9 +8,8 @@ export interface WorkerInit {
   readonly variant: KernelVariant;
   readonly paramsPtr: number;
   readonly controlPtr: number;
+  /** Chunks of the run; their first histories are in the control block. */
   readonly chunkCount: number;
-  readonly chunkSize: number;
-  readonly histories: number;
   /** Worker-block pointer of each slot. */
   readonly slotBlocks: readonly number[];
   /** Tests only: make one worker fail once. */

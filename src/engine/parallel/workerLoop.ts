@@ -7,8 +7,8 @@
 import type { KernelExports } from '../kernel.js';
 import type { WorkerInit, WorkerTask } from './tasks.js';
 import {
-  CONTROL_ABORT, CONTROL_CHUNK_OWNER, CONTROL_CHUNKS_DONE, CONTROL_FAULT_LATCH, CONTROL_NEXT_CHUNK,
-  CONTROL_SLOT_START, controlView,
+  CONTROL_ABORT, CONTROL_CHUNK_OWNER, CONTROL_HISTORIES_DONE, CONTROL_FAULT_LATCH, CONTROL_NEXT_CHUNK,
+  CONTROL_SLOT_START, chunkStartIndex, controlView,
 } from './control.js';
 
 export class WorkerLoop {
@@ -32,11 +32,11 @@ export class WorkerLoop {
     Atomics.compareExchange(this.control, CONTROL_SLOT_START + slot, 0, started);
     const runChunk = (chunk: number) => {
       this.maybeFail(slot, chunk);
-      const first = chunk * this.init.chunkSize;
-      const count = Math.min(this.init.chunkSize, this.init.histories - first);
+      const first = this.control[chunkStartIndex(this.init.chunkCount, chunk)]!;
+      const count = this.control[chunkStartIndex(this.init.chunkCount, chunk + 1)]! - first;
       this.kernel.transport(this.init.paramsPtr, this.init.slotBlocks[slot]!, first, count);
       Atomics.store(this.control, CONTROL_CHUNK_OWNER + chunk, slot + 1);
-      Atomics.add(this.control, CONTROL_CHUNKS_DONE, 1);
+      Atomics.add(this.control, CONTROL_HISTORIES_DONE, count);
     };
     if (task.chunks) {
       for (const chunk of task.chunks) {
