@@ -3,6 +3,8 @@
  */
 import { parseConfig, type ResolvedConfig, type SimulationConfig } from './config/schema.js';
 import { runParallel, type ParallelOptions } from './engine/parallel/runParallel.js';
+import { runMonteCarlo } from './engine/monteCarlo.js';
+import { sharedMemoryAvailable } from './runtime/environment.js';
 import { doseResults, type EnergyBookkeeping, type LateralProbe } from './engine/doseResults.js';
 import { depthDoseMetrics } from './analysis/depthDose.js';
 
@@ -69,6 +71,8 @@ export interface SimulationResult {
     /** Worker failures recovered from during the run (their work was redone). */
     readonly workerFailures: number;
   };
+  /** Things the user should know about how the run went (e.g. fewer threads than asked for, and why). */
+  readonly warnings: readonly string[];
   /** Absolute dose (Gy) for a number of delivered primaries. */
   absoluteDose(primaries: number): Float64Array;
 }
@@ -82,7 +86,16 @@ export type SimulateOptions = Omit<ParallelOptions, 'faultInjection' | 'batchSiz
 export async function simulate(config: SimulationConfig | unknown = {}, options: SimulateOptions = {}): Promise<SimulationResult> {
   const started = performance.now();
   const resolved = parseConfig(config);
-  const tallies = await runParallel(resolved, options);
+  const warnings: string[] = [];
+  let tallies;
+  if (sharedMemoryAvailable()) {
+    tallies = await runParallel(resolved, options);
+  } else {
+    // Browsers share memory between workers only on cross-origin isolated pages.
+    warnings.push('this page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and '
+      + 'Cross-Origin-Embedder-Policy: require-corp): running on one thread, on the page\'s own thread');
+    tallies = await runMonteCarlo(resolved, { ...options, shared: false });
+  }
   const results = doseResults(tallies);
   const metrics = depthDoseMetrics(results.depthMm, results.depthDoseGyMm2PerPrimary);
   const { nx, ny, nz, voxelSizeMm } = tallies.phantom;
@@ -120,6 +133,7 @@ export async function simulate(config: SimulationConfig | unknown = {}, options:
       doseUnit: 'Gy mm^2 per primary',
     },
     energy: results.energy,
+    warnings,
     lateralProbe: results.lateralProbe,
     diagnostics: {
       steps: results.steps, abortedHistories: results.abortedHistories, listOverflows: results.listOverflows,

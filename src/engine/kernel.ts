@@ -8,7 +8,7 @@
  * so the loader's string/array marshalling has nothing to do, and the
  * loader is deprecated since AssemblyScript 0.20.
  */
-import { readFile, access } from 'node:fs/promises';
+import { readPackageFile } from '../runtime/environment.js';
 
 export type KernelVariant = 'simd' | 'scalar';
 export const KERNEL_VARIANTS: readonly KernelVariant[] = ['simd', 'scalar'];
@@ -25,41 +25,42 @@ export interface KernelExports {
   philoxLanes(counters: number, k0: number, k1: number, out: number): void;
 }
 
-const compiled = new Map<KernelVariant, Promise<WebAssembly.Module>>();
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
-/** build/ sits at the package root: two levels above src/engine, three above dist/src/engine. */
-async function wasmBytes(variant: KernelVariant): Promise<Uint8Array<ArrayBuffer>> {
-  const name = `kernel.${variant}.wasm`;
+/**
+ * build/ sits at the package root: two levels above src/engine and above the
+ * browser bundle in dist/browser, three above dist/src/engine.
+ */
+async function wasmBytes(name: string): Promise<Uint8Array<ArrayBuffer>> {
   for (const up of ['../../build/', '../../../build/']) {
-    const url = new URL(up + name, import.meta.url);
-    try {
-      await access(url);
-      const bytes = await readFile(url);
-      return new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
-    } catch {
-      // try the next candidate
-    }
+    const bytes = await readPackageFile(new URL(up + name, import.meta.url));
+    if (bytes) return bytes;
   }
   throw new Error(`kernel ${name} not found: run 'npm run build' first`);
 }
 
-/** The compiled kernel module of a variant (compiled once per process). */
-export function compileKernel(variant: KernelVariant): Promise<WebAssembly.Module> {
-  let module = compiled.get(variant);
+/**
+ * The compiled kernel module of a variant (compiled once per process). The
+ * shared build imports a shared memory, for worker threads; the local build
+ * an ordinary one, for pages that may not share memory.
+ */
+export function compileKernel(variant: KernelVariant, shared = true): Promise<WebAssembly.Module> {
+  const name = `kernel.${variant}${shared ? '' : '.local'}.wasm`;
+  let module = compiled.get(name);
   if (!module) {
-    module = wasmBytes(variant).then((bytes) => WebAssembly.compile(bytes));
-    compiled.set(variant, module);
+    module = wasmBytes(name).then((bytes) => WebAssembly.compile(bytes));
+    compiled.set(name, module);
   }
   return module;
 }
 
-/** Creates a shared memory of exactly `pages` pages (initial = maximum, so views never go stale). */
-export function createSharedMemory(pages: number): WebAssembly.Memory {
-  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+/** Creates a memory of exactly `pages` pages (initial = maximum, so views never go stale). */
+export function createSharedMemory(pages: number, shared = true): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
 }
 
-export async function instantiateKernel(variant: KernelVariant, memory: WebAssembly.Memory): Promise<KernelExports> {
-  const module = await compileKernel(variant);
+export async function instantiateKernel(variant: KernelVariant, memory: WebAssembly.Memory, shared = true): Promise<KernelExports> {
+  const module = await compileKernel(variant, shared);
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   return instance.exports as unknown as KernelExports;
 }

@@ -12,6 +12,7 @@ import { buildTables, writeTables, type PackedTables } from './materialTables.js
 import { planMemory, type MemoryPlan } from './memoryPlan.js';
 import { PARAMS, WORKER_POINTERS, WORKER_COUNTERS, ENERGY_UNITS_PER_MEV, type WorkerCounter } from './layout.js';
 import { createSharedMemory, instantiateKernel, type KernelVariant } from './kernel.js';
+import { nextTurn } from '../runtime/environment.js';
 
 export interface RunProgress { readonly historiesDone: number; readonly historiesTotal: number; readonly elapsedSeconds: number }
 
@@ -23,6 +24,8 @@ export interface RunOptions {
   readonly batchSize?: number;
   /** Run the scalar driver inside the chosen build (tests only). */
   readonly referenceDriver?: boolean;
+  /** Use a shared memory (default), or an ordinary one where sharing is not allowed. */
+  readonly shared?: boolean;
 }
 
 /** Integer tallies of a run, as the kernel left them (fixed-point units of layout.ts). */
@@ -132,6 +135,8 @@ export interface PrepareOptions {
   readonly controlBytes?: number;
   /** Refuse runs that need more shared memory than this. */
   readonly memoryLimitBytes?: number;
+  /** Shared memory for worker threads (default), or an ordinary one for the calling thread only. */
+  readonly shared?: boolean;
 }
 
 /** Builds phantom and tables, plans and fills the shared memory for `workers` workers. */
@@ -154,7 +159,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
   });
   let memory: WebAssembly.Memory;
   try {
-    memory = createSharedMemory(plan.pages);
+    memory = createSharedMemory(plan.pages, options.shared ?? true);
   } catch (error) {
     throw new BraggInputError(`could not allocate ${Math.ceil(plan.totalBytes / 2 ** 20)} MiB of shared memory (${(error as Error).message}): use fewer voxels or threads`);
   }
@@ -217,13 +222,13 @@ export function readTallies(run: PreparedRun, w: number) {
   };
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Runs all histories of the config on the calling thread (the reference for the parallel engine). */
 export async function runMonteCarlo(config: ResolvedConfig, options: RunOptions = {}): Promise<RawTallies> {
-  const run = prepareRun(config, 1);
+  const shared = options.shared ?? true;
+  const run = prepareRun(config, 1, { shared });
   const variant: KernelVariant = config.transport.kernel;
-  const kernel = await instantiateKernel(variant, run.memory);
+  const kernel = await instantiateKernel(variant, run.memory, shared);
   const total = config.transport.histories;
   const batch = Math.max(1, Math.floor(options.batchSize ?? 2000));
   const drive = options.referenceDriver ? kernel.transportReference : kernel.transport;

@@ -1,5 +1,4 @@
 /** The Node thread pool: piscina, one kernel instance per worker thread on the shared memory. */
-import { Piscina } from 'piscina';
 import type { ThreadPool } from './threadPool.js';
 import type { WorkerInit, WorkerTask } from './tasks.js';
 
@@ -12,6 +11,8 @@ function workerFile(): URL {
 }
 
 export async function createNodePool(threads: number, init: WorkerInit): Promise<ThreadPool> {
+  // imported here, so that bundles for browsers and Deno never load it
+  const { Piscina } = await import('piscina');
   const pool = new Piscina<WorkerTask, void>({
     filename: workerFile().href,
     minThreads: threads,

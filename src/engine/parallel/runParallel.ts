@@ -21,7 +21,7 @@ import {
 } from './control.js';
 import { createThreadPool, type ThreadPool } from './threadPool.js';
 import type { FaultInjection, WorkerInit } from './tasks.js';
-import { defaultMemoryLimitBytes, defaultThreadCount } from './environment.js';
+import { defaultMemoryLimitBytes, defaultThreadCount } from '../../runtime/environment.js';
 
 export interface ParallelOptions extends RunOptions {
   /** Worker threads (default: the available cores). */

@@ -1,5 +1,6 @@
 /** A pool of transport workers sharing one memory: piscina in Node, Web Workers in browsers and Deno. */
 import type { WorkerInit, WorkerTask } from './tasks.js';
+import { isNode } from '../../runtime/environment.js';
 
 export interface ThreadPool {
   readonly threads: number;
@@ -11,10 +12,6 @@ export interface ThreadPool {
 
 export type ThreadPoolFactory = (threads: number, init: WorkerInit) => Promise<ThreadPool>;
 
-/** True where this is Node (worker_threads and piscina are available). */
-export function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string' && !('Deno' in globalThis);
-}
 
 /** The pool of this environment: piscina in Node, Web Workers elsewhere. */
 export async function createThreadPool(threads: number, init: WorkerInit): Promise<ThreadPool> {

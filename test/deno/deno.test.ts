@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { simulate } from '../../src/index.js';
+
+// Deno (npm package `deno`, binary inside) runs the built library with its Web Workers.
+const deno = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));
+const script = fileURLToPath(new URL('./smoke.ts', import.meta.url));
+
+describe('in Deno', () => {
+  it('runs on 2 Web Workers and gives the same dose as 1 thread, and as Node, bit for bit', async () => {
+    const r = spawnSync(deno, ['run', '--allow-read', '--allow-env', script], { encoding: 'utf8', timeout: 120_000, cwd: fileURLToPath(new URL('../../', import.meta.url)) });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(result.threads).toEqual([1, 2]);
+    expect(result.dose[1]).toBe(result.dose[0]);
+    expect(result.warnings).toEqual([]);
+    const node = await simulate({
+      beam: { energyMeVPerU: 100, spotSigmaMm: 2 }, phantom: { sizeMm: [30, 30, 100] }, transport: { histories: 2000, seed: 31 },
+    }, { threads: 2 });
+    expect(createHash('sha256').update(new Uint8Array(node.dose.buffer)).digest('hex')).toBe(result.dose[0]);
+  });
+});
