@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { simulate } from '../../src/index.js';
 
-// Deno (npm package `deno`, binary inside) runs the built library with its Web Workers.
-const deno = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));
+// Deno runs the built library with its Web Workers.
+// The Deno binary comes from its linux-x64 npm package (a devDependency: the registry here carries no other platform's).
+const deno = fileURLToPath(new URL('../../node_modules/@deno/linux-x64-glibc/deno', import.meta.url));
 const script = fileURLToPath(new URL('./smoke.ts', import.meta.url));
 
 describe('in Deno', () => {
