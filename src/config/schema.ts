@@ -22,16 +22,22 @@ const xyzPositive = z.tuple([positive, positive, positive]);
 const voxelEdge = z.number().finite().min(0.01, 'must be at least 0.01 mm');
 /** A value for both x and y, or an [x, y] pair. */
 const numberOrPair = z.union([nonNegative, xyNonNegative], { error: 'expected a non-negative number or an [x, y] pair' });
+/** Beam divergence: the source model is small-angle (direction (theta_x, theta_y, 1), normalised). */
+const divergenceMrad = z.union([nonNegative.max(100), z.tuple([nonNegative.max(100), nonNegative.max(100)])],
+  { error: 'expected a divergence of at most 100 mrad, as a number or an [x, y] pair' });
+
+/** Densities from 1e-6 g/cm^3 (below air at 1/1000 of sea-level pressure) to 30 g/cm^3 (above osmium, 22.6). */
+const density = z.number().finite().min(1e-6, 'must be at least 1e-6 g/cm3').max(30, 'must be at most 30 g/cm3');
 
 const materialOverride = z.strictObject({
-  densityGPerCm3: positive.optional(),
+  densityGPerCm3: density.optional(),
   meanExcitationEnergyEV: positive.optional(),
 });
 
 const boxRegion = z.strictObject({
   shape: z.literal('box'),
   material: materialId,
-  densityGPerCm3: positive.optional(),
+  densityGPerCm3: density.optional(),
   /** Corners in phantom coordinates (mm): x, y centred on the beam axis, z = depth. */
   minMm: xyz,
   maxMm: xyz,
@@ -39,7 +45,7 @@ const boxRegion = z.strictObject({
 const slabRegion = z.strictObject({
   shape: z.literal('slab'),
   material: materialId,
-  densityGPerCm3: positive.optional(),
+  densityGPerCm3: density.optional(),
   /** Depth interval (mm) covering the whole phantom laterally. */
   zMinMm: nonNegative,
   zMaxMm: positive,
@@ -56,14 +62,16 @@ export const configSchema = z.strictObject({
     /** Beam axis position (x, y) in mm; the phantom is centred on (0, 0). */
     centerMm: xy.default([0, 0]),
     /** One-sigma angular divergence in x and y (mrad); 0 = parallel. */
-    divergenceSigmaMrad: numberOrPair.default(0),
+    divergenceSigmaMrad: divergenceMrad.default(0),
+  }).refine((b) => b.energySpreadMeVPerU <= b.energyMeVPerU / 3, {
+    error: 'must be at most a third of energyMeVPerU (a wider Gaussian spread would reach negative energies)', path: ['energySpreadMeVPerU'],
   }).prefault({}),
   phantom: z.strictObject({
     /** Phantom size (x, y, z) in mm; z is depth along the beam, from 0. */
     sizeMm: xyzPositive.default([100, 100, 300]),
     voxelSizeMm: z.tuple([voxelEdge, voxelEdge, voxelEdge]).default([2, 2, 1]),
     material: materialId.default('water'),
-    densityGPerCm3: positive.optional(),
+    densityGPerCm3: density.optional(),
     /** Inserts, voxelised in order (a later one overwrites an earlier one) by voxel centre. */
     regions: z.array(z.union([boxRegion, slabRegion], { error: 'expected a region with shape \'box\' or \'slab\'' })).default([]),
   }).prefault({}),
