@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => gpu?.device.destroy());
 
 /** Runs shaders/philox.wgsl on (counter, key) pairs; returns the four output words of each. */
-async function philoxOnGpu(inputs: Uint32Array): Promise<Uint32Array> {
+async function philoxOnGpu(inputs: Uint32Array<ArrayBuffer>): Promise<Uint32Array> {
   const { device } = gpu;
   const count = inputs.length / 8;
   const code = `${await shaderSource('philox.wgsl')}
