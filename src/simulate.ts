@@ -5,6 +5,7 @@ import { parseConfig, type ResolvedConfig, type SimulationConfig } from './confi
 import { runParallel, type ParallelOptions } from './engine/parallel/runParallel.js';
 import { runMonteCarlo } from './engine/monteCarlo.js';
 import { sharedMemoryAvailable } from './runtime/environment.js';
+import { BraggInputError } from './errors.js';
 import { doseResults, type EnergyBookkeeping, type LateralProbe } from './engine/doseResults.js';
 import { depthDoseMetrics } from './analysis/depthDose.js';
 
@@ -13,8 +14,10 @@ export interface SimulationSummary {
   readonly energyMeVPerU: number;
   readonly histories: number;
   readonly seed: number;
-  /** Where the transport ran: 'wasm' (WebAssembly on the CPU). */
+  /** Where the transport ran: 'wasm' (WebAssembly on the CPU) or 'webgpu'. */
   readonly backend: string;
+  /** The WebGPU adapter (vendor, architecture, description), when backend is 'webgpu'. */
+  readonly adapter?: string;
   /** Kernel variant: 'simd' or 'scalar'. */
   readonly variant: string;
   readonly threads: number;
@@ -78,17 +81,44 @@ export interface SimulationResult {
 }
 
 /**
- * onProgress, signal (AbortSignal), threads (default: the available cores),
- * chunkSize, memoryLimitBytes.
+ * backend ('wasm' default, 'webgpu', or 'auto': WebGPU on a hardware adapter
+ * for runs of at least AUTO_WEBGPU_MIN_HISTORIES), onProgress, signal
+ * (AbortSignal), threads (default: the available cores), chunkSize,
+ * memoryLimitBytes.
  */
-export type SimulateOptions = Omit<ParallelOptions, 'faultInjection' | 'batchSize' | 'referenceDriver'>;
+export type SimulateOptions = Omit<ParallelOptions, 'faultInjection' | 'batchSize' | 'referenceDriver'> & {
+  readonly backend?: 'auto' | 'wasm' | 'webgpu';
+};
+
+/** Below this many histories, 'auto' keeps to the CPU: a GPU's set-up would cost more than it saves. */
+export const AUTO_WEBGPU_MIN_HISTORIES = 1_000_000;
+
+async function chooseGpu(backend: SimulateOptions['backend'], histories: number) {
+  if (backend !== 'webgpu' && !(backend === 'auto' && histories >= AUTO_WEBGPU_MIN_HISTORIES)) return null;
+  const { requestGpuDevice } = await import('./gpu/device.js');
+  const gpu = await requestGpuDevice();
+  if (backend === 'auto' && gpu && (gpu.adapterInfo as { isFallbackAdapter?: boolean }).isFallbackAdapter) {
+    gpu.device.destroy(); // a software adapter: the WASM threads are faster
+    return null;
+  }
+  if (!gpu && backend === 'webgpu') throw new BraggInputError('backend webgpu: no WebGPU adapter found');
+  return gpu;
+}
 
 export async function simulate(config: SimulationConfig | unknown = {}, options: SimulateOptions = {}): Promise<SimulationResult> {
   const started = performance.now();
   const resolved = parseConfig(config);
   const warnings: string[] = [];
   let tallies;
-  if (sharedMemoryAvailable()) {
+  const gpu = await chooseGpu(options.backend ?? 'wasm', resolved.transport.histories);
+  if (gpu) {
+    const { runWebGpu } = await import('./gpu/gpuEngine.js');
+    try {
+      tallies = await runWebGpu(resolved, { ...options, gpu });
+    } finally {
+      gpu.device.destroy();
+    }
+  } else if (sharedMemoryAvailable()) {
     tallies = await runParallel(resolved, options);
   } else {
     // Browsers share memory between workers only on cross-origin isolated pages.
@@ -105,7 +135,8 @@ export async function simulate(config: SimulationConfig | unknown = {}, options:
     energyMeVPerU: resolved.beam.energyMeVPerU,
     histories: tallies.histories,
     seed: resolved.transport.seed,
-    backend: 'wasm',
+    backend: tallies.backend?.name ?? 'wasm',
+    ...(tallies.backend?.adapter !== undefined ? { adapter: tallies.backend.adapter } : {}),
     variant: tallies.kernel,
     threads: tallies.threads,
     ...metrics,

@@ -8,7 +8,7 @@ import { parseNumberOption } from './numbers.js';
 
 interface RunOptions {
   config?: string; particle?: string; energy?: string; histories?: string; seed?: string;
-  kernel?: string; threads?: string; memoryLimit?: string; out: string; json?: boolean;
+  kernel?: string; threads?: string; memoryLimit?: string; backend?: 'auto' | 'wasm' | 'webgpu'; out: string; json?: boolean;
 }
 
 async function readConfigFile(path: string): Promise<Record<string, unknown>> {
@@ -93,6 +93,7 @@ export async function runCommand(options: RunOptions): Promise<void> {
     const threads = parseNumberOption('--threads', options.threads);
     const memoryLimitMiB = parseNumberOption('--memory-limit', options.memoryLimit);
     result = await simulate(config, {
+      ...(options.backend !== undefined ? { backend: options.backend } : {}),
       ...(threads !== undefined ? { threads } : {}),
       ...(memoryLimitMiB !== undefined ? { memoryLimitBytes: memoryLimitMiB * 2 ** 20 } : {}),
       onProgress: bar ? (p) => bar.update(p.historiesDone, { rate: Math.round(p.historiesDone / Math.max(p.elapsedSeconds, 1e-9)) }) : undefined,

@@ -72,11 +72,18 @@ export function doseResults(t: RawTallies): DoseResults {
   const dose = new Float64Array(voxels);
   const sigma = new Float64Array(voxels);
   let depositedUnits = 0n;
+  // History by history: N samples of one history each. Batch method: K samples (batches) of N/K histories.
+  const samples = t.batches ? t.batches.count : n;
+  const historiesPerSample = n / samples;
+  const statistics = (sumMeV: number, sumSqMeV2: number): [number, number] => {
+    const [mean, sd] = meanAndSigma(sumMeV, sumSqMeV2, samples);
+    return [mean / historiesPerSample, sd / historiesPerSample];
+  };
   for (let v = 0; v < voxels; v++) {
     const s1 = t.energySum[v]!;
     if (s1 === 0n) continue;
     depositedUnits += s1;
-    const [mean, sd] = meanAndSigma(Number(s1) / ENERGY_UNITS_PER_MEV, wide(t.energySq, v) / ENERGY_SQ_UNITS_PER_MEV2, n);
+    const [mean, sd] = statistics(Number(s1) / ENERGY_UNITS_PER_MEV, t.batches ? t.batches.voxelSumSq[v]! : wide(t.energySq, v) / ENERGY_SQ_UNITS_PER_MEV2);
     const kgPerVoxel = (t.phantom.densityGPerCm3[v]! * voxelCm3) / 1000;
     dose[v] = (mean * JOULES_PER_MEV) / kgPerVoxel;
     sigma[v] = (sd * JOULES_PER_MEV) / kgPerVoxel;
@@ -89,7 +96,7 @@ export function doseResults(t: RawTallies): DoseResults {
     let sum = 0;
     for (let v = iz * nx * ny; v < (iz + 1) * nx * ny; v++) sum += dose[v]!;
     idd[iz] = sum * vx * vy;
-    const [mean, sd] = meanAndSigma(Number(t.slabSum[iz]!) / ENERGY_UNITS_PER_MEV, wide(t.slabSq, iz) / ENERGY_SQ_UNITS_PER_MEV2, n);
+    const [mean, sd] = statistics(Number(t.slabSum[iz]!) / ENERGY_UNITS_PER_MEV, t.batches ? t.batches.slabSumSq[iz]! : wide(t.slabSq, iz) / ENERGY_SQ_UNITS_PER_MEV2);
     // Relative uncertainty of the slab's energy, applied to its integrated dose.
     iddSigma[iz] = mean > 0 ? (idd[iz]! * sd) / mean : 0;
   }

@@ -20,6 +20,7 @@ export interface MemoryPlan {
   readonly materialIndex: number;
   readonly density: number;
   readonly tables: number;
+  readonly tablesBytes: number;
   readonly control: number;
   readonly listCapacity: number;
   readonly workers: readonly WorkerRegions[];
@@ -71,5 +72,5 @@ export function planMemory(request: MemoryRequest): MemoryPlan {
     const which = limit === ceiling ? 'the 4 GiB wasm32 limit' : `the memory limit of ${mib(limit)}`;
     throw new BraggInputError(`the run needs ${mib(plan.totalBytes)} of shared memory (${workers} worker${workers === 1 ? '' : 's'}), more than ${which}: use fewer voxels or threads`);
   }
-  return { pages: plan.pages, totalBytes: plan.totalBytes, params, materialIndex, density, tables, control, listCapacity, workers: workerRegions };
+  return { pages: plan.pages, totalBytes: plan.totalBytes, params, materialIndex, density, tables, tablesBytes: tableBytes, control, listCapacity, workers: workerRegions };
 }

@@ -50,6 +50,14 @@ export interface RawTallies {
   readonly reduceSeconds: number | null;
   /** Worker failures that were recovered from (their work was redone). */
   readonly workerFailures: number;
+  /**
+   * Batch statistics (WebGPU): the sums of squares of each batch's voxel and
+   * slab energies (MeV^2), for the uncertainty by the batch method; absent when
+   * energySq and slabSq hold history-by-history sums.
+   */
+  readonly batches?: { readonly count: number; readonly voxelSumSq: Float64Array; readonly slabSumSq: Float64Array };
+  /** Where the transport ran, e.g. 'wasm' or 'webgpu', and on what. */
+  readonly backend?: { readonly name: string; readonly adapter?: string };
 }
 
 /** Resolves the config's materials (with overrides) and particle. */

@@ -1,0 +1,335 @@
+// Condensed-history transport of one history per invocation (persistent
+// threads taking histories from an atomic counter): the physics of
+// assembly/stepScalar.ts and assembly/lanes.ts, step by step, on f32. Read
+// those files for the formulas and their sources. The constants P_*, M_*,
+// T_*, the physics constants and the tally indices are generated from the
+// TypeScript layout schema (src/gpu/wgslPreamble.ts), so buffers and shader
+// cannot drift apart; philox.wgsl is prepended.
+//
+// Tallies are 64-bit fixed point (2^-24 MeV) in pairs of atomic<u32>, the
+// carry added to the high word, so sums are exact and independent of thread
+// order. Per-voxel uncertainty comes from batches (one dispatch batch = one
+// tally buffer read back and cleared by the host).
+
+@group(0) @binding(0) var<storage, read> params: array<u32>;
+@group(0) @binding(1) var<storage, read> materialIndex: array<u32>;
+@group(0) @binding(2) var<storage, read> density: array<f32>;
+@group(0) @binding(3) var<storage, read> tables: array<f32>;
+@group(0) @binding(4) var<storage, read_write> voxelEnergy: array<atomic<u32>>;
+@group(0) @binding(5) var<storage, read_write> slabEnergy: array<atomic<u32>>;
+@group(0) @binding(6) var<storage, read_write> counters: array<atomic<u32>>;
+// control: [0] next history offset in this batch, [1] histories in this batch, [2] first history lo, [3] first history hi
+@group(0) @binding(7) var<storage, read_write> control: array<atomic<u32>>;
+
+fn pu(i: u32) -> u32 { return params[i]; }
+fn pf(i: u32) -> f32 { return bitcast<f32>(params[i]); }
+fn pi(i: u32) -> i32 { return bitcast<i32>(params[i]); }
+
+/** Adds a non-negative 64-bit value (hi, lo) to the atomic pair at index 2k (lo), 2k+1 (hi). */
+fn addPairVoxel(k: u32, lo: u32, hi: u32) {
+  let old = atomicAdd(&voxelEnergy[2u * k], lo);
+  let carry = select(0u, 1u, old + lo < old);
+  if (hi + carry != 0u) { atomicAdd(&voxelEnergy[2u * k + 1u], hi + carry); }
+}
+fn addPairSlab(k: u32, lo: u32, hi: u32) {
+  let old = atomicAdd(&slabEnergy[2u * k], lo);
+  let carry = select(0u, 1u, old + lo < old);
+  if (hi + carry != 0u) { atomicAdd(&slabEnergy[2u * k + 1u], hi + carry); }
+}
+fn addPairCounter(k: u32, lo: u32, hi: u32) {
+  let old = atomicAdd(&counters[2u * k], lo);
+  let carry = select(0u, 1u, old + lo < old);
+  if (hi + carry != 0u) { atomicAdd(&counters[2u * k + 1u], hi + carry); }
+}
+
+/** A non-negative quantity in fixed-point units (value * scale) as (lo, hi) words. */
+fn fixedWords(value: f32, scale: f32) -> vec2<u32> {
+  let units = max(value, 0.0) * scale;
+  let hi = floor(units / 4294967296.0);
+  let lo = units - hi * 4294967296.0;
+  return vec2<u32>(u32(lo), u32(hi));
+}
+
+fn depositEnergy(voxel: u32, iz: u32, energyMeV: f32) {
+  let w = fixedWords(energyMeV, ENERGY_UNITS_PER_MEV);
+  if (w.x == 0u && w.y == 0u) { return; }
+  addPairVoxel(voxel, w.x, w.y);
+  addPairSlab(iz, w.x, w.y);
+}
+
+fn countEnergy(counter: u32, energyMeV: f32) {
+  let w = fixedWords(energyMeV, ENERGY_UNITS_PER_MEV);
+  addPairCounter(counter, w.x, w.y);
+}
+
+fn uniformFromBits(bits: u32) -> f32 {
+  return f32(bits >> 9u) * 1.1920929e-7 + 5.9604645e-8;
+}
+
+/** Standard normal from a uniform: sqrt(2) erfinv(2u - 1), Giles (2011) single precision, as fastmath.ts. */
+fn normalFromUniform(u: f32) -> f32 {
+  let x = (u + u) - 1.0;
+  let w0 = -log((u * 4.0) * (1.0 - u));
+  var p: f32;
+  if (w0 < 5.0) {
+    let w = w0 - 2.5;
+    p = 2.81022636e-08;
+    p = p * w + 3.43273939e-07;
+    p = p * w - 3.5233877e-06;
+    p = p * w - 4.39150654e-06;
+    p = p * w + 0.00021858087;
+    p = p * w - 0.00125372503;
+    p = p * w - 0.00417768164;
+    p = p * w + 0.246640727;
+    p = p * w + 1.50140941;
+  } else {
+    let w = sqrt(w0) - 3.0;
+    p = -0.000200214257;
+    p = p * w + 0.000100950558;
+    p = p * w + 0.00134934322;
+    p = p * w - 0.00367342844;
+    p = p * w + 0.00573950773;
+    p = p * w - 0.0076224613;
+    p = p * w + 0.00943887047;
+    p = p * w + 1.00167406;
+    p = p * w + 2.83297682;
+  }
+  return (p * x) * 1.4142135;
+}
+
+/** 2-D standard Gaussian from two uniforms (Box-Muller). */
+fn gaussianPair(uRadius: f32, uAzimuth: f32) -> vec2<f32> {
+  let radius = sqrt(-2.0 * log(uRadius));
+  let phi = (uAzimuth - 0.5) * 2.0 * PI_F32;
+  return vec2<f32>(radius * cos(phi), radius * sin(phi));
+}
+
+struct Lookup { energy: f32, stopping: f32, rangeLow: f32 }
+
+fn tableBase(material: u32) -> u32 { return material * (pu(P_TABLE_STRIDE) / 4u); }
+
+fn interpolate(base: u32, k: u32, position: f32) -> f32 {
+  let n = pu(P_TABLE_LENGTH);
+  let i = u32(position);
+  let f = position - f32(i);
+  let a = tables[base + M_HEADER_FLOATS + k * n + i];
+  let b = tables[base + M_HEADER_FLOATS + k * n + i + 1u];
+  return a + f * (b - a);
+}
+
+fn lastPosition() -> f32 { return f32(pu(P_TABLE_LENGTH) - 1u) - 0.001; }
+
+fn rangeAtEnergy(base: u32, energy: f32) -> f32 {
+  let p = clamp((log(energy) - pf(P_LOG_ENERGY_MIN)) * pf(P_INV_LOG_ENERGY_STEP), 0.0, lastPosition());
+  return interpolate(base, T_RANGE_AT_ENERGY, p);
+}
+
+fn rangePosition(base: u32, range: f32) -> f32 {
+  return clamp((log(range) - tables[base + M_LOG_RANGE_MIN]) * tables[base + M_INV_LOG_RANGE_STEP], 0.0, lastPosition());
+}
+
+fn voxelOf(ix: i32, iy: i32, iz: i32) -> u32 {
+  return u32((iz * pi(P_NY) + iy) * pi(P_NX) + ix);
+}
+
+fn runHistory(historyLo: u32, historyHi: u32) {
+  let key = vec2<u32>(pu(P_SEED_LO), pu(P_SEED_HI));
+  let massNumber = pf(P_MASS_NUMBER);
+  let charge = pf(P_CHARGE_NUMBER);
+  let nucleonMass = pf(P_MASS_PER_NUCLEON_MEV);
+  let nx = pi(P_NX); let ny = pi(P_NY); let nz = pi(P_NZ);
+  let voxelX = pf(P_VOXEL_X_MM); let voxelY = pf(P_VOXEL_Y_MM); let voxelZ = pf(P_VOXEL_Z_MM);
+  let originX = pf(P_ORIGIN_X_MM); let originY = pf(P_ORIGIN_Y_MM);
+
+  // Source (lanes.ts: startHistory).
+  let words = philox4x32_10(vec4<u32>(0u, 0u, historyLo, historyHi), key);
+  let energy0 = max(pf(P_BEAM_ENERGY_MEV_PER_U) + pf(P_BEAM_ENERGY_SIGMA_MEV_PER_U) * normalFromUniform(uniformFromBits(words.z)), 0.0);
+  let spot = gaussianPair(uniformFromBits(words.x), uniformFromBits(words.y));
+  var x = pf(P_BEAM_CENTER_X_MM) + pf(P_SPOT_SIGMA_X_MM) * spot.x;
+  var y = pf(P_BEAM_CENTER_Y_MM) + pf(P_SPOT_SIGMA_Y_MM) * spot.y;
+  var z = 0.0;
+  var dir = vec3<f32>(0.0, 0.0, 1.0);
+  if (pf(P_DIVERGENCE_SIGMA_X_RAD) > 0.0 || pf(P_DIVERGENCE_SIGMA_Y_RAD) > 0.0) {
+    let w2 = philox4x32_10(vec4<u32>(1u, 0u, historyLo, historyHi), key);
+    let g = gaussianPair(uniformFromBits(w2.x), uniformFromBits(w2.y));
+    dir = normalize(vec3<f32>(pf(P_DIVERGENCE_SIGMA_X_RAD) * g.x, pf(P_DIVERGENCE_SIGMA_Y_RAD) * g.y, 1.0));
+  }
+  atomicAdd(&counters[C_HISTORIES], 1u);
+  countEnergy(C_INCIDENT_ENERGY, energy0 * massNumber);
+  var ix = i32(floor((x - originX) / voxelX));
+  var iy = i32(floor((y - originY) / voxelY));
+  var iz = 0;
+  if (ix < 0 || iy < 0 || ix >= nx || iy >= ny) {
+    countEnergy(C_ESCAPED_ENERGY, energy0 * massNumber);
+    atomicAdd(&counters[C_MISSED_HISTORIES], 1u);
+    return;
+  }
+  var material = materialIndex[voxelOf(ix, iy, 0)];
+  var base = tableBase(material);
+  var range = rangeAtEnergy(base, energy0);
+  var energy = energy0;
+  var rangeLow = interpolate(base, T_RANGE_LOW_AT_RANGE, rangePosition(base, range));
+  var previous = energy0;
+  var radiationLengthsSum = 0.0;
+  var scatterIntegral = 0.0;
+  var theta2 = 0.0;
+  if (range <= tables[base + M_CUTOFF_RANGE_G_PER_CM2]) {
+    depositEnergy(voxelOf(ix, iy, 0), 0u, energy0 * massNumber);
+    countEnergy(C_CUTOFF_ENERGY, energy0 * massNumber);
+    return;
+  }
+  for (var step = 0u; step < MAX_STEPS_PER_HISTORY; step++) {
+    let voxel = voxelOf(ix, iy, iz);
+    let rho = density[voxel];
+    let r = philox4x32_10(vec4<u32>(step, 1u, historyLo, historyHi), key);
+    let uTheta = uniformFromBits(r.x);
+    let uPhi = uniformFromBits(r.y);
+    let uHinge = uniformFromBits(r.z);
+    let uStraggling = uniformFromBits(r.w);
+
+    // 1. Step length (mm).
+    let energyLimitMm = ((range - rangeLow) / rho) * 10.0;
+    let planeX = originX + f32(ix + select(0, 1, dir.x > 0.0)) * voxelX;
+    let planeY = originY + f32(iy + select(0, 1, dir.y > 0.0)) * voxelY;
+    let planeZ = f32(iz + select(0, 1, dir.z > 0.0)) * voxelZ;
+    let toX = select(max((planeX - x) / dir.x, 0.0), FAR_MM, dir.x == 0.0);
+    let toY = select(max((planeY - y) / dir.y, 0.0), FAR_MM, dir.y == 0.0);
+    let toZ = select(max((planeZ - z) / dir.z, 0.0), FAR_MM, dir.z == 0.0);
+    let physicsLimit = min(energyLimitMm, pf(P_MAX_STEP_MM));
+    let toPlane = min(toX, min(toY, toZ));
+    let crossing = toPlane <= physicsLimit;
+    let s = min(physicsLimit, toPlane);
+    let massStep = (rho * s) * 0.1;
+
+    let meanRange = max(range - massStep, MIN_RANGE_G_PER_CM2);
+    let meanPosition = rangePosition(base, meanRange);
+    let meanEnergy = interpolate(base, T_ENERGY_AT_RANGE, meanPosition);
+    let meanStopping = interpolate(base, T_STOPPING_AT_RANGE, meanPosition);
+
+    // 2. Bohr straggling; two-point distribution on short steps.
+    let midEnergy = (energy + meanEnergy) * 0.5;
+    let gamma = 1.0 + midEnergy / nucleonMass;
+    let gamma2 = gamma * gamma;
+    let beta2 = 1.0 - 1.0 / gamma2;
+    let relativistic = gamma2 * (1.0 - beta2 * 0.5);
+    let variance = (((BOHR_K_ME_C2 * (charge * charge)) * tables[base + M_Z_OVER_A_MOL_PER_G]) * massStep) * relativistic;
+    let sigmaRange = sqrt(variance) / meanStopping;
+    let meanRangeLoss = range - meanRange;
+    let secondMoment = sigmaRange * sigmaRange + meanRangeLoss * meanRangeLoss;
+    let lumpRangeLoss = secondMoment / max(meanRangeLoss, MIN_RANGE_G_PER_CM2);
+    let lumpProbability = (meanRangeLoss * meanRangeLoss) / max(secondMoment, MIN_RANGE_G_PER_CM2);
+    var newRange: f32;
+    if (meanRangeLoss > sigmaRange * 3.0) {
+      newRange = meanRange + sigmaRange * normalFromUniform(uStraggling);
+    } else {
+      newRange = select(range, range - lumpRangeLoss, uStraggling < lumpProbability);
+    }
+    newRange = max(min(newRange, range), MIN_RANGE_G_PER_CM2);
+    let newPosition = rangePosition(base, newRange);
+    let newEnergy = interpolate(base, T_ENERGY_AT_RANGE, newPosition);
+    let newRangeLow = interpolate(base, T_RANGE_LOW_AT_RANGE, newPosition);
+
+    // 3. Scattering, cumulative Highland.
+    let pv = ((massNumber * midEnergy) * (midEnergy + 2.0 * nucleonMass)) / (midEnergy + nucleonMass);
+    let radiationLengths = massStep / tables[base + M_RADIATION_LENGTH_G_PER_CM2];
+    radiationLengthsSum = radiationLengthsSum + radiationLengths;
+    scatterIntegral = scatterIntegral + radiationLengths / (pv * pv);
+    let logTerm = max(1.0 + log(max(radiationLengthsSum, 1e-30)) * INV_NINE_LN10, 0.0);
+    let theta2After = ((HIGHLAND_E_MEV_SQUARED * (charge * charge)) * scatterIntegral) * (logTerm * logTerm);
+    let deltaTheta2 = max(theta2After - theta2, 0.0);
+    theta2 = max(theta2After, theta2);
+    let theta = min(sqrt(deltaTheta2) * sqrt(-2.0 * log(uTheta)), PI_F32);
+    let phi = (uPhi - 0.5) * 2.0 * PI_F32;
+    let sinTheta = sin(theta);
+    let cosTheta = cos(theta);
+    let sinPhi = sin(phi);
+    let cosPhi = cos(phi);
+    let sinW2 = 1.0 - dir.z * dir.z;
+    let sinW = sqrt(max(sinW2, 1e-30));
+    var d2: vec3<f32>;
+    if (sinW2 > 1e-10) {
+      d2 = vec3<f32>(
+        dir.x * cosTheta + sinTheta * ((dir.x * dir.z * cosPhi - dir.y * sinPhi) / sinW),
+        dir.y * cosTheta + sinTheta * ((dir.y * dir.z * cosPhi + dir.x * sinPhi) / sinW),
+        dir.z * cosTheta - sinTheta * (sinW * cosPhi));
+    } else {
+      d2 = vec3<f32>(sinTheta * cosPhi, sinTheta * sinPhi, dir.z * cosTheta);
+    }
+    d2 = normalize(d2);
+
+    // 4. Move, cross, hinge.
+    let xStart = x;
+    let yStart = y;
+    x = x + s * dir.x;
+    y = y + s * dir.y;
+    z = z + s * dir.z;
+    let crossX = crossing && toX == toPlane;
+    let crossY = crossing && !crossX && toY == toPlane;
+    let crossZ = crossing && !crossX && !crossY;
+    if (crossX) { x = planeX; }
+    if (crossY) { y = planeY; }
+    if (crossZ) { z = planeZ; }
+    let hinge = (1.0 - uHinge) * s;
+    let displacedX = x + hinge * (d2.x - dir.x);
+    let displacedY = y + hinge * (d2.y - dir.y);
+    let ixFloor = i32(floor((displacedX - originX) / voxelX));
+    let iyFloor = i32(floor((displacedY - originY) / voxelY));
+    let ixCrossed = ix + select(-1, 1, dir.x > 0.0);
+    let iyCrossed = iy + select(-1, 1, dir.y > 0.0);
+    ix = select(select(ix, ixFloor, displacedX != xStart), ixCrossed, crossX && displacedX == planeX);
+    iy = select(select(iy, iyFloor, displacedY != yStart), iyCrossed, crossY && displacedY == planeY);
+    let izStart = iz;
+    if (crossZ) { iz = iz + select(-1, 1, dir.z > 0.0); }
+    x = displacedX;
+    y = displacedY;
+    dir = d2;
+    range = newRange;
+    rangeLow = newRangeLow;
+    energy = newEnergy;
+
+    // Score the step (lanes.ts: finishStep).
+    let stepEnergy = min(newEnergy, previous);
+    let deposit = (previous - stepEnergy) * massNumber;
+    depositEnergy(voxel, u32(izStart), deposit);
+    previous = stepEnergy;
+    if (newRange <= tables[base + M_CUTOFF_RANGE_G_PER_CM2] || step + 1u == MAX_STEPS_PER_HISTORY) {
+      depositEnergy(voxel, u32(izStart), stepEnergy * massNumber);
+      countEnergy(C_CUTOFF_ENERGY, stepEnergy * massNumber);
+      atomicAdd(&counters[C_STOPPED], 1u);
+      let depth = fixedWords(z, LENGTH_UNITS_PER_MM);
+      addPairCounter(C_STOP_DEPTH_SUM, depth.x, depth.y);
+      let depth2 = fixedWords(z * z, LENGTH_UNITS_PER_MM);
+      addPairCounter(C_STOP_DEPTH_SUM_SQ, depth2.x, depth2.y);
+      addPairCounter(C_STEPS, step + 1u, 0u);
+      if (step + 1u == MAX_STEPS_PER_HISTORY) { atomicAdd(&counters[C_ABORTED_HISTORIES], 1u); }
+      return;
+    }
+    if (ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz) {
+      countEnergy(C_ESCAPED_ENERGY, stepEnergy * massNumber);
+      addPairCounter(C_STEPS, step + 1u, 0u);
+      return;
+    }
+    let nextMaterial = materialIndex[voxelOf(ix, iy, iz)];
+    if (nextMaterial != material) {
+      material = nextMaterial;
+      base = tableBase(material);
+      range = rangeAtEnergy(base, stepEnergy);
+      energy = stepEnergy;
+      rangeLow = interpolate(base, T_RANGE_LOW_AT_RANGE, rangePosition(base, range));
+    }
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main() {
+  let count = atomicLoad(&control[1]);
+  let firstLo = atomicLoad(&control[2]);
+  let firstHi = atomicLoad(&control[3]);
+  loop {
+    let k = atomicAdd(&control[0], 1u);
+    if (k >= count) { break; }
+    let lo = firstLo + k;
+    let hi = firstHi + select(0u, 1u, lo < firstLo);
+    runHistory(lo, hi);
+  }
+}

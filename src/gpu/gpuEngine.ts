@@ -1,0 +1,136 @@
+/**
+ * The WebGPU Monte Carlo engine: shaders/transport.wgsl, one history per
+ * invocation, persistent invocations taking histories from an atomic counter.
+ * The run is split into batches (at least 40, so the batch-method uncertainty
+ * is itself good to about 11 %; each one dispatch, kept short so
+ * browsers do not reset the GPU); after each batch the host reads the batch's
+ * tallies back, adds them to the totals and to the sums of squares of the
+ * batch method, and clears them. The parameter block and material tables are
+ * the WASM kernel's, byte for byte (src/engine/layout.ts).
+ */
+import type { ResolvedConfig } from '../config/schema.js';
+import { BraggInputError } from '../errors.js';
+import { prepareRun, type RawTallies, type RunOptions } from '../engine/monteCarlo.js';
+import { PARAMS_BYTES, ENERGY_UNITS_PER_MEV, WORKER_COUNTERS, type WorkerCounter } from '../engine/layout.js';
+import { requestGpuDevice, type GpuDevice } from './device.js';
+import { shaderSource } from './shaders.js';
+import { wgslPreamble, GPU_COUNTER_PAIRS, GPU_COUNTER_WORDS, GPU_COUNTER_BYTES } from './wgslPreamble.js';
+
+const WORKGROUP_SIZE = 64;
+/** Invocations per dispatch (persistent threads). */
+const MAX_WORKGROUPS = 1024;
+/** Histories per batch at most; every run has at least MIN_BATCHES batches (batch-method uncertainty). */
+const MAX_BATCH_HISTORIES = 262_144;
+const MIN_BATCHES = 40;
+
+function storage(device: GPUDevice, data: ArrayBufferView<ArrayBuffer>, extraUsage = 0): GPUBuffer {
+  const buffer = device.createBuffer({ size: Math.max(16, Math.ceil(data.byteLength / 4) * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | extraUsage });
+  device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+  return buffer;
+}
+
+async function readBack(device: GPUDevice, source: GPUBuffer, bytes: number): Promise<Uint32Array> {
+  const staging = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const encoder = device.createCommandEncoder();
+  encoder.copyBufferToBuffer(source, 0, staging, 0, bytes);
+  device.queue.submit([encoder.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const words = new Uint32Array(staging.getMappedRange().slice(0));
+  staging.unmap();
+  staging.destroy();
+  return words;
+}
+
+export interface WebGpuOptions extends RunOptions {
+  /** A device to use (default: request one). */
+  readonly gpu?: GpuDevice;
+}
+
+export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions = {}): Promise<RawTallies> {
+  const gpu = options.gpu ?? (await requestGpuDevice());
+  if (!gpu) throw new BraggInputError('no WebGPU adapter found: use the wasm backend');
+  const { device } = gpu;
+  const run = prepareRun(config, 1, { shared: false });
+  const { phantom } = run;
+  const voxels = phantom.nx * phantom.ny * phantom.nz;
+  const memory = run.memory.buffer;
+  const buffers = {
+    params: storage(device, new Uint8Array(memory.slice(run.plan.params, run.plan.params + PARAMS_BYTES))),
+    materialIndex: storage(device, Uint32Array.from(phantom.materialIndex)),
+    density: storage(device, new Float32Array(phantom.densityGPerCm3)),
+    tables: storage(device, new Uint8Array(memory.slice(run.plan.tables, run.plan.tables + run.plan.tablesBytes))),
+    voxelEnergy: storage(device, new Uint32Array(2 * voxels), GPUBufferUsage.COPY_SRC),
+    slabEnergy: storage(device, new Uint32Array(2 * phantom.nz), GPUBufferUsage.COPY_SRC),
+    counters: storage(device, new Uint32Array(GPU_COUNTER_BYTES / 4), GPUBufferUsage.COPY_SRC),
+    control: storage(device, new Uint32Array(4)),
+  };
+  const code = wgslPreamble(WORKGROUP_SIZE) + (await shaderSource('philox.wgsl')) + (await shaderSource('transport.wgsl'));
+  device.pushErrorScope('validation');
+  const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+  const error = await device.popErrorScope();
+  if (error) throw new Error(`transport shader: ${error.message}`);
+  const bindGroup = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: Object.values(buffers).map((buffer, binding) => ({ binding, resource: { buffer } })),
+  });
+
+  const histories = config.transport.histories;
+  const batches = Math.min(histories, Math.max(MIN_BATCHES, Math.ceil(histories / MAX_BATCH_HISTORIES)));
+  const energySum = new BigInt64Array(voxels);
+  const slabSum = new BigInt64Array(phantom.nz);
+  const voxelSumSq = new Float64Array(voxels);
+  const slabSumSq = new Float64Array(phantom.nz);
+  const totals = new Array<bigint>(GPU_COUNTER_PAIRS.length + GPU_COUNTER_WORDS.length).fill(0n);
+  const start = performance.now();
+  const addBatch = (words: Uint32Array, sum: BigInt64Array, sumSq: Float64Array) => {
+    for (let i = 0; i < sum.length; i++) {
+      const lo = words[2 * i]!, hi = words[2 * i + 1]!;
+      if (lo === 0 && hi === 0) continue;
+      const units = hi * 2 ** 32 + lo;
+      sum[i] = sum[i]! + BigInt(units);
+      const mev = units / ENERGY_UNITS_PER_MEV;
+      sumSq[i] = sumSq[i]! + mev * mev;
+    }
+  };
+  for (let b = 0, first = 0; b < batches; b++) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error('the run was aborted');
+    const count = Math.floor(((b + 1) * histories) / batches) - first;
+    device.queue.writeBuffer(buffers.control, 0, new Uint32Array([0, count, first % 2 ** 32, Math.floor(first / 2 ** 32)]));
+    const encoder = device.createCommandEncoder();
+    for (const buffer of [buffers.voxelEnergy, buffers.slabEnergy, buffers.counters]) encoder.clearBuffer(buffer);
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(Math.min(MAX_WORKGROUPS, Math.ceil(count / WORKGROUP_SIZE)));
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+    const [voxelWords, slabWords, counterWords] = await Promise.all([
+      readBack(device, buffers.voxelEnergy, 8 * voxels), readBack(device, buffers.slabEnergy, 8 * phantom.nz),
+      readBack(device, buffers.counters, GPU_COUNTER_BYTES)]);
+    addBatch(voxelWords, energySum, voxelSumSq);
+    addBatch(slabWords, slabSum, slabSumSq);
+    GPU_COUNTER_PAIRS.forEach((_, k) => { totals[k] = totals[k]! + BigInt(counterWords[2 * k + 1]! * 2 ** 32 + counterWords[2 * k]!); });
+    GPU_COUNTER_WORDS.forEach((_, k) => { totals[GPU_COUNTER_PAIRS.length + k] = totals[GPU_COUNTER_PAIRS.length + k]! + BigInt(counterWords[2 * GPU_COUNTER_PAIRS.length + k]!); });
+    first += count;
+    options.onProgress?.({ historiesDone: first, historiesTotal: histories, elapsedSeconds: (performance.now() - start) / 1000 });
+  }
+  const wallSeconds = (performance.now() - start) / 1000;
+  for (const buffer of Object.values(buffers)) buffer.destroy();
+  const pair = (name: (typeof GPU_COUNTER_PAIRS)[number]) => totals[GPU_COUNTER_PAIRS.indexOf(name)]!;
+  const word = (name: (typeof GPU_COUNTER_WORDS)[number]) => totals[GPU_COUNTER_PAIRS.length + GPU_COUNTER_WORDS.indexOf(name)]!;
+  const grid = energySum.reduce((a, v) => a + v, 0n);
+  const counters = Object.fromEntries(Object.keys(WORKER_COUNTERS).map((k) => [k, 0n])) as Record<WorkerCounter, bigint>;
+  Object.assign(counters, {
+    incidentEnergy: pair('INCIDENT_ENERGY'), cutoffEnergy: pair('CUTOFF_ENERGY'), escapedEnergy: pair('ESCAPED_ENERGY'),
+    depositedEnergy: grid - pair('CUTOFF_ENERGY'), steps: pair('STEPS'), stopDepthSum: pair('STOP_DEPTH_SUM'),
+    stopDepthSumSq: pair('STOP_DEPTH_SUM_SQ'), histories: word('HISTORIES'), stoppedCount: word('STOPPED'),
+    missedHistories: word('MISSED_HISTORIES'), abortedHistories: word('ABORTED_HISTORIES'),
+  });
+  return {
+    phantom, ion: run.ion, materials: run.materials, histories, energySum, energySq: new BigUint64Array(0),
+    slabSum, slabSq: new BigUint64Array(0), counters, probeZIndex: -1, wallSeconds, kernel: config.transport.kernel,
+    threads: 1, poolStartupSeconds: null, reduceSeconds: null, workerFailures: 0,
+    batches: { count: batches, voxelSumSq, slabSumSq },
+    backend: { name: 'webgpu', adapter: [gpu.adapterInfo.vendor, gpu.adapterInfo.architecture, gpu.adapterInfo.description].filter(Boolean).join(' ') },
+  };
+}

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/schema.js';
+import { runWebGpu } from '../../src/gpu/gpuEngine.js';
+import { runParallel } from '../../src/engine/parallel/runParallel.js';
+import { doseResults } from '../../src/engine/doseResults.js';
+import { depthDoseMetrics } from '../../src/analysis/depthDose.js';
+import { requestGpuDevice, type GpuDevice } from '../../src/gpu/device.js';
+import { simulate } from '../../src/index.js';
+
+// The WGSL transport (shaders/transport.wgsl) on Mesa lavapipe, held to the WASM kernel.
+let gpu: GpuDevice;
+beforeAll(async () => {
+  const found = await requestGpuDevice();
+  if (!found) throw new Error('no WebGPU adapter: install Mesa lavapipe (see .ci/run)');
+  gpu = found;
+});
+afterAll(() => gpu?.device.destroy());
+
+const config = (seed: number, histories = 20_000) => parseConfig({
+  beam: { energyMeVPerU: 150, spotSigmaMm: 3 },
+  phantom: { sizeMm: [40, 40, 200], regions: [{ shape: 'slab', material: 'compact-bone', zMinMm: 20, zMaxMm: 30 }] },
+  transport: { histories, seed },
+});
+
+describe('WebGPU transport', () => {
+  it('agrees with the WASM kernel within statistics (independent seeds): R80 within 0.1 mm, depth-dose |z| < 4, chi2/dof < 1.5', async () => {
+    const onGpu = doseResults(await runWebGpu(config(1), { gpu }));
+    const onCpu = doseResults(await runParallel(config(2), { threads: 2 }));
+    const r80 = (r: typeof onGpu) => depthDoseMetrics(r.depthMm, r.depthDoseGyMm2PerPrimary).r80Mm!;
+    expect(Math.abs(r80(onGpu) - r80(onCpu))).toBeLessThan(0.1);
+    let chi2 = 0, bins = 0;
+    for (let i = 0; i < onGpu.depthMm.length; i++) {
+      const s = Math.hypot(onGpu.depthDoseUncertaintyGyMm2PerPrimary[i]!, onCpu.depthDoseUncertaintyGyMm2PerPrimary[i]!);
+      if (s === 0) continue;
+      const z = (onGpu.depthDoseGyMm2PerPrimary[i]! - onCpu.depthDoseGyMm2PerPrimary[i]!) / s;
+      expect(Math.abs(z)).toBeLessThan(4);
+      chi2 += z * z;
+      bins++;
+    }
+    expect(bins).toBeGreaterThan(150);
+    expect(chi2 / bins).toBeLessThan(1.5);
+    expect(Math.abs(onGpu.rangeStraggling.sigmaStopDepthMm / onCpu.rangeStraggling.sigmaStopDepthMm - 1)).toBeLessThan(0.05);
+  });
+
+  it('sums integer tallies: the same seed gives the same dose bit for bit, and energy is conserved', async () => {
+    const a = await runWebGpu(config(5, 4000), { gpu });
+    const b = await runWebGpu(config(5, 4000), { gpu });
+    expect(Buffer.from(a.energySum.buffer).equals(Buffer.from(b.energySum.buffer))).toBe(true);
+    const e = doseResults(a).energy;
+    const accounted = e.depositedMeVPerPrimary + e.escapedMeVPerPrimary;
+    expect(Math.abs(accounted / e.incidentMeVPerPrimary - 1)).toBeLessThan(1e-6);
+    expect(a.batches!.count).toBeGreaterThanOrEqual(40);
+  });
+
+  it('is chosen by backend: webgpu, and named with its adapter in the summary', async () => {
+    const result = await simulate({ beam: { energyMeVPerU: 80 }, phantom: { sizeMm: [20, 20, 80] }, transport: { histories: 1000 } }, { backend: 'webgpu' });
+    expect(result.summary.backend).toBe('webgpu');
+    expect(result.summary.adapter).toMatch(/\S/);
+    expect(result.summary.r80Mm!).toBeGreaterThan(50);
+  });
+});
