@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestGpuDevice, type GpuDevice } from '../../src/gpu/device.js';
+import { describe, expect, it } from 'vitest';
+import { useGpuDevice } from '../helpers/gpu.js';
 import { shaderSource } from '../../src/gpu/shaders.js';
 import { smallKernel } from '../helpers/kernel.js';
 
 // WebGPU on the CPU machines runs on Mesa lavapipe (installed by .ci/run), through Dawn (npm `webgpu`).
-let gpu: GpuDevice;
-
-beforeAll(async () => {
-  const found = await requestGpuDevice();
-  if (!found) throw new Error('no WebGPU adapter: install Mesa lavapipe (see .ci/run)');
-  gpu = found;
-});
-
-afterAll(() => gpu?.device.destroy());
+const gpu = useGpuDevice();
 
 /** Runs shaders/philox.wgsl on (counter, key) pairs; returns the four output words of each. */
 async function philoxOnGpu(inputs: Uint32Array<ArrayBuffer>): Promise<Uint32Array> {
-  const { device } = gpu;
+  const { device } = gpu();
   const count = inputs.length / 8;
   const code = `${await shaderSource('philox.wgsl')}
 struct Item { counter: vec4<u32>, key: vec4<u32> }

@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/schema.js';
 import { runWebGpu } from '../../src/gpu/gpuEngine.js';
 import { runParallel } from '../../src/engine/parallel/runParallel.js';
 import { doseResults } from '../../src/engine/doseResults.js';
 import { depthDoseMetrics } from '../../src/analysis/depthDose.js';
-import { requestGpuDevice, type GpuDevice } from '../../src/gpu/device.js';
+import { useGpuDevice } from '../helpers/gpu.js';
 import { simulate } from '../../src/index.js';
 
 // The WGSL transport (shaders/transport.wgsl) on Mesa lavapipe, held to the WASM kernel.
-let gpu: GpuDevice;
-beforeAll(async () => {
-  const found = await requestGpuDevice();
-  if (!found) throw new Error('no WebGPU adapter: install Mesa lavapipe (see .ci/run)');
-  gpu = found;
-});
-afterAll(() => gpu?.device.destroy());
+const gpu = useGpuDevice();
 
 const config = (seed: number, histories = 20_000) => parseConfig({
   beam: { energyMeVPerU: 150, spotSigmaMm: 3 },
@@ -24,7 +18,7 @@ const config = (seed: number, histories = 20_000) => parseConfig({
 
 describe('WebGPU transport', () => {
   it('agrees with the WASM kernel within statistics (independent seeds): R80 within 0.1 mm, depth-dose |z| < 4, chi2/dof < 1.5', async () => {
-    const onGpu = doseResults(await runWebGpu(config(1), { gpu }));
+    const onGpu = doseResults(await runWebGpu(config(1), { gpu: gpu() }));
     const onCpu = doseResults(await runParallel(config(2), { threads: 2 }));
     const r80 = (r: typeof onGpu) => depthDoseMetrics(r.depthMm, r.depthDoseGyMm2PerPrimary).r80Mm!;
     expect(Math.abs(r80(onGpu) - r80(onCpu))).toBeLessThan(0.1);
@@ -43,8 +37,8 @@ describe('WebGPU transport', () => {
   });
 
   it('sums integer tallies: the same seed gives the same dose bit for bit, and energy is conserved', async () => {
-    const a = await runWebGpu(config(5, 4000), { gpu });
-    const b = await runWebGpu(config(5, 4000), { gpu });
+    const a = await runWebGpu(config(5, 4000), { gpu: gpu() });
+    const b = await runWebGpu(config(5, 4000), { gpu: gpu() });
     expect(Buffer.from(a.energySum.buffer).equals(Buffer.from(b.energySum.buffer))).toBe(true);
     const e = doseResults(a).energy;
     const accounted = e.depositedMeVPerPrimary + e.escapedMeVPerPrimary;
