@@ -53,3 +53,13 @@ describe('WebGPU transport', () => {
     expect(result.summary.r80Mm!).toBeGreaterThan(50);
   });
 });
+
+describe('backend auto', () => {
+  it('keeps to the WASM threads on a software adapter (lavapipe), even for a large run', async () => {
+    const result = await simulate({
+      beam: { energyMeVPerU: 10, spotSigmaMm: 1 }, phantom: { sizeMm: [10, 10, 4], voxelSizeMm: [2, 2, 0.5] },
+      transport: { histories: 1_000_000 },
+    }, { backend: 'auto' });
+    expect(result.summary.backend).toBe('wasm');
+  });
+});
