@@ -3,10 +3,11 @@
  */
 import { parseConfig, type ResolvedConfig, type SimulationConfig } from './config/schema.js';
 import { runParallel, type ParallelOptions } from './engine/parallel/runParallel.js';
-import { runMonteCarlo } from './engine/monteCarlo.js';
+import { runMonteCarlo, type RawTallies } from './engine/monteCarlo.js';
+import type { WebGpuOptions } from './gpu/gpuEngine.js';
 import { sharedMemoryAvailable } from './runtime/environment.js';
 import { BraggInputError } from './errors.js';
-import { doseResults, type EnergyBookkeeping, type LateralProbe } from './engine/doseResults.js';
+import { doseResults, mergeTallies, type EnergyBookkeeping, type LateralProbe } from './engine/doseResults.js';
 import { depthDoseMetrics } from './analysis/depthDose.js';
 
 export interface SimulationSummary {
@@ -105,6 +106,26 @@ async function chooseGpu(backend: SimulateOptions['backend'], histories: number)
   return gpu;
 }
 
+/**
+ * Runs on WebGPU; if the GPU stops (device lost, shader failure), the
+ * histories from the first unfinished batch on run on the WASM threads, with
+ * a warning, and the two parts are added up.
+ */
+export async function runOnGpu(resolved: ResolvedConfig, options: SimulateOptions & WebGpuOptions, warnings: string[]): Promise<RawTallies> {
+  const { runWebGpu } = await import('./gpu/gpuEngine.js');
+  let tallies: RawTallies;
+  try {
+    tallies = await runWebGpu(resolved, options);
+  } finally {
+    options.gpu?.device.destroy();
+  }
+  if (tallies.completedHistories === undefined) return tallies;
+  warnings.push(`WebGPU stopped after ${tallies.completedHistories} of ${resolved.transport.histories} histories `
+    + `(${tallies.stoppedEarly}); the rest ran on the WASM threads`);
+  const rest = await runParallel(resolved, { ...options, firstHistory: tallies.completedHistories });
+  return tallies.completedHistories > 0 ? mergeTallies(tallies, rest) : rest;
+}
+
 export async function simulate(config: SimulationConfig | unknown = {}, options: SimulateOptions = {}): Promise<SimulationResult> {
   const started = performance.now();
   const resolved = parseConfig(config);
@@ -112,12 +133,7 @@ export async function simulate(config: SimulationConfig | unknown = {}, options:
   let tallies;
   const gpu = await chooseGpu(options.backend ?? 'wasm', resolved.transport.histories);
   if (gpu) {
-    const { runWebGpu } = await import('./gpu/gpuEngine.js');
-    try {
-      tallies = await runWebGpu(resolved, { ...options, gpu });
-    } finally {
-      gpu.device.destroy();
-    }
+    tallies = await runOnGpu(resolved, { ...options, gpu }, warnings);
   } else if (sharedMemoryAvailable()) {
     tallies = await runParallel(resolved, options);
   } else {

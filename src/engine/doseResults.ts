@@ -63,6 +63,42 @@ function meanAndSigma(sum: number, sumSq: number, n: number): [number, number] {
   return [mean, Math.sqrt(variance)];
 }
 
+/**
+ * Estimated variance (MeV^2) of the summed energy of every voxel and slab:
+ * from history-by-history sums, N/(N-1) (S2 - S1^2/N), or as already estimated.
+ */
+export function varianceOfSums(t: RawTallies): { voxel: Float64Array; slab: Float64Array } {
+  if (t.sumVariance) return t.sumVariance;
+  const n = t.histories;
+  const one = (s1: bigint, words: BigUint64Array, i: number) => {
+    if (s1 === 0n || n < 2) return 0;
+    const sum = Number(s1) / ENERGY_UNITS_PER_MEV;
+    return Math.max((n / (n - 1)) * (wide(words, i) / ENERGY_SQ_UNITS_PER_MEV2 - (sum * sum) / n), 0);
+  };
+  return {
+    voxel: Float64Array.from(t.energySum, (s1, i) => one(s1, t.energySq, i)),
+    slab: Float64Array.from(t.slabSum, (s1, i) => one(s1, t.slabSq, i)),
+  };
+}
+
+/** Tallies of two runs of the same config over disjoint histories, added (variances of sums add too). */
+export function mergeTallies(a: RawTallies, b: RawTallies): RawTallies {
+  const va = varianceOfSums(a), vb = varianceOfSums(b);
+  const counters = { ...a.counters };
+  for (const k of Object.keys(counters) as Array<keyof typeof counters>) counters[k] += b.counters[k];
+  return {
+    ...a,
+    histories: a.histories + b.histories,
+    energySum: a.energySum.map((s, i) => s + b.energySum[i]!),
+    slabSum: a.slabSum.map((s, i) => s + b.slabSum[i]!),
+    energySq: new BigUint64Array(0), slabSq: new BigUint64Array(0),
+    sumVariance: { voxel: va.voxel.map((v, i) => v + vb.voxel[i]!), slab: va.slab.map((v, i) => v + vb.slab[i]!), method: 'combined' },
+    counters,
+    wallSeconds: a.wallSeconds + b.wallSeconds,
+    completedHistories: undefined, stoppedEarly: undefined,
+  };
+}
+
 export function doseResults(t: RawTallies): DoseResults {
   const { nx, ny, nz, voxelSizeMm } = t.phantom;
   const [vx, vy, vz] = voxelSizeMm;
@@ -72,18 +108,14 @@ export function doseResults(t: RawTallies): DoseResults {
   const dose = new Float64Array(voxels);
   const sigma = new Float64Array(voxels);
   let depositedUnits = 0n;
-  // History by history: N samples of one history each. Batch method: K samples (batches) of N/K histories.
-  const samples = t.batches ? t.batches.count : n;
-  const historiesPerSample = n / samples;
-  const statistics = (sumMeV: number, sumSqMeV2: number): [number, number] => {
-    const [mean, sd] = meanAndSigma(sumMeV, sumSqMeV2, samples);
-    return [mean / historiesPerSample, sd / historiesPerSample];
-  };
+  // History by history from the sums of squares; otherwise from the variance of the summed energy.
+  const statistics = (sumMeV: number, sumSqMeV2: () => number, varianceOfSum: number | undefined): [number, number] =>
+    varianceOfSum === undefined ? meanAndSigma(sumMeV, sumSqMeV2(), n) : [sumMeV / n, Math.sqrt(varianceOfSum) / n];
   for (let v = 0; v < voxels; v++) {
     const s1 = t.energySum[v]!;
     if (s1 === 0n) continue;
     depositedUnits += s1;
-    const [mean, sd] = statistics(Number(s1) / ENERGY_UNITS_PER_MEV, t.batches ? t.batches.voxelSumSq[v]! : wide(t.energySq, v) / ENERGY_SQ_UNITS_PER_MEV2);
+    const [mean, sd] = statistics(Number(s1) / ENERGY_UNITS_PER_MEV, () => wide(t.energySq, v) / ENERGY_SQ_UNITS_PER_MEV2, t.sumVariance?.voxel[v]);
     const kgPerVoxel = (t.phantom.densityGPerCm3[v]! * voxelCm3) / 1000;
     dose[v] = (mean * JOULES_PER_MEV) / kgPerVoxel;
     sigma[v] = (sd * JOULES_PER_MEV) / kgPerVoxel;
@@ -96,7 +128,7 @@ export function doseResults(t: RawTallies): DoseResults {
     let sum = 0;
     for (let v = iz * nx * ny; v < (iz + 1) * nx * ny; v++) sum += dose[v]!;
     idd[iz] = sum * vx * vy;
-    const [mean, sd] = statistics(Number(t.slabSum[iz]!) / ENERGY_UNITS_PER_MEV, t.batches ? t.batches.slabSumSq[iz]! : wide(t.slabSq, iz) / ENERGY_SQ_UNITS_PER_MEV2);
+    const [mean, sd] = statistics(Number(t.slabSum[iz]!) / ENERGY_UNITS_PER_MEV, () => wide(t.slabSq, iz) / ENERGY_SQ_UNITS_PER_MEV2, t.sumVariance?.slab[iz]);
     // Relative uncertainty of the slab's energy, applied to its integrated dose.
     iddSigma[iz] = mean > 0 ? (idd[iz]! * sd) / mean : 0;
   }

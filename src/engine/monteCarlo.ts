@@ -51,11 +51,16 @@ export interface RawTallies {
   /** Worker failures that were recovered from (their work was redone). */
   readonly workerFailures: number;
   /**
-   * Batch statistics (WebGPU): the sums of squares of each batch's voxel and
-   * slab energies (MeV^2), for the uncertainty by the batch method; absent when
-   * energySq and slabSq hold history-by-history sums.
+   * Where the uncertainty was not scored history by history (WebGPU: batch
+   * method; or a run finished on another backend): the estimated variance of
+   * each voxel's and slab's summed energy (MeV^2). When present, energySq and
+   * slabSq are not used.
    */
-  readonly batches?: { readonly count: number; readonly voxelSumSq: Float64Array; readonly slabSumSq: Float64Array };
+  readonly sumVariance?: { readonly voxel: Float64Array; readonly slab: Float64Array; readonly method: string };
+  /** Histories run, when the run stopped early (e.g. the GPU was lost): the rest can be run elsewhere. */
+  readonly completedHistories?: number;
+  /** Why the run stopped early. */
+  readonly stoppedEarly?: string;
   /** Where the transport ran, e.g. 'wasm' or 'webgpu', and on what. */
   readonly backend?: { readonly name: string; readonly adapter?: string };
 }

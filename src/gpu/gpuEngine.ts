@@ -41,9 +41,20 @@ async function readBack(device: GPUDevice, source: GPUBuffer, bytes: number): Pr
   return words;
 }
 
+/** Variance of a sum of K batch values from their sum S1 and sum of squares S2: K/(K-1) (S2 - S1^2/K). */
+function batchVariance(sumUnits: BigInt64Array, sumSqMeV2: Float64Array, batches: number): Float64Array {
+  return Float64Array.from(sumSqMeV2, (s2, i) => {
+    if (s2 === 0 || batches < 2) return 0;
+    const s1 = Number(sumUnits[i]!) / ENERGY_UNITS_PER_MEV;
+    return Math.max((batches / (batches - 1)) * (s2 - (s1 * s1) / batches), 0);
+  });
+}
+
 export interface WebGpuOptions extends RunOptions {
   /** A device to use (default: request one). */
   readonly gpu?: GpuDevice;
+  /** Tests only: destroy the device (as a lost GPU would be) after this many batches. */
+  readonly loseDeviceAfterBatches?: number;
 }
 
 export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions = {}): Promise<RawTallies> {
@@ -74,6 +85,21 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     entries: Object.values(buffers).map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
 
+  /** Runs one batch of histories and reads its tallies back. */
+  const runBatch = async (first: number, count: number): Promise<Uint32Array[]> => {
+    device.queue.writeBuffer(buffers.control, 0, new Uint32Array([0, count, first % 2 ** 32, Math.floor(first / 2 ** 32)]));
+    const encoder = device.createCommandEncoder();
+    for (const buffer of [buffers.voxelEnergy, buffers.slabEnergy, buffers.counters]) encoder.clearBuffer(buffer);
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(Math.min(MAX_WORKGROUPS, Math.ceil(count / WORKGROUP_SIZE)));
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+    return Promise.all([readBack(device, buffers.voxelEnergy, 8 * voxels), readBack(device, buffers.slabEnergy, 8 * phantom.nz),
+      readBack(device, buffers.counters, GPU_COUNTER_BYTES)]);
+  };
+
   const histories = config.transport.histories;
   const batches = Math.min(histories, Math.max(MIN_BATCHES, Math.ceil(histories / MAX_BATCH_HISTORIES)));
   const energySum = new BigInt64Array(voxels);
@@ -82,6 +108,9 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   const slabSumSq = new Float64Array(phantom.nz);
   const totals = new Array<bigint>(GPU_COUNTER_PAIRS.length + GPU_COUNTER_WORDS.length).fill(0n);
   const start = performance.now();
+  let lost: string | null = null;
+  void device.lost.then((info) => { lost = info.message || info.reason || 'device lost'; });
+  let completed = 0;
   const addBatch = (words: Uint32Array, sum: BigInt64Array, sumSq: Float64Array) => {
     for (let i = 0; i < sum.length; i++) {
       const lo = words[2 * i]!, hi = words[2 * i + 1]!;
@@ -94,28 +123,28 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   };
   for (let b = 0, first = 0; b < batches; b++) {
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('the run was aborted');
+    if (b === options.loseDeviceAfterBatches) device.destroy();
     const count = Math.floor(((b + 1) * histories) / batches) - first;
-    device.queue.writeBuffer(buffers.control, 0, new Uint32Array([0, count, first % 2 ** 32, Math.floor(first / 2 ** 32)]));
-    const encoder = device.createCommandEncoder();
-    for (const buffer of [buffers.voxelEnergy, buffers.slabEnergy, buffers.counters]) encoder.clearBuffer(buffer);
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(Math.min(MAX_WORKGROUPS, Math.ceil(count / WORKGROUP_SIZE)));
-    pass.end();
-    device.queue.submit([encoder.finish()]);
-    const [voxelWords, slabWords, counterWords] = await Promise.all([
-      readBack(device, buffers.voxelEnergy, 8 * voxels), readBack(device, buffers.slabEnergy, 8 * phantom.nz),
-      readBack(device, buffers.counters, GPU_COUNTER_BYTES)]);
+    // A batch's tallies count only once it has been read back whole; a lost device or a failed
+    // shader ends the GPU run here, and the caller finishes [completed, histories) elsewhere.
+    let words: Uint32Array[];
+    try {
+      words = await runBatch(first, count);
+    } catch (error) {
+      lost ??= (error as Error).message;
+    }
+    if (lost !== null) break;
+    const [voxelWords, slabWords, counterWords] = words! as [Uint32Array, Uint32Array, Uint32Array];
     addBatch(voxelWords, energySum, voxelSumSq);
     addBatch(slabWords, slabSum, slabSumSq);
     GPU_COUNTER_PAIRS.forEach((_, k) => { totals[k] = totals[k]! + BigInt(counterWords[2 * k + 1]! * 2 ** 32 + counterWords[2 * k]!); });
     GPU_COUNTER_WORDS.forEach((_, k) => { totals[GPU_COUNTER_PAIRS.length + k] = totals[GPU_COUNTER_PAIRS.length + k]! + BigInt(counterWords[2 * GPU_COUNTER_PAIRS.length + k]!); });
     first += count;
+    completed = first;
     options.onProgress?.({ historiesDone: first, historiesTotal: histories, elapsedSeconds: (performance.now() - start) / 1000 });
   }
   const wallSeconds = (performance.now() - start) / 1000;
-  for (const buffer of Object.values(buffers)) buffer.destroy();
+  if (lost === null) for (const buffer of Object.values(buffers)) buffer.destroy();
   const pair = (name: (typeof GPU_COUNTER_PAIRS)[number]) => totals[GPU_COUNTER_PAIRS.indexOf(name)]!;
   const word = (name: (typeof GPU_COUNTER_WORDS)[number]) => totals[GPU_COUNTER_PAIRS.length + GPU_COUNTER_WORDS.indexOf(name)]!;
   const grid = energySum.reduce((a, v) => a + v, 0n);
@@ -127,10 +156,11 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     missedHistories: word('MISSED_HISTORIES'), abortedHistories: word('ABORTED_HISTORIES'),
   });
   return {
-    phantom, ion: run.ion, materials: run.materials, histories, energySum, energySq: new BigUint64Array(0),
+    ...(lost !== null ? { completedHistories: completed, stoppedEarly: lost } : {}),
+    phantom, ion: run.ion, materials: run.materials, histories: completed, energySum, energySq: new BigUint64Array(0),
     slabSum, slabSq: new BigUint64Array(0), counters, probeZIndex: -1, wallSeconds, kernel: config.transport.kernel,
     threads: 1, poolStartupSeconds: null, reduceSeconds: null, workerFailures: 0,
-    batches: { count: batches, voxelSumSq, slabSumSq },
+    sumVariance: { voxel: batchVariance(energySum, voxelSumSq, batches), slab: batchVariance(slabSum, slabSumSq, batches), method: 'batches' },
     backend: { name: 'webgpu', adapter: [gpu.adapterInfo.vendor, gpu.adapterInfo.architecture, gpu.adapterInfo.description].filter(Boolean).join(' ') },
   };
 }

@@ -8,7 +8,7 @@
  *   word 3   fault-injection latch (tests: only the first injected fault fires)
  *   words 16 .. 16+MAX_SLOTS        per slot: start time of its first task (microseconds after run start, 0 = not started)
  *   words 16+MAX_SLOTS .. +chunks   per chunk: 0 = not done, slot + 1 = done by that slot
- *   then chunks + 1 words            first history of each chunk, and the total (chunk c is [start c, start c+1))
+ *   then chunks + 1 words            first history of each chunk, and the end (chunk c is [start c, start c+1))
  */
 export const CONTROL_NEXT_CHUNK = 0;
 export const CONTROL_ABORT = 1;

@@ -32,6 +32,8 @@ export interface ParallelOptions extends RunOptions {
   readonly memoryLimitBytes?: number;
   /** Tests only: make one worker fail once. */
   readonly faultInjection?: FaultInjection;
+  /** Run histories [firstHistory, config histories) only (default 0), e.g. to finish a run another backend began. */
+  readonly firstHistory?: number;
 }
 
 /** A worker may fail this many times in one run before the run gives up. */
@@ -81,8 +83,9 @@ function split(n: number, parts: number): Array<[number, number]> {
 
 export async function runParallel(config: ResolvedConfig, options: ParallelOptions = {}): Promise<RawTallies> {
   const threads = await resolveThreads(options.threads);
-  const histories = config.transport.histories;
-  const chunkStarts = planChunks(histories, threads, options.chunkSize);
+  const firstHistory = options.firstHistory ?? 0;
+  const histories = config.transport.histories - firstHistory;
+  const chunkStarts = planChunks(histories, threads, options.chunkSize).map((start) => start + firstHistory);
   const chunkCount = chunkStarts.length - 1;
   const memoryLimitBytes = options.memoryLimitBytes ?? (await defaultMemoryLimitBytes());
   const run = prepareRun(config, threads, { controlBytes: controlBytes(chunkCount), memoryLimitBytes });
