@@ -6,6 +6,8 @@
  *
  *   npm run bench -- [--threads 1,2] [--histories-proton N] [--histories-carbon N] [--repeat R]
  *                    [--no-scalar] [--out FILE]
+ *   npm run bench -- --backend webgpu [--gpu-histories 1e6,1e7,1e8] [--out FILE]
+ *     WebGPU histories/s at each size, and the WASM threads on all cores in the same run, for the ratio.
  *
  * Prints a table and writes bench/results/latest.json (or FILE). Speed is
  * measured here, never asserted by tests.
@@ -59,26 +61,55 @@ async function measure(c: BenchCase, variant: KernelVariant, threads: number): P
 }
 
 const withScalar = !process.argv.includes('--no-scalar');
-for (const c of cases) {
-  if (withScalar) records.push(await measure(c, 'scalar', 1));
-  for (const threads of [...new Set([1, ...threadCounts])].sort((a, b) => a - b)) records.push(await measure(c, 'simd', threads));
+const gpuSizes = argument('backend') === 'webgpu' ? (argument('gpu-histories') ?? '1e6,1e7,1e8').split(',').map(Number) : null;
+if (gpuSizes) {
+  const cores = os.availableParallelism();
+  for (const c of cases) {
+    for (const histories of gpuSizes) {
+      const config = { beam: { particle: c.particle, energyMeVPerU: c.energyMeVPerU }, transport: { histories } };
+      await simulate({ ...config, transport: { histories: 10_000 } }, { backend: 'webgpu' }); // warm-up: pipeline compilation
+      const { summary } = await simulate(config, { backend: 'webgpu' });
+      records.push({
+        name: c.name, backend: summary.adapter ? `webgpu (${summary.adapter})` : 'webgpu', variant: 'simd', threads: 0, particle: c.particle,
+        energyMeVPerU: c.energyMeVPerU, histories, historiesPerSecond: summary.historiesPerSecond, stepsPerSecond: summary.stepsPerSecond,
+        wallSeconds: summary.wallSeconds, poolStartupMs: null, reduceMs: null, parallelEfficiency: null,
+      });
+      process.stderr.write(`${c.name} webgpu ${histories}: ${Math.round(summary.historiesPerSecond)} histories/s\n`);
+    }
+    records.push(await measure({ ...c, histories: 1_000_000 }, 'simd', cores));
+  }
+} else {
+  for (const c of cases) {
+    if (withScalar) records.push(await measure(c, 'scalar', 1));
+    for (const threads of [...new Set([1, ...threadCounts])].sort((a, b) => a - b)) records.push(await measure(c, 'simd', threads));
+  }
 }
 for (const r of records) {
-  const single = records.find((s) => s.name === r.name && s.variant === r.variant && s.threads === 1)!;
-  r.parallelEfficiency = r.historiesPerSecond / single.historiesPerSecond / r.threads;
+  const single = records.find((s) => s.name === r.name && s.variant === r.variant && s.threads === 1 && s.backend === 'wasm');
+  if (single && r.backend === 'wasm') r.parallelEfficiency = r.historiesPerSecond / single.historiesPerSecond / r.threads;
 }
 
 const machine = {
   cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   platform: `${os.platform()} ${os.release()}`, node: process.version, date: new Date().toISOString(),
 };
-const lines = ['case         variant  threads  histories/s   M steps/s  vs scalar  efficiency  pool start (ms)  reduce (ms)'];
-for (const r of records) {
+const lines = gpuSizes
+  ? ['case         backend                       histories   histories/s   M steps/s   vs WASM (all cores)']
+  : ['case         variant  threads  histories/s   M steps/s  vs scalar  efficiency  pool start (ms)  reduce (ms)'];
+for (const r of gpuSizes ? records : []) {
+  const cpu = records.find((s) => s.name === r.name && s.backend === 'wasm')!;
+  lines.push([
+    r.name.padEnd(12), (r.backend === 'wasm' ? `wasm ${r.threads} threads` : 'webgpu').padEnd(28), r.histories.toExponential(0).padStart(10),
+    Math.round(r.historiesPerSecond).toString().padStart(13), (r.stepsPerSecond / 1e6).toFixed(0).padStart(11),
+    (r.backend === 'wasm' ? '' : `${(r.historiesPerSecond / cpu.historiesPerSecond).toFixed(1)}x`).padStart(20),
+  ].join(' '));
+}
+for (const r of gpuSizes ? [] : records) {
   const scalar = records.find((s) => s.name === r.name && s.variant === 'scalar');
   const ratio = scalar && r.variant === 'simd' && r.threads === 1 ? `${(r.historiesPerSecond / scalar.historiesPerSecond).toFixed(2)}x` : '';
   lines.push([
     r.name.padEnd(12), r.variant.padEnd(8), String(r.threads).padStart(7), Math.round(r.historiesPerSecond).toString().padStart(12),
-    (r.stepsPerSecond / 1e6).toFixed(2).padStart(11), ratio.padStart(10), `${(100 * r.parallelEfficiency!).toFixed(1)}%`.padStart(11),
+    (r.stepsPerSecond / 1e6).toFixed(2).padStart(11), ratio.padStart(10), `${(100 * (r.parallelEfficiency ?? 0)).toFixed(1)}%`.padStart(11),
     (r.poolStartupMs === null ? '' : r.poolStartupMs.toFixed(0)).padStart(16),
     (r.reduceMs === null ? '' : r.reduceMs.toFixed(0)).padStart(12),
   ].join(' '));

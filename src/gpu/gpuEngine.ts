@@ -64,6 +64,11 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   const run = prepareRun(config, 1, { shared: false });
   const { phantom } = run;
   const voxels = phantom.nx * phantom.ny * phantom.nz;
+  // The device was created with the adapter's own limits (requiredLimits); a grid beyond them is refused, not split (yet).
+  const largest = 8 * voxels;
+  if (largest > gpu.limits.maxStorageBufferBindingSize || largest > gpu.limits.maxBufferSize) {
+    throw new BraggInputError(`the dose grid (${voxels} voxels) needs a ${Math.ceil(largest / 2 ** 20)} MiB storage buffer, more than this GPU allows (${Math.floor(gpu.limits.maxStorageBufferBindingSize / 2 ** 20)} MiB): use the wasm backend`);
+  }
   const memory = run.memory.buffer;
   const buffers = {
     params: storage(device, new Uint8Array(memory.slice(run.plan.params, run.plan.params + PARAMS_BYTES))),
