@@ -85,3 +85,29 @@ describe('a lost GPU', () => {
     expect(combined.depthDoseUncertaintyGyMm2PerPrimary.some((s) => s > 0)).toBe(true);
   });
 });
+
+describe('WebGPU against WASM at 10^6 histories (independent seeds)', () => {
+  it('depth-dose and lateral profiles pass gamma 1%/1 mm at >= 99%, and R80 agrees within 0.1 mm', async () => {
+    const { gamma1d } = await import('../../src/analysis/gamma.js');
+    const million = (seed: number) => parseConfig({
+      beam: { energyMeVPerU: 100, spotSigmaMm: 3 }, phantom: { sizeMm: [40, 40, 100], voxelSizeMm: [1, 1, 1] },
+      transport: { histories: 1_000_000, seed },
+    });
+    const onGpu = doseResults(await runWebGpu(million(1), { gpu: gpu() }));
+    const onCpu = doseResults(await runParallel(million(2), { threads: 2 }));
+    expect(gamma1d(onCpu.depthMm, onCpu.depthDoseGyMm2PerPrimary, onGpu.depthDoseGyMm2PerPrimary).passRate).toBeGreaterThanOrEqual(0.99);
+    const r80 = (r: typeof onGpu) => depthDoseMetrics(r.depthMm, r.depthDoseGyMm2PerPrimary).r80Mm!;
+    expect(Math.abs(r80(onGpu) - r80(onCpu))).toBeLessThan(0.1);
+    // lateral (x) profiles through the beam axis (the two central rows), at the entrance, mid-range and before
+    // the peak (in the distal fall-off a 1-D lateral gamma cannot absorb depth differences)
+    const n = 40;
+    const xMm = Array.from({ length: n }, (_, ix) => -19.5 + ix);
+    for (const iz of [10, 40, 70]) {
+      const profile = (r: typeof onGpu) => xMm.map((_, ix) =>
+        r.doseGyPerPrimary[(iz * n + 19) * n + ix]! + r.doseGyPerPrimary[(iz * n + 20) * n + ix]!);
+      const result = gamma1d(xMm, profile(onCpu), profile(onGpu));
+      expect(result.evaluatedPoints).toBeGreaterThan(10);
+      expect(result.passRate, `depth ${iz} mm`).toBeGreaterThanOrEqual(0.99);
+    }
+  });
+});
