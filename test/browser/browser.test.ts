@@ -39,8 +39,10 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'], // playwright starts it with a fresh temporary profile
+    // WebGPU on SwiftShader (Chromium's software Vulkan), as in ../shared/gpu/README.md; playwright gives a fresh profile
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu', '--enable-features=Vulkan',
+      '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'],
   });
 });
 
@@ -48,11 +50,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function runPage(isolated: boolean) {
+async function runPage(isolated: boolean, file = 'page.html') {
   const { server, url } = await serve(isolated);
   try {
     const page = await browser.newPage();
-    await page.goto(`${url}/test/browser/page.html`);
+    await page.goto(`${url}/test/browser/${file}`);
     await page.waitForFunction(() => (window as { braggResult?: unknown }).braggResult !== undefined, undefined, { timeout: 90_000 });
     return await page.evaluate(() => (window as unknown as { braggResult: Record<string, unknown> }).braggResult);
   } finally {
@@ -86,5 +88,14 @@ describe('in Chromium', () => {
     expect((result.warnings as string[]).join(' ')).toMatch(/not cross-origin isolated/);
     const [one, two] = result.dose as string[];
     expect(two).toBe(one);
+  });
+
+  it('runs the WGSL transport on the page\'s WebGPU adapter (SwiftShader)', async () => {
+    const result = await runPage(false, 'gpu.html');
+    expect(result.error).toBeUndefined();
+    expect(result.backend).toBe('webgpu');
+    expect(result.r80Mm as number).toBeGreaterThan(75);
+    expect(result.r80Mm as number).toBeLessThan(78);
+    expect(result.warnings).toEqual([]);
   });
 });

@@ -23,4 +23,14 @@ describe('in Deno', () => {
     }, { threads: 2 });
     expect(createHash('sha256').update(new Uint8Array(node.dose.buffer)).digest('hex')).toBe(result.dose[0]);
   });
+
+  it('runs the WGSL transport on Deno\'s built-in WebGPU', () => {
+    const gpuScript = fileURLToPath(new URL('./gpuSmoke.ts', import.meta.url));
+    const r = spawnSync(deno, ['run', '--allow-read', '--allow-env', gpuScript], { encoding: 'utf8', timeout: 120_000, cwd: fileURLToPath(new URL('../../', import.meta.url)) });
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(result.backend).toBe('webgpu');
+    expect(result.r80Mm).toBeGreaterThan(75);
+    expect(result.r80Mm).toBeLessThan(78);
+  });
 });
