@@ -280,6 +280,16 @@ fn runHistory(historyLo: u32, historyHi: u32) {
     iy = select(select(iy, iyFloor, displacedY != yStart), iyCrossed, crossY && displacedY == planeY);
     let izStart = iz;
     if (crossZ) { iz = iz + select(-1, 1, dir.z > 0.0); }
+    if (crossZ && dir.z > 0.0 && iz == pi(P_PROBE_Z_INDEX)) {
+      // Lateral probe: positions relative to the grid's low corner, so the fixed-point sums stay non-negative.
+      let px = displacedX - originX;
+      let py = displacedY - originY;
+      atomicAdd(&counters[C_PROBE_COUNT], 1u);
+      let sx = fixedWords(px, LENGTH_UNITS_PER_MM); addPairCounter(C_PROBE_SUM_X, sx.x, sx.y);
+      let sxx = fixedWords(px * px, LENGTH_UNITS_PER_MM); addPairCounter(C_PROBE_SUM_X_SQ, sxx.x, sxx.y);
+      let sy = fixedWords(py, LENGTH_UNITS_PER_MM); addPairCounter(C_PROBE_SUM_Y, sy.x, sy.y);
+      let syy = fixedWords(py * py, LENGTH_UNITS_PER_MM); addPairCounter(C_PROBE_SUM_Y_SQ, syy.x, syy.y);
+    }
     x = displacedX;
     y = displacedY;
     dir = d2;

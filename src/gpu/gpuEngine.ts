@@ -11,7 +11,7 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import { BraggInputError } from '../errors.js';
 import { prepareRun, type RawTallies, type RunOptions } from '../engine/monteCarlo.js';
-import { PARAMS_BYTES, ENERGY_UNITS_PER_MEV, WORKER_COUNTERS, type WorkerCounter } from '../engine/layout.js';
+import { PARAMS_BYTES, ENERGY_UNITS_PER_MEV, LENGTH_UNITS_PER_MM, WORKER_COUNTERS, type WorkerCounter } from '../engine/layout.js';
 import { requestGpuDevice, type GpuDevice } from './device.js';
 import { shaderSource } from './shaders.js';
 import { wgslPreamble, GPU_COUNTER_PAIRS, GPU_COUNTER_WORDS, GPU_COUNTER_BYTES } from './wgslPreamble.js';
@@ -39,6 +39,23 @@ async function readBack(device: GPUDevice, source: GPUBuffer, bytes: number): Pr
   staging.unmap();
   staging.destroy();
   return words;
+}
+
+/**
+ * The lateral probe's sums, shifted from the grid's corner (where the shader
+ * keeps them non-negative) to the phantom's coordinates, in the WASM kernel's
+ * units: sum x = sum x' + n x0, sum x^2 = sum x'^2 + 2 x0 sum x' + n x0^2.
+ */
+function probeCounters(count: bigint, sumUnits: bigint, sumSqUnits: bigint, originMm: number, axis: 'X' | 'Y' = 'X') {
+  const n = Number(count);
+  const sum = Number(sumUnits) / LENGTH_UNITS_PER_MM;
+  const sumSq = Number(sumSqUnits) / LENGTH_UNITS_PER_MM;
+  const units = (v: number) => BigInt(Math.round(v * LENGTH_UNITS_PER_MM));
+  return {
+    probeCount: count,
+    [`probeSum${axis}`]: units(sum + n * originMm),
+    [`probeSum${axis}Sq`]: units(sumSq + 2 * originMm * sum + n * originMm * originMm),
+  };
 }
 
 /** Variance of a sum of K batch values from their sum S1 and sum of squares S2: K/(K-1) (S2 - S1^2/K). */
@@ -159,11 +176,13 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     depositedEnergy: grid - pair('CUTOFF_ENERGY'), steps: pair('STEPS'), stopDepthSum: pair('STOP_DEPTH_SUM'),
     stopDepthSumSq: pair('STOP_DEPTH_SUM_SQ'), histories: word('HISTORIES'), stoppedCount: word('STOPPED'),
     missedHistories: word('MISSED_HISTORIES'), abortedHistories: word('ABORTED_HISTORIES'),
+    ...probeCounters(word('PROBE_COUNT'), pair('PROBE_SUM_X'), pair('PROBE_SUM_X_SQ'), phantom.originMm[0]),
+    ...probeCounters(word('PROBE_COUNT'), pair('PROBE_SUM_Y'), pair('PROBE_SUM_Y_SQ'), phantom.originMm[1], 'Y'),
   });
   return {
     ...(lost !== null ? { completedHistories: completed, stoppedEarly: lost } : {}),
     phantom, ion: run.ion, materials: run.materials, histories: completed, energySum, energySq: new BigUint64Array(0),
-    slabSum, slabSq: new BigUint64Array(0), counters, probeZIndex: -1, wallSeconds, kernel: config.transport.kernel,
+    slabSum, slabSq: new BigUint64Array(0), counters, probeZIndex: run.probeZIndex, wallSeconds, kernel: config.transport.kernel,
     threads: 1, poolStartupSeconds: null, reduceSeconds: null, workerFailures: 0,
     sumVariance: { voxel: batchVariance(energySum, voxelSumSq, batches), slab: batchVariance(slabSum, slabSumSq, batches), method: 'batches' },
     backend: { name: 'webgpu', adapter: [gpu.adapterInfo.vendor, gpu.adapterInfo.architecture, gpu.adapterInfo.description].filter(Boolean).join(' ') },

@@ -12,8 +12,9 @@ export function constantName(name: string): string {
 }
 
 /** Indices of the GPU counters buffer: 64-bit pairs (k: words 2k, 2k+1), then single u32 words. */
-export const GPU_COUNTER_PAIRS = ['INCIDENT_ENERGY', 'CUTOFF_ENERGY', 'ESCAPED_ENERGY', 'STOP_DEPTH_SUM', 'STOP_DEPTH_SUM_SQ', 'STEPS'] as const;
-export const GPU_COUNTER_WORDS = ['HISTORIES', 'STOPPED', 'MISSED_HISTORIES', 'ABORTED_HISTORIES'] as const;
+export const GPU_COUNTER_PAIRS = ['INCIDENT_ENERGY', 'CUTOFF_ENERGY', 'ESCAPED_ENERGY', 'STOP_DEPTH_SUM', 'STOP_DEPTH_SUM_SQ', 'STEPS',
+  'PROBE_SUM_X', 'PROBE_SUM_X_SQ', 'PROBE_SUM_Y', 'PROBE_SUM_Y_SQ'] as const;
+export const GPU_COUNTER_WORDS = ['HISTORIES', 'STOPPED', 'MISSED_HISTORIES', 'ABORTED_HISTORIES', 'PROBE_COUNT'] as const;
 export const GPU_COUNTER_BYTES = (2 * GPU_COUNTER_PAIRS.length + GPU_COUNTER_WORDS.length) * 4;
 
 const f32 = (v: number) => (Math.abs(v) >= 1e21 || (v !== 0 && Math.abs(v) < 1e-6) ? v.toExponential() : Number.isInteger(v) ? v.toFixed(1) : String(v));

@@ -111,3 +111,19 @@ describe('WebGPU against WASM at 10^6 histories (independent seeds)', () => {
     }
   });
 });
+
+describe('WebGPU lateral probe', () => {
+  it('records the spread of a pencil beam at mid-range like the WASM kernel (within 3%)', async () => {
+    const probeConfig = (seed: number) => parseConfig({
+      beam: { energyMeVPerU: 150, spotSigmaMm: 0, centerMm: [1, -2] }, phantom: { sizeMm: [60, 60, 200] },
+      transport: { histories: 20_000, seed }, scoring: { lateralProbeDepthMm: 79 },
+    });
+    const onGpu = doseResults(await runWebGpu(probeConfig(3), { gpu: gpu() })).lateralProbe!;
+    const onCpu = doseResults(await runParallel(probeConfig(4), { threads: 2 })).lateralProbe!;
+    expect(onGpu.particlesPerPrimary).toBeGreaterThan(0.99);
+    expect(Math.abs(onGpu.meanXMm - 1)).toBeLessThan(0.05);
+    expect(Math.abs(onGpu.meanYMm + 2)).toBeLessThan(0.05);
+    expect(Math.abs(onGpu.sigmaXMm / onCpu.sigmaXMm - 1)).toBeLessThan(0.03);
+    expect(Math.abs(onGpu.sigmaYMm / onCpu.sigmaYMm - 1)).toBeLessThan(0.03);
+  });
+});
