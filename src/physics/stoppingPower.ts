@@ -331,7 +331,10 @@ export interface BetheTerms {
 
 /** All terms of the Bethe formula for this ion, material and energy (MeV/u); for inspection and tests. */
 export function betheTerms(ion: Ion, material: Material, energyMeVPerU: number): BetheTerms {
-  const ctx = contextFor(material);
+  return betheTermsIn(contextFor(material), ion, energyMeVPerU);
+}
+
+function betheTermsIn(ctx: MaterialContext, ion: Ion, energyMeVPerU: number): BetheTerms {
   const tau = (energyMeVPerU * ion.massNumber) / ion.massMeV;
   const gamma = 1 + tau;
   const bg2 = tau * (2 + tau);
@@ -352,17 +355,7 @@ export function betheTerms(ion: Ion, material: Material, energyMeVPerU: number):
 }
 
 function betheStopping(ctx: MaterialContext, ion: Ion, energyMeVPerU: number): number {
-  const tau = (energyMeVPerU * ion.massNumber) / ion.massMeV;
-  const gamma = 1 + tau;
-  const bg2 = tau * (2 + tau);
-  const beta2 = bg2 / (gamma * gamma);
-  const r = ME / ion.massMeV;
-  const tmax = (2 * ME * bg2) / (1 + 2 * gamma * r + r * r);
-  const z = ion.chargeNumber > 1 ? effectiveCharge(ion.chargeNumber, Math.sqrt(beta2)) : ion.chargeNumber;
-  const stoppingNumber = 0.5 * Math.log(2 * ME * bg2 * tmax) - ctx.logExcitationMeV - beta2
-    - 0.5 * densityEffect(ctx, bg2) - shellCorrection(ctx, bg2)
-    + z * barkasL1(ctx, beta2) + blochTerm((z * ALPHA) / Math.sqrt(beta2));
-  return (BETHE_K_MEV_CM2_PER_MOL * ctx.zOverA * z * z * stoppingNumber) / beta2;
+  return betheTermsIn(ctx, ion, energyMeVPerU).stoppingPowerMeVCm2PerG;
 }
 
 /** ICRU 49 fit formula for T >= ~10 keV (T in keV per proton mass), eV/(1e15 atoms/cm^2). */
