@@ -16,10 +16,9 @@
 @group(0) @binding(2) var<storage, read> density: array<f32>;
 @group(0) @binding(3) var<storage, read> tables: array<f32>;
 @group(0) @binding(4) var<storage, read_write> voxelEnergy: array<atomic<u32>>;
-@group(0) @binding(5) var<storage, read_write> slabEnergy: array<atomic<u32>>;
-@group(0) @binding(6) var<storage, read_write> counters: array<atomic<u32>>;
+@group(0) @binding(5) var<storage, read_write> counters: array<atomic<u32>>;
 // control: [0] next history offset in this batch, [1] histories in this batch, [2] first history lo, [3] first history hi
-@group(0) @binding(7) var<storage, read_write> control: array<atomic<u32>>;
+@group(0) @binding(6) var<storage, read_write> control: array<atomic<u32>>;
 
 fn pu(i: u32) -> u32 { return params[i]; }
 fn pf(i: u32) -> f32 { return bitcast<f32>(params[i]); }
@@ -31,35 +30,68 @@ fn addPairVoxel(k: u32, lo: u32, hi: u32) {
   let carry = select(0u, 1u, old + lo < old);
   if (hi + carry != 0u) { atomicAdd(&voxelEnergy[2u * k + 1u], hi + carry); }
 }
-fn addPairSlab(k: u32, lo: u32, hi: u32) {
-  let old = atomicAdd(&slabEnergy[2u * k], lo);
-  let carry = select(0u, 1u, old + lo < old);
-  if (hi + carry != 0u) { atomicAdd(&slabEnergy[2u * k + 1u], hi + carry); }
-}
 fn addPairCounter(k: u32, lo: u32, hi: u32) {
   let old = atomicAdd(&counters[2u * k], lo);
   let carry = select(0u, 1u, old + lo < old);
   if (hi + carry != 0u) { atomicAdd(&counters[2u * k + 1u], hi + carry); }
 }
 
-/** A non-negative quantity in fixed-point units (value * scale) as (lo, hi) words. */
+/** A non-negative quantity in fixed-point units (value * scale, rounded to nearest) as (lo, hi) words. */
 fn fixedWords(value: f32, scale: f32) -> vec2<u32> {
-  let units = max(value, 0.0) * scale;
+  let units = floor(max(value, 0.0) * scale + 0.5);
   let hi = floor(units / 4294967296.0);
   let lo = units - hi * 4294967296.0;
   return vec2<u32>(u32(lo), u32(hi));
 }
 
-fn depositEnergy(voxel: u32, iz: u32, energyMeV: f32) {
+// Depth-slab totals are added up by the host from the voxel tallies.
+fn depositEnergy(voxel: u32, energyMeV: f32) {
   let w = fixedWords(energyMeV, ENERGY_UNITS_PER_MEV);
   if (w.x == 0u && w.y == 0u) { return; }
   addPairVoxel(voxel, w.x, w.y);
-  addPairSlab(iz, w.x, w.y);
 }
 
 fn countEnergy(counter: u32, energyMeV: f32) {
   let w = fixedWords(energyMeV, ENERGY_UNITS_PER_MEV);
   addPairCounter(counter, w.x, w.y);
+}
+
+// logf and sinHalfPi: the WASM kernel's own approximations (assembly/fastmath.ts, sources and
+// error budgets there), instead of WGSL's built-ins, whose accuracy the spec leaves loose
+// (log: 2^-21 absolute near 1; sin: 2^-11), so both backends compute the same numbers.
+fn logf(x: f32) -> f32 {
+  let bits = bitcast<i32>(x);
+  var e = f32((bits >> 23u) - 126);
+  var m = bitcast<f32>((bits & 0x007fffff) | 0x3f000000);
+  let small = m < 0.70710677;
+  e = select(e, e - 1.0, small);
+  m = select(m - 1.0, (m + m) - 1.0, small);
+  let z = m * m;
+  var y: f32 = 7.0376836292e-2;
+  y = y * m - 1.1514610310e-1;
+  y = y * m + 1.1676998740e-1;
+  y = y * m - 1.2420140846e-1;
+  y = y * m + 1.4249322787e-1;
+  y = y * m - 1.6668057665e-1;
+  y = y * m + 2.0000714765e-1;
+  y = y * m - 2.4999993993e-1;
+  y = y * m + 3.3333331174e-1;
+  y = (y * m) * z;
+  y = y + e * -2.12194440e-4;
+  y = y - z * 0.5;
+  return (m + y) + e * 0.693359375;
+}
+
+fn sinHalfPi(x: f32) -> f32 {
+  let x2 = x * x;
+  var p: f32 = 1.6059043836821614e-10;
+  p = p * x2 - 2.505210838544172e-8;
+  p = p * x2 + 2.7557319223985893e-6;
+  p = p * x2 - 1.984126984126984e-4;
+  p = p * x2 + 8.333333333333333e-3;
+  p = p * x2 - 1.6666666666666666e-1;
+  p = p * x2 + 1.0;
+  return p * x;
 }
 
 fn uniformFromBits(bits: u32) -> f32 {
@@ -69,7 +101,7 @@ fn uniformFromBits(bits: u32) -> f32 {
 /** Standard normal from a uniform: sqrt(2) erfinv(2u - 1), Giles (2011) single precision, as fastmath.ts. */
 fn normalFromUniform(u: f32) -> f32 {
   let x = (u + u) - 1.0;
-  let w0 = -log((u * 4.0) * (1.0 - u));
+  let w0 = -logf((u * 4.0) * (1.0 - u));
   var p: f32;
   if (w0 < 5.0) {
     let w = w0 - 2.5;
@@ -97,11 +129,12 @@ fn normalFromUniform(u: f32) -> f32 {
   return (p * x) * 1.4142135;
 }
 
-/** 2-D standard Gaussian from two uniforms (Box-Muller). */
+/** 2-D standard Gaussian from two uniforms (Box-Muller), the azimuth from its half-angle as in lanes.ts. */
 fn gaussianPair(uRadius: f32, uAzimuth: f32) -> vec2<f32> {
-  let radius = sqrt(-2.0 * log(uRadius));
-  let phi = (uAzimuth - 0.5) * 2.0 * PI_F32;
-  return vec2<f32>(radius * cos(phi), radius * sin(phi));
+  let radius = sqrt(-2.0 * logf(uRadius));
+  let s = sinHalfPi((uAzimuth - 0.5) * PI_F32);
+  let c = sqrt(max(1.0 - s * s, 0.0));
+  return vec2<f32>(radius * (1.0 - 2.0 * s * s), radius * (2.0 * s * c));
 }
 
 struct Lookup { energy: f32, stopping: f32, rangeLow: f32 }
@@ -120,12 +153,12 @@ fn interpolate(base: u32, k: u32, position: f32) -> f32 {
 fn lastPosition() -> f32 { return f32(pu(P_TABLE_LENGTH) - 1u) - 0.001; }
 
 fn rangeAtEnergy(base: u32, energy: f32) -> f32 {
-  let p = clamp((log(energy) - pf(P_LOG_ENERGY_MIN)) * pf(P_INV_LOG_ENERGY_STEP), 0.0, lastPosition());
+  let p = min(max((logf(energy) - pf(P_LOG_ENERGY_MIN)) * pf(P_INV_LOG_ENERGY_STEP), 0.0), lastPosition());
   return interpolate(base, T_RANGE_AT_ENERGY, p);
 }
 
 fn rangePosition(base: u32, range: f32) -> f32 {
-  return clamp((log(range) - tables[base + M_LOG_RANGE_MIN]) * tables[base + M_INV_LOG_RANGE_STEP], 0.0, lastPosition());
+  return min(max((logf(range) - tables[base + M_LOG_RANGE_MIN]) * tables[base + M_INV_LOG_RANGE_STEP], 0.0), lastPosition());
 }
 
 fn voxelOf(ix: i32, iy: i32, iz: i32) -> u32 {
@@ -152,7 +185,10 @@ fn runHistory(historyLo: u32, historyHi: u32) {
   if (pf(P_DIVERGENCE_SIGMA_X_RAD) > 0.0 || pf(P_DIVERGENCE_SIGMA_Y_RAD) > 0.0) {
     let w2 = philox4x32_10(vec4<u32>(1u, 0u, historyLo, historyHi), key);
     let g = gaussianPair(uniformFromBits(w2.x), uniformFromBits(w2.y));
-    dir = normalize(vec3<f32>(pf(P_DIVERGENCE_SIGMA_X_RAD) * g.x, pf(P_DIVERGENCE_SIGMA_Y_RAD) * g.y, 1.0));
+    let thetaX = pf(P_DIVERGENCE_SIGMA_X_RAD) * g.x;
+    let thetaY = pf(P_DIVERGENCE_SIGMA_Y_RAD) * g.y;
+    let norm = 1.0 / sqrt(1.0 + thetaX * thetaX + thetaY * thetaY);
+    dir = vec3<f32>(thetaX * norm, thetaY * norm, norm);
   }
   atomicAdd(&counters[C_HISTORIES], 1u);
   countEnergy(C_INCIDENT_ENERGY, energy0 * massNumber);
@@ -174,7 +210,7 @@ fn runHistory(historyLo: u32, historyHi: u32) {
   var scatterIntegral = 0.0;
   var theta2 = 0.0;
   if (range <= tables[base + M_CUTOFF_RANGE_G_PER_CM2]) {
-    depositEnergy(voxelOf(ix, iy, 0), 0u, energy0 * massNumber);
+    depositEnergy(voxelOf(ix, iy, 0), energy0 * massNumber);
     countEnergy(C_CUTOFF_ENERGY, energy0 * massNumber);
     return;
   }
@@ -234,16 +270,19 @@ fn runHistory(historyLo: u32, historyHi: u32) {
     let radiationLengths = massStep / tables[base + M_RADIATION_LENGTH_G_PER_CM2];
     radiationLengthsSum = radiationLengthsSum + radiationLengths;
     scatterIntegral = scatterIntegral + radiationLengths / (pv * pv);
-    let logTerm = max(1.0 + log(max(radiationLengthsSum, 1e-30)) * INV_NINE_LN10, 0.0);
+    let logTerm = max(1.0 + logf(radiationLengthsSum) * INV_NINE_LN10, 0.0);
     let theta2After = ((HIGHLAND_E_MEV_SQUARED * (charge * charge)) * scatterIntegral) * (logTerm * logTerm);
     let deltaTheta2 = max(theta2After - theta2, 0.0);
     theta2 = max(theta2After, theta2);
-    let theta = min(sqrt(deltaTheta2) * sqrt(-2.0 * log(uTheta)), PI_F32);
-    let phi = (uPhi - 0.5) * 2.0 * PI_F32;
-    let sinTheta = sin(theta);
-    let cosTheta = cos(theta);
-    let sinPhi = sin(phi);
-    let cosPhi = cos(phi);
+    let theta = min(sqrt(deltaTheta2) * sqrt(-2.0 * logf(uTheta)), PI_F32);
+    let sinHalfTheta = sinHalfPi(theta * 0.5);
+    let cosHalfTheta = sqrt(max(1.0 - sinHalfTheta * sinHalfTheta, 0.0));
+    let sinTheta = 2.0 * sinHalfTheta * cosHalfTheta;
+    let cosTheta = 1.0 - 2.0 * sinHalfTheta * sinHalfTheta;
+    let sinHalfPhi = sinHalfPi((uPhi - 0.5) * PI_F32);
+    let cosHalfPhi = sqrt(max(1.0 - sinHalfPhi * sinHalfPhi, 0.0));
+    let sinPhi = 2.0 * sinHalfPhi * cosHalfPhi;
+    let cosPhi = 1.0 - 2.0 * sinHalfPhi * sinHalfPhi;
     let sinW2 = 1.0 - dir.z * dir.z;
     let sinW = sqrt(max(sinW2, 1e-30));
     var d2: vec3<f32>;
@@ -255,7 +294,7 @@ fn runHistory(historyLo: u32, historyHi: u32) {
     } else {
       d2 = vec3<f32>(sinTheta * cosPhi, sinTheta * sinPhi, dir.z * cosTheta);
     }
-    d2 = normalize(d2);
+    d2 = d2 * (1.0 / sqrt(d2.x * d2.x + d2.y * d2.y + d2.z * d2.z));
 
     // 4. Move, cross, hinge.
     let xStart = x;
@@ -278,7 +317,6 @@ fn runHistory(historyLo: u32, historyHi: u32) {
     let iyCrossed = iy + select(-1, 1, dir.y > 0.0);
     ix = select(select(ix, ixFloor, displacedX != xStart), ixCrossed, crossX && displacedX == planeX);
     iy = select(select(iy, iyFloor, displacedY != yStart), iyCrossed, crossY && displacedY == planeY);
-    let izStart = iz;
     if (crossZ) { iz = iz + select(-1, 1, dir.z > 0.0); }
     if (crossZ && dir.z > 0.0 && iz == pi(P_PROBE_Z_INDEX)) {
       // Lateral probe: positions relative to the grid's low corner, so the fixed-point sums stay non-negative.
@@ -300,10 +338,14 @@ fn runHistory(historyLo: u32, historyHi: u32) {
     // Score the step (lanes.ts: finishStep).
     let stepEnergy = min(newEnergy, previous);
     let deposit = (previous - stepEnergy) * massNumber;
-    depositEnergy(voxel, u32(izStart), deposit);
+    depositEnergy(voxel, deposit);
     previous = stepEnergy;
-    if (newRange <= tables[base + M_CUTOFF_RANGE_G_PER_CM2] || step + 1u == MAX_STEPS_PER_HISTORY) {
-      depositEnergy(voxel, u32(izStart), stepEnergy * massNumber);
+    // Outcome, in the order of lanes.ts (finishStep): stopped, escaped, or stopped by the step guard.
+    let stopped = newRange <= tables[base + M_CUTOFF_RANGE_G_PER_CM2];
+    let escaped = ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz;
+    let aborted = !stopped && !escaped && step + 1u == MAX_STEPS_PER_HISTORY;
+    if (stopped || aborted) {
+      depositEnergy(voxel, stepEnergy * massNumber);
       countEnergy(C_CUTOFF_ENERGY, stepEnergy * massNumber);
       atomicAdd(&counters[C_STOPPED], 1u);
       let depth = fixedWords(z, LENGTH_UNITS_PER_MM);
@@ -311,10 +353,10 @@ fn runHistory(historyLo: u32, historyHi: u32) {
       let depth2 = fixedWords(z * z, LENGTH_UNITS_PER_MM);
       addPairCounter(C_STOP_DEPTH_SUM_SQ, depth2.x, depth2.y);
       addPairCounter(C_STEPS, step + 1u, 0u);
-      if (step + 1u == MAX_STEPS_PER_HISTORY) { atomicAdd(&counters[C_ABORTED_HISTORIES], 1u); }
+      if (aborted) { atomicAdd(&counters[C_ABORTED_HISTORIES], 1u); }
       return;
     }
-    if (ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz) {
+    if (escaped) {
       countEnergy(C_ESCAPED_ENERGY, stepEnergy * massNumber);
       addPairCounter(C_STEPS, step + 1u, 0u);
       return;

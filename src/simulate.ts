@@ -116,6 +116,11 @@ export async function runOnGpu(resolved: ResolvedConfig, options: SimulateOption
   let tallies: RawTallies;
   try {
     tallies = await runWebGpu(resolved, options);
+  } catch (error) {
+    // 'auto' falls back where the GPU cannot take the job (e.g. a grid beyond its buffer limits)
+    if (options.backend !== 'auto' || !(error instanceof BraggInputError)) throw error;
+    warnings.push(`WebGPU not used: ${error.message}`);
+    return runParallel(resolved, options);
   } finally {
     options.gpu?.device.destroy();
   }

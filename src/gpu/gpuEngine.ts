@@ -93,33 +93,38 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     density: storage(device, new Float32Array(phantom.densityGPerCm3)),
     tables: storage(device, new Uint8Array(memory.slice(run.plan.tables, run.plan.tables + run.plan.tablesBytes))),
     voxelEnergy: storage(device, new Uint32Array(2 * voxels), GPUBufferUsage.COPY_SRC),
-    slabEnergy: storage(device, new Uint32Array(2 * phantom.nz), GPUBufferUsage.COPY_SRC),
     counters: storage(device, new Uint32Array(GPU_COUNTER_BYTES / 4), GPUBufferUsage.COPY_SRC),
     control: storage(device, new Uint32Array(4)),
   };
   const code = wgslPreamble(WORKGROUP_SIZE) + (await shaderSource('philox.wgsl')) + (await shaderSource('transport.wgsl'));
-  device.pushErrorScope('validation');
-  const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
-  const error = await device.popErrorScope();
-  if (error) throw new Error(`transport shader: ${error.message}`);
-  const bindGroup = device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: Object.values(buffers).map((buffer, binding) => ({ binding, resource: { buffer } })),
-  });
+  let lost: string | null = null;
+  let pipeline: GPUComputePipeline | undefined;
+  let bindGroup: GPUBindGroup | undefined;
+  try {
+    device.pushErrorScope('validation');
+    pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+    const error = await device.popErrorScope();
+    if (error) throw new Error(error.message);
+    bindGroup = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: Object.values(buffers).map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+  } catch (error) {
+    lost = `transport shader failed: ${(error as Error).message}`; // the caller runs everything elsewhere
+  }
 
   /** Runs one batch of histories and reads its tallies back. */
   const runBatch = async (first: number, count: number): Promise<Uint32Array[]> => {
     device.queue.writeBuffer(buffers.control, 0, new Uint32Array([0, count, first % 2 ** 32, Math.floor(first / 2 ** 32)]));
     const encoder = device.createCommandEncoder();
-    for (const buffer of [buffers.voxelEnergy, buffers.slabEnergy, buffers.counters]) encoder.clearBuffer(buffer);
+    for (const buffer of [buffers.voxelEnergy, buffers.counters]) encoder.clearBuffer(buffer);
     const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
+    pass.setPipeline(pipeline!);
+    pass.setBindGroup(0, bindGroup!);
     pass.dispatchWorkgroups(Math.min(MAX_WORKGROUPS, Math.ceil(count / WORKGROUP_SIZE)));
     pass.end();
     device.queue.submit([encoder.finish()]);
-    return Promise.all([readBack(device, buffers.voxelEnergy, 8 * voxels), readBack(device, buffers.slabEnergy, 8 * phantom.nz),
-      readBack(device, buffers.counters, GPU_COUNTER_BYTES)]);
+    return Promise.all([readBack(device, buffers.voxelEnergy, 8 * voxels), readBack(device, buffers.counters, GPU_COUNTER_BYTES)]);
   };
 
   const histories = config.transport.histories;
@@ -130,20 +135,33 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   const slabSumSq = new Float64Array(phantom.nz);
   const totals = new Array<bigint>(GPU_COUNTER_PAIRS.length + GPU_COUNTER_WORDS.length).fill(0n);
   const start = performance.now();
-  let lost: string | null = null;
   void device.lost.then((info) => { lost = info.message || info.reason || 'device lost'; });
   let completed = 0;
-  const addBatch = (words: Uint32Array, sum: BigInt64Array, sumSq: Float64Array) => {
-    for (let i = 0; i < sum.length; i++) {
+  let completedBatches = 0;
+  const nxy = phantom.nx * phantom.ny;
+  const slabBatch = new BigInt64Array(phantom.nz);
+  /** Adds a batch's voxel tallies to the totals and sums of squares; depth slabs from the voxels. */
+  const addBatch = (words: Uint32Array) => {
+    slabBatch.fill(0n);
+    for (let i = 0; i < voxels; i++) {
       const lo = words[2 * i]!, hi = words[2 * i + 1]!;
       if (lo === 0 && hi === 0) continue;
-      const units = hi * 2 ** 32 + lo;
-      sum[i] = sum[i]! + BigInt(units);
-      const mev = units / ENERGY_UNITS_PER_MEV;
-      sumSq[i] = sumSq[i]! + mev * mev;
+      const units = (BigInt(hi) << 32n) | BigInt(lo);
+      energySum[i] = energySum[i]! + units;
+      const mev = Number(units) / ENERGY_UNITS_PER_MEV;
+      voxelSumSq[i] = voxelSumSq[i]! + mev * mev;
+      const iz = Math.floor(i / nxy);
+      slabBatch[iz] = slabBatch[iz]! + units;
     }
+    slabBatch.forEach((units, iz) => {
+      if (units === 0n) return;
+      slabSum[iz] = slabSum[iz]! + units;
+      const mev = Number(units) / ENERGY_UNITS_PER_MEV;
+      slabSumSq[iz] = slabSumSq[iz]! + mev * mev;
+    });
   };
-  for (let b = 0, first = 0; b < batches; b++) {
+  const wide = (words: Uint32Array, k: number) => (BigInt(words[2 * k + 1]!) << 32n) | BigInt(words[2 * k]!);
+  for (let b = 0, first = 0; b < batches && lost === null; b++) {
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('the run was aborted');
     if (b === options.loseDeviceAfterBatches) device.destroy();
     const count = Math.floor(((b + 1) * histories) / batches) - first;
@@ -156,10 +174,10 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
       lost ??= (error as Error).message;
     }
     if (lost !== null) break;
-    const [voxelWords, slabWords, counterWords] = words! as [Uint32Array, Uint32Array, Uint32Array];
-    addBatch(voxelWords, energySum, voxelSumSq);
-    addBatch(slabWords, slabSum, slabSumSq);
-    GPU_COUNTER_PAIRS.forEach((_, k) => { totals[k] = totals[k]! + BigInt(counterWords[2 * k + 1]! * 2 ** 32 + counterWords[2 * k]!); });
+    const [voxelWords, counterWords] = words! as [Uint32Array, Uint32Array];
+    addBatch(voxelWords);
+    completedBatches++;
+    GPU_COUNTER_PAIRS.forEach((_, k) => { totals[k] = totals[k]! + wide(counterWords, k); });
     GPU_COUNTER_WORDS.forEach((_, k) => { totals[GPU_COUNTER_PAIRS.length + k] = totals[GPU_COUNTER_PAIRS.length + k]! + BigInt(counterWords[2 * GPU_COUNTER_PAIRS.length + k]!); });
     first += count;
     completed = first;
@@ -184,7 +202,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     phantom, ion: run.ion, materials: run.materials, histories: completed, energySum, energySq: new BigUint64Array(0),
     slabSum, slabSq: new BigUint64Array(0), counters, probeZIndex: run.probeZIndex, wallSeconds, kernel: config.transport.kernel,
     threads: 1, poolStartupSeconds: null, reduceSeconds: null, workerFailures: 0,
-    sumVariance: { voxel: batchVariance(energySum, voxelSumSq, batches), slab: batchVariance(slabSum, slabSumSq, batches), method: 'batches' },
+    sumVariance: { voxel: batchVariance(energySum, voxelSumSq, completedBatches), slab: batchVariance(slabSum, slabSumSq, completedBatches), method: 'batches' },
     backend: { name: 'webgpu', adapter: [gpu.adapterInfo.vendor, gpu.adapterInfo.architecture, gpu.adapterInfo.description].filter(Boolean).join(' ') },
   };
 }
