@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/index.js';
+import { parseConfig } from '../../src/config/schema.js';
+import { runMonteCarlo } from '../../src/engine/monteCarlo.js';
+import { doseResults } from '../../src/engine/doseResults.js';
 
 const base = {
   beam: { energyMeVPerU: 120, spotSigmaMm: 3 },
@@ -31,5 +34,12 @@ describe('SIMD and scalar kernels', () => {
     }
     expect(bins).toBeGreaterThan(100);
     expect(chi2 / bins).toBeLessThan(1.5);
+  });
+
+  it('inside the SIMD build, the scalar driver and the four-lane driver give the same dose bit for bit', async () => {
+    const config = parseConfig({ ...base, transport: { histories: 1000, seed: 4 } });
+    const lanes = doseResults(await runMonteCarlo(config)).doseGyPerPrimary;
+    const scalar = doseResults(await runMonteCarlo(config, { referenceDriver: true })).doseGyPerPrimary;
+    expect(Buffer.from(lanes.buffer).equals(Buffer.from(scalar.buffer))).toBe(true);
   });
 });
