@@ -19,8 +19,18 @@ import { wgslPreamble, GPU_COUNTER_PAIRS, GPU_COUNTER_WORDS, GPU_COUNTER_BYTES }
 const WORKGROUP_SIZE = 64;
 /** Invocations per dispatch (persistent threads). */
 const MAX_WORKGROUPS = 1024;
-/** Histories per batch at most; every run has at least MIN_BATCHES batches (batch-method uncertainty). */
-const MAX_BATCH_HISTORIES = 262_144;
+/**
+ * Batches are sized by time: each dispatch (and its read-back) should take
+ * about TARGET_BATCH_MS, far below the few seconds after which browsers and
+ * drivers reset a GPU that seems stalled. The first batch is small; later ones
+ * scale with the measured time. Every run has at least MIN_BATCHES batches
+ * (batch-method uncertainty). Batch boundaries therefore depend on timing:
+ * the dose does not (integer sums of per-history streams), the uncertainty
+ * estimate does, slightly.
+ */
+const TARGET_BATCH_MS = 150;
+const FIRST_BATCH_HISTORIES = 4096;
+const MAX_BATCH_HISTORIES = 1 << 22;
 const MIN_BATCHES = 40;
 
 function storage(device: GPUDevice, data: ArrayBufferView<ArrayBuffer>, extraUsage = 0): GPUBuffer {
@@ -58,12 +68,17 @@ function probeCounters(count: bigint, sumUnits: bigint, sumSqUnits: bigint, orig
   };
 }
 
-/** Variance of a sum of K batch values from their sum S1 and sum of squares S2: K/(K-1) (S2 - S1^2/K). */
-function batchVariance(sumUnits: BigInt64Array, sumSqMeV2: Float64Array, batches: number): Float64Array {
-  return Float64Array.from(sumSqMeV2, (s2, i) => {
-    if (s2 === 0 || batches < 2) return 0;
+/**
+ * Variance of a sum S1 over N histories run in K batches of n_k histories,
+ * from Q = sum_k b_k^2 / n_k (b_k: a batch's value): with the per-history
+ * variance s^2 = sum_k (b_k - n_k S1/N)^2 / n_k / (K - 1) = (Q - S1^2/N) / (K - 1),
+ * Var(S1) = N s^2. For equal batches this is K/(K-1) (sum b_k^2 - S1^2/K).
+ */
+function batchVariance(sumUnits: BigInt64Array, q: Float64Array, histories: number, batches: number): Float64Array {
+  return Float64Array.from(q, (qi, i) => {
+    if (qi === 0 || batches < 2) return 0;
     const s1 = Number(sumUnits[i]!) / ENERGY_UNITS_PER_MEV;
-    return Math.max((batches / (batches - 1)) * (s2 - (s1 * s1) / batches), 0);
+    return Math.max((histories / (batches - 1)) * (qi - (s1 * s1) / histories), 0);
   });
 }
 
@@ -128,7 +143,6 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   };
 
   const histories = config.transport.histories;
-  const batches = Math.min(histories, Math.max(MIN_BATCHES, Math.ceil(histories / MAX_BATCH_HISTORIES)));
   const energySum = new BigInt64Array(voxels);
   const slabSum = new BigInt64Array(phantom.nz);
   const voxelSumSq = new Float64Array(voxels);
@@ -140,8 +154,8 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   let completedBatches = 0;
   const nxy = phantom.nx * phantom.ny;
   const slabBatch = new BigInt64Array(phantom.nz);
-  /** Adds a batch's voxel tallies to the totals and sums of squares; depth slabs from the voxels. */
-  const addBatch = (words: Uint32Array) => {
+  /** Adds a batch of `count` histories: voxel tallies to the totals and to Q (batchVariance); depth slabs from the voxels. */
+  const addBatch = (words: Uint32Array, count: number) => {
     slabBatch.fill(0n);
     for (let i = 0; i < voxels; i++) {
       const lo = words[2 * i]!, hi = words[2 * i + 1]!;
@@ -149,7 +163,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
       const units = (BigInt(hi) << 32n) | BigInt(lo);
       energySum[i] = energySum[i]! + units;
       const mev = Number(units) / ENERGY_UNITS_PER_MEV;
-      voxelSumSq[i] = voxelSumSq[i]! + mev * mev;
+      voxelSumSq[i] = voxelSumSq[i]! + (mev * mev) / count;
       const iz = Math.floor(i / nxy);
       slabBatch[iz] = slabBatch[iz]! + units;
     }
@@ -157,14 +171,18 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
       if (units === 0n) return;
       slabSum[iz] = slabSum[iz]! + units;
       const mev = Number(units) / ENERGY_UNITS_PER_MEV;
-      slabSumSq[iz] = slabSumSq[iz]! + mev * mev;
+      slabSumSq[iz] = slabSumSq[iz]! + (mev * mev) / count;
     });
   };
   const wide = (words: Uint32Array, k: number) => (BigInt(words[2 * k + 1]!) << 32n) | BigInt(words[2 * k]!);
-  for (let b = 0, first = 0; b < batches && lost === null; b++) {
+  let size = Math.min(FIRST_BATCH_HISTORIES, Math.ceil(histories / MIN_BATCHES));
+  for (let b = 0, first = 0; first < histories && lost === null; b++) {
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('the run was aborted');
     if (b === options.loseDeviceAfterBatches) device.destroy();
-    const count = Math.floor(((b + 1) * histories) / batches) - first;
+    const remaining = histories - first;
+    // at least MIN_BATCHES batches: never take more than an equal share of what remains of them
+    const count = Math.min(size, remaining, b < MIN_BATCHES ? Math.ceil(remaining / (MIN_BATCHES - b)) : remaining);
+    const batchStart = performance.now();
     // A batch's tallies count only once it has been read back whole; a lost device or a failed
     // shader ends the GPU run here, and the caller finishes [completed, histories) elsewhere.
     let words: Uint32Array[];
@@ -174,8 +192,10 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
       lost ??= (error as Error).message;
     }
     if (lost !== null) break;
+    const elapsedMs = Math.max(performance.now() - batchStart, 1);
+    size = Math.min(MAX_BATCH_HISTORIES, Math.max(256, Math.round((count * TARGET_BATCH_MS) / elapsedMs)));
     const [voxelWords, counterWords] = words! as [Uint32Array, Uint32Array];
-    addBatch(voxelWords);
+    addBatch(voxelWords, count);
     completedBatches++;
     GPU_COUNTER_PAIRS.forEach((_, k) => { totals[k] = totals[k]! + wide(counterWords, k); });
     GPU_COUNTER_WORDS.forEach((_, k) => { totals[GPU_COUNTER_PAIRS.length + k] = totals[GPU_COUNTER_PAIRS.length + k]! + BigInt(counterWords[2 * GPU_COUNTER_PAIRS.length + k]!); });
@@ -202,7 +222,10 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     phantom, ion: run.ion, materials: run.materials, histories: completed, energySum, energySq: new BigUint64Array(0),
     slabSum, slabSq: new BigUint64Array(0), counters, probeZIndex: run.probeZIndex, wallSeconds, kernel: config.transport.kernel,
     threads: 1, poolStartupSeconds: null, reduceSeconds: null, workerFailures: 0,
-    sumVariance: { voxel: batchVariance(energySum, voxelSumSq, completedBatches), slab: batchVariance(slabSum, slabSumSq, completedBatches), method: 'batches' },
+    sumVariance: {
+      voxel: batchVariance(energySum, voxelSumSq, completed, completedBatches),
+      slab: batchVariance(slabSum, slabSumSq, completed, completedBatches), method: 'batches',
+    },
     backend: { name: 'webgpu', adapter: [gpu.adapterInfo.vendor, gpu.adapterInfo.architecture, gpu.adapterInfo.description].filter(Boolean).join(' ') },
   };
 }
