@@ -6,8 +6,10 @@
  *
  *   npm run bench -- [--threads 1,2] [--histories-proton N] [--histories-carbon N] [--repeat R]
  *                    [--no-scalar] [--out FILE]
- *   npm run bench -- --backend webgpu [--gpu-histories 1e6,1e7,1e8] [--out FILE]
- *     WebGPU histories/s at each size, and the WASM threads on all cores in the same run, for the ratio.
+ *   npm run bench -- --backend webgpu [--gpu-histories 1e6,1e7,1e8] [--gpu-histories-carbon 1e6,1e7,5e7] [--out FILE]
+ *                    [--gpu-probe-histories 1e7]
+ *     WebGPU histories/s at each size, and the WASM threads on all cores in the same run, for the ratio;
+ *     then protons again without voxel tallies and with fewer workgroups, to show what bounds the kernel.
  *
  * Prints a table and writes bench/results/latest.json (or FILE). Speed is
  * measured here, never asserted by tests.
@@ -17,6 +19,8 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { simulate } from '../src/index.js';
+import { parseConfig } from '../src/config/schema.js';
+import { runWebGpu } from '../src/gpu/gpuEngine.js';
 import type { KernelVariant } from '../src/engine/kernel.js';
 
 interface BenchCase { readonly name: string; readonly particle: 'proton' | 'carbon'; readonly energyMeVPerU: number; readonly histories: number }
@@ -24,6 +28,8 @@ interface BenchRecord {
   name: string; backend: string; variant: KernelVariant; threads: number; particle: string; energyMeVPerU: number;
   histories: number; historiesPerSecond: number; stepsPerSecond: number; wallSeconds: number;
   poolStartupMs: number | null; reduceMs: number | null; parallelEfficiency: number | null;
+  /** The dose is checked along with the speed: R80 and energy deposited per primary, to compare across backends. */
+  r80Mm: number | null; energyDepositedMeVPerPrimary: number;
 }
 
 function argument(name: string): string | undefined {
@@ -40,6 +46,7 @@ const cases: BenchCase[] = [
 ];
 const repeat = Number(argument('repeat') ?? 3);
 const records: BenchRecord[] = [];
+const diagnostics: { label: string; historiesPerSecond: number; stepsPerSecond: number }[] = [];
 
 async function measure(c: BenchCase, variant: KernelVariant, threads: number): Promise<BenchRecord> {
   const config = { beam: { particle: c.particle, energyMeVPerU: c.energyMeVPerU }, transport: { histories: c.histories, kernel: variant } };
@@ -52,7 +59,7 @@ async function measure(c: BenchCase, variant: KernelVariant, threads: number): P
       histories: c.histories, historiesPerSecond: summary.historiesPerSecond, stepsPerSecond: summary.stepsPerSecond,
       wallSeconds: summary.wallSeconds, poolStartupMs: diagnostics.poolStartupSeconds === null ? null : diagnostics.poolStartupSeconds * 1000,
       reduceMs: diagnostics.reduceSeconds === null ? null : diagnostics.reduceSeconds * 1000,
-      parallelEfficiency: null,
+      parallelEfficiency: null, r80Mm: summary.r80Mm, energyDepositedMeVPerPrimary: summary.energyDepositedMeVPerPrimary,
     };
     if (!best || record.historiesPerSecond > best.historiesPerSecond) best = record;
   }
@@ -61,11 +68,14 @@ async function measure(c: BenchCase, variant: KernelVariant, threads: number): P
 }
 
 const withScalar = !process.argv.includes('--no-scalar');
-const gpuSizes = argument('backend') === 'webgpu' ? (argument('gpu-histories') ?? '1e6,1e7,1e8').split(',').map(Number) : null;
+const sizes = (list: string) => list.split(',').map(Number);
+const gpuSizes = argument('backend') === 'webgpu' ? sizes(argument('gpu-histories') ?? '1e6,1e7,1e8') : null;
+// One run tallies at most 2^63 units of 2^-24 MeV per voxel: 1e8 ions of 4.8 GeV do not fit (split them into seeds).
+const gpuSizesCarbon = sizes(argument('gpu-histories-carbon') ?? '1e6,1e7,5e7');
 if (gpuSizes) {
   const cores = os.availableParallelism();
   for (const c of cases) {
-    for (const histories of gpuSizes) {
+    for (const histories of c.particle === 'carbon' ? gpuSizesCarbon : gpuSizes) {
       const config = { beam: { particle: c.particle, energyMeVPerU: c.energyMeVPerU }, transport: { histories } };
       await simulate({ ...config, transport: { histories: 10_000 } }, { backend: 'webgpu' }); // warm-up: pipeline compilation
       const { summary } = await simulate(config, { backend: 'webgpu' });
@@ -73,10 +83,18 @@ if (gpuSizes) {
         name: c.name, backend: summary.adapter ? `webgpu (${summary.adapter})` : 'webgpu', variant: 'simd', threads: 0, particle: c.particle,
         energyMeVPerU: c.energyMeVPerU, histories, historiesPerSecond: summary.historiesPerSecond, stepsPerSecond: summary.stepsPerSecond,
         wallSeconds: summary.wallSeconds, poolStartupMs: null, reduceMs: null, parallelEfficiency: null,
+        r80Mm: summary.r80Mm, energyDepositedMeVPerPrimary: summary.energyDepositedMeVPerPrimary,
       });
       process.stderr.write(`${c.name} webgpu ${histories}: ${Math.round(summary.historiesPerSecond)} histories/s\n`);
     }
     records.push(await measure({ ...c, histories: 1_000_000 }, 'simd', cores));
+  }
+  // What bounds the kernel: the same 10^7-proton job without voxel tallies (the atomics' cost)
+  // and with a quarter of the persistent workgroups (sensitivity to occupancy).
+  const probe = parseConfig({ beam: { particle: 'proton', energyMeVPerU: 150 }, transport: { histories: Number(argument('gpu-probe-histories') ?? 1e7) } });
+  for (const [label, tuning] of [['default', {}], ['no voxel tallies', { scoreDeposits: false }], ['1024 workgroups', { maxWorkgroups: 1024 }]] as const) {
+    const tallies = await runWebGpu(probe, { tuning });
+    diagnostics.push({ label, historiesPerSecond: tallies.histories / tallies.wallSeconds, stepsPerSecond: Number(tallies.counters.steps) / tallies.wallSeconds });
   }
 } else {
   for (const c of cases) {
@@ -94,7 +112,7 @@ const machine = {
   platform: `${os.platform()} ${os.release()}`, node: process.version, date: new Date().toISOString(),
 };
 const lines = gpuSizes
-  ? ['case         backend                       histories   histories/s   M steps/s   vs WASM (all cores)']
+  ? ['case         backend                       histories   histories/s   M steps/s   vs WASM (all cores)   R80 (mm)   MeV/primary']
   : ['case         variant  threads  histories/s   M steps/s  vs scalar  efficiency  pool start (ms)  reduce (ms)'];
 for (const r of gpuSizes ? records : []) {
   const cpu = records.find((s) => s.name === r.name && s.backend === 'wasm')!;
@@ -102,6 +120,7 @@ for (const r of gpuSizes ? records : []) {
     r.name.padEnd(12), (r.backend === 'wasm' ? `wasm ${r.threads} threads` : 'webgpu').padEnd(28), r.histories.toExponential(0).padStart(10),
     Math.round(r.historiesPerSecond).toString().padStart(13), (r.stepsPerSecond / 1e6).toFixed(0).padStart(11),
     (r.backend === 'wasm' ? '' : `${(r.historiesPerSecond / cpu.historiesPerSecond).toFixed(1)}x`).padStart(20),
+    (r.r80Mm?.toFixed(2) ?? '-').padStart(10), r.energyDepositedMeVPerPrimary.toFixed(2).padStart(13),
   ].join(' '));
 }
 for (const r of gpuSizes ? [] : records) {
@@ -116,6 +135,7 @@ for (const r of gpuSizes ? [] : records) {
 }
 const out = argument('out') ?? fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ machine, repeat, threadCounts, records }, null, 2) + '\n');
+for (const d of diagnostics) lines.push(`proton-150 probe, ${d.label.padEnd(18)} ${Math.round(d.historiesPerSecond).toString().padStart(12)} histories/s ${(d.stepsPerSecond / 1e6).toFixed(0).padStart(7)} M steps/s`);
+writeFileSync(out, JSON.stringify({ machine, repeat, threadCounts, records, diagnostics }, null, 2) + '\n');
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}`);
 console.log(lines.join('\n'));

@@ -10,6 +10,12 @@
 // carry added to the high word, so sums are exact and independent of thread
 // order. Per-voxel uncertainty comes from batches (one dispatch batch = one
 // tally buffer read back and cleared by the host).
+//
+// Atomic traffic: a history adds its steps' deposits up in registers (integer
+// units, so the sum is the same) and issues one voxel atomic each time it
+// leaves a voxel, not one per step; the run counters (histories, energies,
+// steps, probe sums) go to workgroup memory and reach the global buffer once
+// per workgroup and dispatch.
 
 @group(0) @binding(0) var<storage, read> params: array<u32>;
 @group(0) @binding(1) var<storage, read> materialIndex: array<u32>;
@@ -30,10 +36,18 @@ fn addPairVoxel(k: u32, lo: u32, hi: u32) {
   let carry = select(0u, 1u, old + lo < old);
   if (hi + carry != 0u) { atomicAdd(&voxelEnergy[2u * k + 1u], hi + carry); }
 }
+var<workgroup> groupCounters: array<atomic<u32>, COUNTER_WORDS>;
 fn addPairCounter(k: u32, lo: u32, hi: u32) {
-  let old = atomicAdd(&counters[2u * k], lo);
+  let old = atomicAdd(&groupCounters[2u * k], lo);
   let carry = select(0u, 1u, old + lo < old);
-  if (hi + carry != 0u) { atomicAdd(&counters[2u * k + 1u], hi + carry); }
+  if (hi + carry != 0u) { atomicAdd(&groupCounters[2u * k + 1u], hi + carry); }
+}
+fn addWordCounter(k: u32, value: u32) { atomicAdd(&groupCounters[k], value); }
+
+/** A 64-bit sum (lo, hi) in registers: adds (lo, hi) with the carry. */
+fn addWords(sum: vec2<u32>, w: vec2<u32>) -> vec2<u32> {
+  let lo = sum.x + w.x;
+  return vec2<u32>(lo, sum.y + w.y + select(0u, 1u, lo < sum.x));
 }
 
 /** A non-negative quantity in fixed-point units (value * scale, rounded to nearest) as (lo, hi) words. */
@@ -49,6 +63,11 @@ fn depositEnergy(voxel: u32, energyMeV: f32) {
   let w = fixedWords(energyMeV, ENERGY_UNITS_PER_MEV);
   if (w.x == 0u && w.y == 0u) { return; }
   addPairVoxel(voxel, w.x, w.y);
+}
+// Benchmarks only: false leaves the voxel tallies out, to measure what they cost.
+override SCORE_DEPOSITS: bool = true;
+fn flushDeposit(voxel: u32, units: vec2<u32>) {
+  if (SCORE_DEPOSITS && (units.x != 0u || units.y != 0u)) { addPairVoxel(voxel, units.x, units.y); }
 }
 
 fn countEnergy(counter: u32, energyMeV: f32) {
@@ -190,14 +209,14 @@ fn runHistory(historyLo: u32, historyHi: u32) {
     let norm = 1.0 / sqrt(1.0 + thetaX * thetaX + thetaY * thetaY);
     dir = vec3<f32>(thetaX * norm, thetaY * norm, norm);
   }
-  atomicAdd(&counters[C_HISTORIES], 1u);
+  addWordCounter(C_HISTORIES, 1u);
   countEnergy(C_INCIDENT_ENERGY, energy0 * massNumber);
   var ix = i32(floor((x - originX) / voxelX));
   var iy = i32(floor((y - originY) / voxelY));
   var iz = 0;
   if (ix < 0 || iy < 0 || ix >= nx || iy >= ny) {
     countEnergy(C_ESCAPED_ENERGY, energy0 * massNumber);
-    atomicAdd(&counters[C_MISSED_HISTORIES], 1u);
+    addWordCounter(C_MISSED_HISTORIES, 1u);
     return;
   }
   var material = materialIndex[voxelOf(ix, iy, 0)];
@@ -209,6 +228,9 @@ fn runHistory(historyLo: u32, historyHi: u32) {
   var radiationLengthsSum = 0.0;
   var scatterIntegral = 0.0;
   var theta2 = 0.0;
+  // The open voxel's deposit, in fixed-point units, not yet added to the tally.
+  var openVoxel = voxelOf(ix, iy, 0);
+  var openUnits = vec2<u32>(0u, 0u);
   if (range <= tables[base + M_CUTOFF_RANGE_G_PER_CM2]) {
     depositEnergy(voxelOf(ix, iy, 0), energy0 * massNumber);
     countEnergy(C_CUTOFF_ENERGY, energy0 * massNumber);
@@ -322,7 +344,7 @@ fn runHistory(historyLo: u32, historyHi: u32) {
       // Lateral probe: positions relative to the grid's low corner, so the fixed-point sums stay non-negative.
       let px = displacedX - originX;
       let py = displacedY - originY;
-      atomicAdd(&counters[C_PROBE_COUNT], 1u);
+      addWordCounter(C_PROBE_COUNT, 1u);
       let sx = fixedWords(px, LENGTH_UNITS_PER_MM); addPairCounter(C_PROBE_SUM_X, sx.x, sx.y);
       let sxx = fixedWords(px * px, LENGTH_UNITS_PER_MM); addPairCounter(C_PROBE_SUM_X_SQ, sxx.x, sxx.y);
       let sy = fixedWords(py, LENGTH_UNITS_PER_MM); addPairCounter(C_PROBE_SUM_Y, sy.x, sy.y);
@@ -338,25 +360,31 @@ fn runHistory(historyLo: u32, historyHi: u32) {
     // Score the step (lanes.ts: finishStep).
     let stepEnergy = min(newEnergy, previous);
     let deposit = (previous - stepEnergy) * massNumber;
-    depositEnergy(voxel, deposit);
+    if (voxel != openVoxel) {
+      flushDeposit(openVoxel, openUnits);
+      openVoxel = voxel;
+      openUnits = vec2<u32>(0u, 0u);
+    }
+    openUnits = addWords(openUnits, fixedWords(deposit, ENERGY_UNITS_PER_MEV));
     previous = stepEnergy;
     // Outcome, in the order of lanes.ts (finishStep): stopped, escaped, or stopped by the step guard.
     let stopped = newRange <= tables[base + M_CUTOFF_RANGE_G_PER_CM2];
     let escaped = ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz;
     let aborted = !stopped && !escaped && step + 1u == MAX_STEPS_PER_HISTORY;
     if (stopped || aborted) {
-      depositEnergy(voxel, stepEnergy * massNumber);
+      flushDeposit(openVoxel, addWords(openUnits, fixedWords(stepEnergy * massNumber, ENERGY_UNITS_PER_MEV)));
       countEnergy(C_CUTOFF_ENERGY, stepEnergy * massNumber);
-      atomicAdd(&counters[C_STOPPED], 1u);
+      addWordCounter(C_STOPPED, 1u);
       let depth = fixedWords(z, LENGTH_UNITS_PER_MM);
       addPairCounter(C_STOP_DEPTH_SUM, depth.x, depth.y);
       let depth2 = fixedWords(z * z, LENGTH_UNITS_PER_MM);
       addPairCounter(C_STOP_DEPTH_SUM_SQ, depth2.x, depth2.y);
       addPairCounter(C_STEPS, step + 1u, 0u);
-      if (aborted) { atomicAdd(&counters[C_ABORTED_HISTORIES], 1u); }
+      if (aborted) { addWordCounter(C_ABORTED_HISTORIES, 1u); }
       return;
     }
     if (escaped) {
+      flushDeposit(openVoxel, openUnits);
       countEnergy(C_ESCAPED_ENERGY, stepEnergy * massNumber);
       addPairCounter(C_STEPS, step + 1u, 0u);
       return;
@@ -373,7 +401,9 @@ fn runHistory(historyLo: u32, historyHi: u32) {
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main() {
+fn main(@builtin(local_invocation_index) local: u32) {
+  for (var k = local; k < COUNTER_WORDS; k += WORKGROUP_SIZE) { atomicStore(&groupCounters[k], 0u); }
+  workgroupBarrier();
   let count = atomicLoad(&control[1]);
   let firstLo = atomicLoad(&control[2]);
   let firstHi = atomicLoad(&control[3]);
@@ -383,5 +413,20 @@ fn main() {
     let lo = firstLo + k;
     let hi = firstHi + select(0u, 1u, lo < firstLo);
     runHistory(lo, hi);
+  }
+  workgroupBarrier();
+  // The workgroup's counters into the global ones: 64-bit pairs with their carry, then single words.
+  for (var pair = local; pair < COUNTER_PAIRS; pair += WORKGROUP_SIZE) {
+    let k = 2u * pair;
+    let lo = atomicLoad(&groupCounters[k]);
+    let hi = atomicLoad(&groupCounters[k + 1u]);
+    if (lo == 0u && hi == 0u) { continue; }
+    let old = atomicAdd(&counters[k], lo);
+    let carry = select(0u, 1u, old + lo < old);
+    if (hi + carry != 0u) { atomicAdd(&counters[k + 1u], hi + carry); }
+  }
+  for (var k = 2u * COUNTER_PAIRS + local; k < COUNTER_WORDS; k += WORKGROUP_SIZE) {
+    let value = atomicLoad(&groupCounters[k]);
+    if (value != 0u) { atomicAdd(&counters[k], value); }
   }
 }

@@ -3,10 +3,12 @@
  * invocation, persistent invocations taking histories from an atomic counter.
  * The run is split into batches (at least 40, so the batch-method uncertainty
  * is itself good to about 11 %; each one dispatch, kept short so
- * browsers do not reset the GPU); after each batch the host reads the batch's
- * tallies back, adds them to the totals and to the sums of squares of the
- * batch method, and clears them. The parameter block and material tables are
- * the WASM kernel's, byte for byte (src/engine/layout.ts).
+ * browsers do not reset the GPU). Batches alternate between two sets of tally
+ * buffers: while the GPU runs batch b+1, the host reads batch b's tallies back
+ * (copied to a staging buffer by the batch's own command buffer) and adds them
+ * to the totals and to the sums of squares of the batch method. The parameter
+ * block and material tables are the WASM kernel's, byte for byte
+ * (src/engine/layout.ts).
  */
 import type { ResolvedConfig } from '../config/schema.js';
 import { BraggInputError } from '../errors.js';
@@ -17,8 +19,12 @@ import { shaderSource } from './shaders.js';
 import { wgslPreamble, GPU_COUNTER_PAIRS, GPU_COUNTER_WORDS, GPU_COUNTER_BYTES } from './wgslPreamble.js';
 
 const WORKGROUP_SIZE = 64;
-/** Invocations per dispatch (persistent threads). */
-const MAX_WORKGROUPS = 1024;
+/**
+ * Workgroups per dispatch (persistent threads): 4096 x 64 = 262,144
+ * invocations, about the resident threads of an H100/H200 (132 SMs x 2048),
+ * so every SM stays full while histories remain.
+ */
+const MAX_WORKGROUPS = 4096;
 /**
  * Batches are sized by time: each dispatch (and its read-back) should take
  * about TARGET_BATCH_MS, far below the few seconds after which browsers and
@@ -37,18 +43,6 @@ function storage(device: GPUDevice, data: ArrayBufferView<ArrayBuffer>, extraUsa
   const buffer = device.createBuffer({ size: Math.max(16, Math.ceil(data.byteLength / 4) * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | extraUsage });
   device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
   return buffer;
-}
-
-async function readBack(device: GPUDevice, source: GPUBuffer, bytes: number): Promise<Uint32Array> {
-  const staging = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const encoder = device.createCommandEncoder();
-  encoder.copyBufferToBuffer(source, 0, staging, 0, bytes);
-  device.queue.submit([encoder.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
-  const words = new Uint32Array(staging.getMappedRange().slice(0));
-  staging.unmap();
-  staging.destroy();
-  return words;
 }
 
 /**
@@ -87,6 +81,11 @@ export interface WebGpuOptions extends RunOptions {
   readonly gpu?: GpuDevice;
   /** Tests only: destroy the device (as a lost GPU would be) after this many batches. */
   readonly loseDeviceAfterBatches?: number;
+  /**
+   * Benchmarks only (bench/run.ts, to find what bounds the kernel): fewer
+   * persistent workgroups, or no voxel tallies at all (the dose is then empty).
+   */
+  readonly tuning?: { readonly maxWorkgroups?: number; readonly scoreDeposits?: boolean };
 }
 
 export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions = {}): Promise<RawTallies> {
@@ -102,49 +101,63 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     throw new BraggInputError(`the dose grid (${voxels} voxels) needs a ${Math.ceil(largest / 2 ** 20)} MiB storage buffer, more than this GPU allows (${Math.floor(gpu.limits.maxStorageBufferBindingSize / 2 ** 20)} MiB): use the wasm backend`);
   }
   const memory = run.memory.buffer;
-  const buffers = {
+  const shared = {
     params: storage(device, new Uint8Array(memory.slice(run.plan.params, run.plan.params + PARAMS_BYTES))),
     materialIndex: storage(device, Uint32Array.from(phantom.materialIndex)),
     density: storage(device, new Float32Array(phantom.densityGPerCm3)),
     tables: storage(device, new Uint8Array(memory.slice(run.plan.tables, run.plan.tables + run.plan.tablesBytes))),
+  };
+  /** Two sets of batch buffers: the GPU runs one batch while the host adds up the one before. */
+  const slots = [0, 1].map(() => ({
     voxelEnergy: storage(device, new Uint32Array(2 * voxels), GPUBufferUsage.COPY_SRC),
     counters: storage(device, new Uint32Array(GPU_COUNTER_BYTES / 4), GPUBufferUsage.COPY_SRC),
     control: storage(device, new Uint32Array(4)),
-  };
+    voxelStaging: device.createBuffer({ size: 8 * voxels, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+    counterStaging: device.createBuffer({ size: GPU_COUNTER_BYTES, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+    bindGroup: undefined as GPUBindGroup | undefined,
+  }));
+  const allBuffers = [...Object.values(shared), ...slots.flatMap((slot) => [slot.voxelEnergy, slot.counters, slot.control, slot.voxelStaging, slot.counterStaging])];
   const code = wgslPreamble(WORKGROUP_SIZE) + (await shaderSource('philox.wgsl')) + (await shaderSource('transport.wgsl'));
   let lost: string | null = null;
   let pipeline: GPUComputePipeline | undefined;
-  let bindGroup: GPUBindGroup | undefined;
   try {
     device.pushErrorScope('validation');
-    pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+    pipeline = await device.createComputePipelineAsync({
+      layout: 'auto',
+      compute: { module: device.createShaderModule({ code }), entryPoint: 'main', constants: { SCORE_DEPOSITS: options.tuning?.scoreDeposits === false ? 0 : 1 } },
+    });
     const error = await device.popErrorScope();
     if (error) throw new Error(error.message);
-    bindGroup = device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: Object.values(buffers).map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+    for (const slot of slots) {
+      const bound = [shared.params, shared.materialIndex, shared.density, shared.tables, slot.voxelEnergy, slot.counters, slot.control];
+      slot.bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: bound.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    }
   } catch (error) {
     lost = `transport shader failed: ${(error as Error).message}`; // the caller runs everything elsewhere
   }
 
-  /** Runs one batch of histories and reads its tallies back. */
-  const runBatch = async (first: number, count: number): Promise<Uint32Array[]> => {
-    device.queue.writeBuffer(buffers.control, 0, new Uint32Array([0, count, first % 2 ** 32, Math.floor(first / 2 ** 32)]));
+  /** Submits one batch on a slot: clear its tallies, run, copy them to the slot's staging buffers. */
+  const submitBatch = (slot: (typeof slots)[number], first: number, count: number) => {
+    device.queue.writeBuffer(slot.control, 0, new Uint32Array([0, count, first % 2 ** 32, Math.floor(first / 2 ** 32)]));
     const encoder = device.createCommandEncoder();
-    for (const buffer of [buffers.voxelEnergy, buffers.counters]) encoder.clearBuffer(buffer);
+    encoder.clearBuffer(slot.voxelEnergy);
+    encoder.clearBuffer(slot.counters);
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline!);
-    pass.setBindGroup(0, bindGroup!);
-    pass.dispatchWorkgroups(Math.min(MAX_WORKGROUPS, Math.ceil(count / WORKGROUP_SIZE)));
+    pass.setBindGroup(0, slot.bindGroup!);
+    pass.dispatchWorkgroups(Math.min(options.tuning?.maxWorkgroups ?? MAX_WORKGROUPS, Math.ceil(count / WORKGROUP_SIZE)));
     pass.end();
+    encoder.copyBufferToBuffer(slot.voxelEnergy, 0, slot.voxelStaging, 0, 8 * voxels);
+    encoder.copyBufferToBuffer(slot.counters, 0, slot.counterStaging, 0, GPU_COUNTER_BYTES);
     device.queue.submit([encoder.finish()]);
-    return Promise.all([readBack(device, buffers.voxelEnergy, 8 * voxels), readBack(device, buffers.counters, GPU_COUNTER_BYTES)]);
+    return Promise.all([slot.voxelStaging.mapAsync(GPUMapMode.READ), slot.counterStaging.mapAsync(GPUMapMode.READ)]);
   };
 
   const histories = config.transport.histories;
-  const energySum = new BigInt64Array(voxels);
-  const slabSum = new BigInt64Array(phantom.nz);
+  // Per-voxel sums of the batches' low and high words, exact in doubles (each below 2^32 per batch);
+  // combined into 64-bit integers once at the end.
+  const lowWordSum = new Float64Array(voxels);
+  const highWordSum = new Float64Array(voxels);
   const voxelSumSq = new Float64Array(voxels);
   const slabSumSq = new Float64Array(phantom.nz);
   const totals = new Array<bigint>(GPU_COUNTER_PAIRS.length + GPU_COUNTER_WORDS.length).fill(0n);
@@ -153,58 +166,82 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   let completed = 0;
   let completedBatches = 0;
   const nxy = phantom.nx * phantom.ny;
-  const slabBatch = new BigInt64Array(phantom.nz);
-  /** Adds a batch of `count` histories: voxel tallies to the totals and to Q (batchVariance); depth slabs from the voxels. */
+  const slabBatch = new Float64Array(phantom.nz);
+  /** Adds a batch of `count` histories: voxel words to the sums, squares to Q (batchVariance), per voxel and per depth slab. */
   const addBatch = (words: Uint32Array, count: number) => {
-    slabBatch.fill(0n);
+    slabBatch.fill(0);
     for (let i = 0; i < voxels; i++) {
       const lo = words[2 * i]!, hi = words[2 * i + 1]!;
       if (lo === 0 && hi === 0) continue;
-      const units = (BigInt(hi) << 32n) | BigInt(lo);
-      energySum[i] = energySum[i]! + units;
-      const mev = Number(units) / ENERGY_UNITS_PER_MEV;
+      lowWordSum[i] = lowWordSum[i]! + lo;
+      highWordSum[i] = highWordSum[i]! + hi;
+      const mev = (hi * 2 ** 32 + lo) / ENERGY_UNITS_PER_MEV;
       voxelSumSq[i] = voxelSumSq[i]! + (mev * mev) / count;
       const iz = Math.floor(i / nxy);
-      slabBatch[iz] = slabBatch[iz]! + units;
+      slabBatch[iz] = slabBatch[iz]! + mev;
     }
-    slabBatch.forEach((units, iz) => {
-      if (units === 0n) return;
-      slabSum[iz] = slabSum[iz]! + units;
-      const mev = Number(units) / ENERGY_UNITS_PER_MEV;
-      slabSumSq[iz] = slabSumSq[iz]! + (mev * mev) / count;
-    });
+    slabBatch.forEach((mev, iz) => { slabSumSq[iz] = slabSumSq[iz]! + (mev * mev) / count; });
   };
   const wide = (words: Uint32Array, k: number) => (BigInt(words[2 * k + 1]!) << 32n) | BigInt(words[2 * k]!);
+  const addCounters = (counterWords: Uint32Array) => {
+    GPU_COUNTER_PAIRS.forEach((_, k) => { totals[k] = totals[k]! + wide(counterWords, k); });
+    GPU_COUNTER_WORDS.forEach((_, k) => { totals[GPU_COUNTER_PAIRS.length + k] = totals[GPU_COUNTER_PAIRS.length + k]! + BigInt(counterWords[2 * GPU_COUNTER_PAIRS.length + k]!); });
+  };
+
+  interface Batch { readonly slot: (typeof slots)[number]; readonly first: number; readonly count: number; readonly submittedMs: number; readonly done: Promise<unknown> }
   let size = Math.min(FIRST_BATCH_HISTORIES, Math.ceil(histories / MIN_BATCHES));
-  for (let b = 0, first = 0; first < histories && lost === null; b++) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error('the run was aborted');
-    if (b === options.loseDeviceAfterBatches) device.destroy();
-    const remaining = histories - first;
-    // at least MIN_BATCHES batches: never take more than an equal share of what remains of them
+  let submitted = 0;
+  let batchIndex = 0;
+  let lastDoneMs = start;
+  /** The next batch's size: at least MIN_BATCHES batches, so never more than an equal share of what remains of them. */
+  const submitNext = (): Batch | null => {
+    const remaining = histories - submitted;
+    if (remaining <= 0 || lost !== null) return null;
+    const b = batchIndex++;
     const count = Math.min(size, remaining, b < MIN_BATCHES ? Math.ceil(remaining / (MIN_BATCHES - b)) : remaining);
-    const batchStart = performance.now();
+    const slot = slots[b % 2]!;
+    const batch = { slot, first: submitted, count, submittedMs: performance.now(), done: submitBatch(slot, submitted, count) };
+    batch.done.catch(() => undefined); // awaited in order below; a rejection there ends the GPU run
+    submitted += count;
+    return batch;
+  };
+  let current = lost === null ? submitNext() : null;
+  while (current !== null) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error('the run was aborted');
+    if (completedBatches === options.loseDeviceAfterBatches) device.destroy();
+    const next = submitNext();
     // A batch's tallies count only once it has been read back whole; a lost device or a failed
     // shader ends the GPU run here, and the caller finishes [completed, histories) elsewhere.
-    let words: Uint32Array[];
     try {
-      words = await runBatch(first, count);
+      await current.done;
     } catch (error) {
       lost ??= (error as Error).message;
     }
     if (lost !== null) break;
-    const elapsedMs = Math.max(performance.now() - batchStart, 1);
-    size = Math.min(MAX_BATCH_HISTORIES, Math.max(256, Math.round((count * TARGET_BATCH_MS) / elapsedMs)));
-    const [voxelWords, counterWords] = words! as [Uint32Array, Uint32Array];
-    addBatch(voxelWords, count);
+    const doneMs = performance.now();
+    const elapsedMs = Math.max(doneMs - Math.max(lastDoneMs, current.submittedMs), 1);
+    lastDoneMs = doneMs;
+    size = Math.min(MAX_BATCH_HISTORIES, Math.max(256, Math.round((current.count * TARGET_BATCH_MS) / elapsedMs)));
+    const { slot } = current;
+    addBatch(new Uint32Array(slot.voxelStaging.getMappedRange()), current.count);
+    addCounters(new Uint32Array(slot.counterStaging.getMappedRange()));
+    slot.voxelStaging.unmap();
+    slot.counterStaging.unmap();
     completedBatches++;
-    GPU_COUNTER_PAIRS.forEach((_, k) => { totals[k] = totals[k]! + wide(counterWords, k); });
-    GPU_COUNTER_WORDS.forEach((_, k) => { totals[GPU_COUNTER_PAIRS.length + k] = totals[GPU_COUNTER_PAIRS.length + k]! + BigInt(counterWords[2 * GPU_COUNTER_PAIRS.length + k]!); });
-    first += count;
-    completed = first;
-    options.onProgress?.({ historiesDone: first, historiesTotal: histories, elapsedSeconds: (performance.now() - start) / 1000 });
+    completed = current.first + current.count;
+    options.onProgress?.({ historiesDone: completed, historiesTotal: histories, elapsedSeconds: (performance.now() - start) / 1000 });
+    current = next;
+  }
+  const energySum = new BigInt64Array(voxels);
+  const slabSum = new BigInt64Array(phantom.nz);
+  for (let i = 0; i < voxels; i++) {
+    if (lowWordSum[i] === 0 && highWordSum[i] === 0) continue;
+    energySum[i] = (BigInt(highWordSum[i]!) << 32n) + BigInt(lowWordSum[i]!);
+    const iz = Math.floor(i / nxy);
+    slabSum[iz] = slabSum[iz]! + energySum[i]!;
   }
   const wallSeconds = (performance.now() - start) / 1000;
-  if (lost === null) for (const buffer of Object.values(buffers)) buffer.destroy();
+  if (lost === null) for (const buffer of allBuffers) buffer.destroy();
   const pair = (name: (typeof GPU_COUNTER_PAIRS)[number]) => totals[GPU_COUNTER_PAIRS.indexOf(name)]!;
   const word = (name: (typeof GPU_COUNTER_WORDS)[number]) => totals[GPU_COUNTER_PAIRS.length + GPU_COUNTER_WORDS.indexOf(name)]!;
   const grid = energySum.reduce((a, v) => a + v, 0n);

@@ -31,6 +31,8 @@ export function wgslPreamble(workgroupSize: number): string {
   lines.push(`const LENGTH_UNITS_PER_MM: f32 = ${f32(LENGTH_UNITS_PER_MM)};`);
   GPU_COUNTER_PAIRS.forEach((name, k) => lines.push(`const C_${name}: u32 = ${k}u;`));
   GPU_COUNTER_WORDS.forEach((name, k) => lines.push(`const C_${name}: u32 = ${2 * GPU_COUNTER_PAIRS.length + k}u;`));
+  lines.push(`const COUNTER_PAIRS: u32 = ${GPU_COUNTER_PAIRS.length}u;`);
+  lines.push(`const COUNTER_WORDS: u32 = ${GPU_COUNTER_BYTES / 4}u;`);
   lines.push(`const WORKGROUP_SIZE: u32 = ${workgroupSize}u;`);
   return lines.join('\n') + '\n';
 }
