@@ -45,6 +45,8 @@ export interface SimulationSummary {
   readonly gridShape: readonly [number, number, number];
   /** [dz, dy, dx] in mm */
   readonly voxelSizeMm: readonly [number, number, number];
+  /** [z0, y0, x0]: the low corner of the grid (mm); voxel (iz, iy, ix) is centred at z0 + (iz + 0.5) dz, and so on. */
+  readonly gridOriginMm: readonly [number, number, number];
 }
 
 export interface DepthDose {
@@ -149,7 +151,7 @@ export async function simulate(config: SimulationConfig | unknown = {}, options:
   }
   const results = doseResults(tallies);
   const metrics = depthDoseMetrics(results.depthMm, results.depthDoseGyMm2PerPrimary);
-  const { nx, ny, nz, voxelSizeMm } = tallies.phantom;
+  const { nx, ny, nz, voxelSizeMm, originMm } = tallies.phantom;
   const wallSeconds = (performance.now() - started) / 1000;
   const summary: SimulationSummary = {
     particle: resolved.beam.particle,
@@ -171,6 +173,7 @@ export async function simulate(config: SimulationConfig | unknown = {}, options:
     stepsPerSecond: results.steps / tallies.wallSeconds,
     gridShape: [nz, ny, nx],
     voxelSizeMm: [voxelSizeMm[2], voxelSizeMm[1], voxelSizeMm[0]],
+    gridOriginMm: [originMm[2], originMm[1], originMm[0]],
   };
   const dose = results.doseGyPerPrimary;
   return {

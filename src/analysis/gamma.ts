@@ -19,7 +19,51 @@ export interface GammaResult {
   /** Fraction of evaluated points with gamma <= 1. */
   readonly passRate: number;
   readonly evaluatedPoints: number;
+  /** Largest finite gamma (a point with no evaluated dose within the search has an infinite one and fails). */
   readonly maxGamma: number;
+}
+
+/** Criteria with their defaults filled in. */
+export interface ResolvedGammaCriteria {
+  readonly doseFraction: number;
+  readonly distanceMm: number;
+  readonly thresholdFraction: number;
+}
+
+/**
+ * Fills in the defaults (1 %, 1 mm, 10 % threshold) and rejects criteria that
+ * make no sense (a RangeError): the gamma of Low et al. divides by both.
+ */
+export function resolveGammaCriteria(criteria: GammaCriteria = {}): ResolvedGammaCriteria {
+  const resolved = {
+    doseFraction: criteria.doseFraction ?? 0.01,
+    distanceMm: criteria.distanceMm ?? 1,
+    thresholdFraction: criteria.thresholdFraction ?? 0.1,
+  };
+  if (!(resolved.doseFraction > 0) || !(resolved.distanceMm > 0) || !(resolved.thresholdFraction >= 0)) {
+    throw new RangeError(`gamma criteria must be positive: ${JSON.stringify(resolved)}`);
+  }
+  return resolved;
+}
+
+/** The search for the closest agreeing point reaches this many DTAs from each reference point. */
+export const GAMMA_SEARCH_RADIUS_IN_DTA = 3;
+
+/** Counts evaluated points, passes (gamma <= 1) and the largest finite gamma. */
+export class GammaTally {
+  private points = 0;
+  private passed = 0;
+  private largest = 0;
+
+  add(gamma: number): void {
+    this.points++;
+    if (gamma <= 1) this.passed++;
+    if (Number.isFinite(gamma)) this.largest = Math.max(this.largest, gamma);
+  }
+
+  result(): GammaResult {
+    return { passRate: this.points > 0 ? this.passed / this.points : 1, evaluatedPoints: this.points, maxGamma: this.largest };
+  }
 }
 
 function interpolate(positions: ArrayLike<number>, values: ArrayLike<number>, x: number): number | null {
@@ -37,25 +81,23 @@ function interpolate(positions: ArrayLike<number>, values: ArrayLike<number>, x:
 
 export function gamma1d(positionsMm: ArrayLike<number>, reference: ArrayLike<number>, evaluated: ArrayLike<number>,
   criteria: GammaCriteria = {}): GammaResult {
-  const doseFraction = criteria.doseFraction ?? 0.01;
-  const distanceMm = criteria.distanceMm ?? 1;
-  const threshold = criteria.thresholdFraction ?? 0.1;
+  const { doseFraction, distanceMm, thresholdFraction } = resolveGammaCriteria(criteria);
   let max = 0;
   for (let i = 0; i < reference.length; i++) max = Math.max(max, reference[i]!);
   const doseTolerance = doseFraction * max;
-  let evaluatedPoints = 0, passed = 0, maxGamma = 0;
+  const stepsPerDta = 20;
+  const steps = GAMMA_SEARCH_RADIUS_IN_DTA * stepsPerDta;
+  const tally = new GammaTally();
   for (let i = 0; i < reference.length; i++) {
-    if (reference[i]! < threshold * max) continue;
+    if (reference[i]! < thresholdFraction * max) continue;
     let best = Infinity;
-    for (let k = -60; k <= 60; k++) {
-      const dx = (k * distanceMm) / 20;
+    for (let k = -steps; k <= steps; k++) {
+      const dx = (k * distanceMm) / stepsPerDta;
       const d = interpolate(positionsMm, evaluated, positionsMm[i]! + dx);
       if (d === null) continue;
       best = Math.min(best, Math.hypot(dx / distanceMm, (d - reference[i]!) / doseTolerance));
     }
-    evaluatedPoints++;
-    if (best <= 1) passed++;
-    maxGamma = Math.max(maxGamma, best);
+    tally.add(best);
   }
-  return { passRate: evaluatedPoints > 0 ? passed / evaluatedPoints : 1, evaluatedPoints, maxGamma };
+  return tally.result();
 }

@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runCommand } from './runCommand.js';
 import { rangeCommand } from './rangeCommand.js';
+import { compareCommand, DEFAULT_OVERLAY_PATH } from './compareCommand.js';
 import { BraggInputError } from '../errors.js';
 
 /** Exit code for bad input (usage, config, physics range). */
@@ -47,6 +48,15 @@ program.command('range')
   .requiredOption('--material <id>', 'material id, e.g. water, pmma, compact-bone')
   .option('--json', 'print one JSON object')
   .action(rangeCommand);
+
+program.command('compare')
+  .description('compare two output folders of `bragg run` (dose integrated over y): 2-D gamma, R80, depth-dose overlay plot')
+  .argument('<dirA>', 'reference output folder')
+  .argument('<dirB>', 'evaluated output folder')
+  .option('--threshold <fraction>', 'gamma is evaluated where the reference dose is at least this fraction of its maximum', '0.1')
+  .option('--out <svgPath>', 'SVG overlay plot of the two depth-doses', DEFAULT_OVERLAY_PATH)
+  .option('--json', 'print one JSON object')
+  .action(compareCommand);
 
 if (process.argv.length <= 2) {
   process.stderr.write(program.helpInformation());

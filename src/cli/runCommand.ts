@@ -56,13 +56,16 @@ function summaryText(result: SimulationResult): string {
   ].join('\n') + '\n';
 }
 
-/** Writes all outputs or none; a directory that cannot be written is bad input, not a crash. */
-async function writeOutputs(dir: string, files: Parameters<typeof writeOutputsAtomically>[1]): Promise<void> {
+/**
+ * Writes all outputs or none; a directory that cannot be written is bad input, not a crash.
+ * `what` names the outputs in that message.
+ */
+export async function writeOutputs(dir: string, files: Parameters<typeof writeOutputsAtomically>[1], what = `outputs to ${dir}`): Promise<void> {
   try {
     await writeOutputsAtomically(dir, files);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code) throw new BraggInputError(`cannot write outputs to ${dir}: ${code}`);
+    if (code) throw new BraggInputError(`cannot write ${what}: ${code}`);
     throw error;
   }
 }

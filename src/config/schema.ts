@@ -98,17 +98,21 @@ export const configSchema = z.strictObject({
 export type SimulationConfig = z.input<typeof configSchema>;
 export type ResolvedConfig = z.output<typeof configSchema>;
 
-/** Validates a config; throws BraggInputError naming every invalid field. */
-export function parseConfig(input: unknown): ResolvedConfig {
-  const result = configSchema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+/** One line naming every problem zod found, each with its path below `root` (e.g. 'beam.energyMeVPerU: ...'). */
+export function describeIssues(error: z.ZodError, root: string): string {
+  return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       const keys = issue.keys.map((k) => (path ? `${path}.${k}` : k)).join(', ');
       return `unknown key ${keys}`;
     }
-    return `${path || 'config'}: ${issue.message}`;
-  });
-  throw new BraggInputError(`invalid config: ${problems.join('; ')}`);
+    return `${path || root}: ${issue.message}`;
+  }).join('; ');
+}
+
+/** Validates a config; throws BraggInputError naming every invalid field. */
+export function parseConfig(input: unknown): ResolvedConfig {
+  const result = configSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  throw new BraggInputError(`invalid config: ${describeIssues(result.error, 'config')}`);
 }

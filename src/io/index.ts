@@ -2,3 +2,4 @@ export * from './npy.js';
 export * from './atomicOutputs.js';
 export * from './depthDoseCsv.js';
 export * from './depthDoseSvg.js';
+export * from './depthDoseOverlaySvg.js';

@@ -1,5 +1,5 @@
 /**
- * Encoder for the NumPy `.npy` format, version 1.0
+ * Encoder and decoder for the NumPy `.npy` format, version 1.0
  * (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html).
  *
  * Layout: the magic string `\x93NUMPY`, the version bytes 1 and 0, a
@@ -75,4 +75,66 @@ export function encodeNpy(data: Float64Array | Float32Array, shape: readonly num
     }
   }
   return out;
+}
+
+/** An array read back from a `.npy` file: its dtype descriptor, shape and values (C order). */
+export interface NpyArray {
+  /** NumPy dtype descriptor: '<f8' or '<f4'. */
+  readonly descr: '<f8' | '<f4';
+  readonly shape: readonly number[];
+  readonly data: Float64Array | Float32Array;
+}
+
+/**
+ * Decode a `.npy` file of format version 1.0, 2.0 or 3.0 (versions 2 and 3
+ * differ from 1 only in a uint32 header length) holding little-endian float64
+ * or float32 values in C order: the two kinds `encodeNpy` writes. Throws a
+ * RangeError naming what is wrong for anything else: a bad magic string, an
+ * unreadable header, another dtype, Fortran order, or a data section whose
+ * length disagrees with the shape (a truncated file, say).
+ */
+export function decodeNpy(bytes: Uint8Array): NpyArray {
+  if (bytes.length < PREAMBLE_BYTES || MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw new RangeError('decodeNpy: not a .npy file (no \\x93NUMPY magic)');
+  }
+  const major = bytes[6]!;
+  if (major < 1 || major > 3) throw new RangeError(`decodeNpy: unsupported format version ${major}.${bytes[7]}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lengthBytes = major === 1 ? 2 : 4;
+  if (bytes.length < 8 + lengthBytes) throw new RangeError('decodeNpy: file ends inside the header');
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const dataStart = 8 + lengthBytes + headerLen;
+  if (dataStart > bytes.length) throw new RangeError('decodeNpy: file ends inside the header');
+  const header = new TextDecoder('latin1').decode(bytes.subarray(8 + lengthBytes, dataStart));
+
+  // The header is a Python dict literal with exactly these three keys (in any order).
+  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (descr === undefined || fortran === undefined || shapeText === undefined) {
+    throw new RangeError(`decodeNpy: unreadable header ${JSON.stringify(header.trim())}`);
+  }
+  if (descr !== '<f8' && descr !== '<f4') throw new RangeError(`decodeNpy: dtype '${descr}' is not '<f8' or '<f4'`);
+  if (fortran === 'True') throw new RangeError('decodeNpy: Fortran-ordered arrays are not supported (need C order)');
+  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => {
+    if (!/^\d+L?$/.test(s)) throw new RangeError(`decodeNpy: invalid dimension '${s}' in the shape`);
+    return Number.parseInt(s, 10);
+  });
+
+  const count = shape.reduce((a, b) => a * b, 1);
+  const width = descr === '<f8' ? 8 : 4;
+  const dataBytes = bytes.length - dataStart;
+  if (dataBytes !== count * width) {
+    throw new RangeError(`decodeNpy: shape (${shape.join(', ')}) needs ${count * width} data bytes, the file has ${dataBytes}`);
+  }
+  const data = descr === '<f8' ? new Float64Array(count) : new Float32Array(count);
+  if (HOST_IS_LITTLE_ENDIAN) {
+    // Copy the bytes: the data may not start on an 8-byte boundary of the underlying buffer.
+    new Uint8Array(data.buffer).set(bytes.subarray(dataStart));
+  } else {
+    for (let i = 0; i < count; i++) {
+      data[i] = width === 8 ? view.getFloat64(dataStart + 8 * i, true) : view.getFloat32(dataStart + 4 * i, true);
+    }
+  }
+  return { descr, shape, data };
 }

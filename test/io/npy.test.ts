@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeNpy } from '../../src/io/npy.js';
+import { decodeNpy, encodeNpy } from '../../src/io/npy.js';
 
 function headerOf(bytes: Uint8Array): { headerLen: number; text: string } {
   const headerLen = (bytes[8] as number) | ((bytes[9] as number) << 8);
@@ -67,6 +67,38 @@ describe('encodeNpy header layout', () => {
   });
 });
 
+describe('decodeNpy', () => {
+  it('reads back what encodeNpy writes, float64 and float32, whatever the byte offset of the input', () => {
+    const data = new Float64Array(24).map((_, i) => i * 1.1 - 7);
+    const bytes = encodeNpy(data, [2, 3, 4]);
+    const unaligned = new Uint8Array(bytes.length + 3).subarray(3);
+    unaligned.set(bytes);
+    const got = decodeNpy(unaligned);
+    expect(got.descr).toBe('<f8');
+    expect(got.shape).toEqual([2, 3, 4]);
+    expect(Array.from(got.data)).toEqual(Array.from(data));
+    const f32 = decodeNpy(encodeNpy(new Float32Array([1.5, -2]), [2]));
+    expect(f32.descr).toBe('<f4');
+    expect(f32.data).toBeInstanceOf(Float32Array);
+    expect(Array.from(f32.data)).toEqual([1.5, -2]);
+  });
+
+  it('names what is wrong with a file it cannot read', () => {
+    const good = encodeNpy(new Float64Array(6), [2, 3]);
+    const withHeader = (from: string, to: string) => {
+      const copy = good.slice();
+      const text = new TextDecoder('latin1').decode(copy.subarray(10, 10 + (copy[8]! | (copy[9]! << 8)))).replace(from, to);
+      for (let i = 0; i < text.length; i++) copy[10 + i] = text.charCodeAt(i);
+      return copy;
+    };
+    expect(() => decodeNpy(new Uint8Array(5))).toThrow(/magic/);
+    expect(() => decodeNpy(good.subarray(0, good.length - 8))).toThrow(/data bytes/);
+    expect(() => decodeNpy(withHeader("'fortran_order': False", "'fortran_order': True "))).toThrow(/Fortran/);
+    expect(() => decodeNpy(withHeader("'<f8'", "'>f8'"))).toThrow(/dtype/);
+    expect(() => decodeNpy(withHeader("'shape': (2, 3)", "'shape': (2, x)"))).toThrow(/dimension/);
+  });
+});
+
 function findPythonWithNumpy(): string {
   for (const exe of ['python3', '/usr/bin/python3']) {
     const r = spawnSync(exe, ['-c', 'import numpy'], { stdio: 'ignore' });
@@ -119,6 +151,22 @@ describe('encodeNpy round trip through NumPy', () => {
     expect(got.c_contiguous).toBe(true);
     expect(got.values).toEqual(Array.from(data));
     expect(got.at_1_2_3).toBe(data[1 * 12 + 2 * 4 + 3]);
+  });
+
+  it('decodes a file NumPy wrote, and refuses a Fortran-ordered one', async () => {
+    const python = findPythonWithNumpy();
+    const save = async (name: string, expression: string) => {
+      const path = join(dir, name);
+      const r = spawnSync(python, ['-c', `import sys, numpy; numpy.save(sys.argv[1], ${expression})`, path], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`numpy.save failed: ${r.stderr}`);
+      return readFile(path);
+    };
+    const cOrder = 'numpy.arange(24, dtype="<f8").reshape(2, 3, 4) / 8';
+    const got = decodeNpy(await save('c.npy', cOrder));
+    expect(got.shape).toEqual([2, 3, 4]);
+    expect(Array.from(got.data)).toEqual(Array.from({ length: 24 }, (_, i) => i / 8));
+    const fortran = await save('f.npy', `numpy.asfortranarray(${cOrder})`);
+    expect(() => decodeNpy(fortran)).toThrow(/Fortran/);
   });
 
   it('loads a 1-D float32 array exactly', async () => {
