@@ -6,6 +6,13 @@ import { logf, normalFromUniform, sinHalfPi } from './fastmath';
 export { philox4x32 } from './philox';
 export { addTallies } from './reduce';
 
+// The deterministic phase-space solver's operators (src/deterministic/README.md);
+// signatures and the rows each one writes are in the headers of their files.
+export { scatterAngles } from './deterministic/scatterAngles';
+export { loseEnergy } from './deterministic/loseEnergy';
+export { streamX } from './deterministic/streamX';
+export { streamZ } from './deterministic/streamZ';
+
 /** Runs histories [firstHistory, firstHistory + count) with this build's driver. */
 export function transport(params: usize, worker: usize, firstHistory: f64, count: i32): void {
   if (ASC_FEATURE_SIMD) transportSimd(params, worker, firstHistory, count);

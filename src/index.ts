@@ -6,3 +6,4 @@ export { BraggInputError } from './errors.js';
 export { stoppingPower, csdaRange, getMaterial, getIon, MATERIAL_IDS, ION_IDS } from './physics/index.js';
 export type { Material, MaterialId, Ion, IonId } from './physics/index.js';
 export type { EnergyBookkeeping, LateralProbe } from './engine/doseResults.js';
+export type { DeterministicResult, DeterministicSummary } from './deterministic/deterministicResults.js';

@@ -9,6 +9,17 @@ import { sharedMemoryAvailable } from './runtime/environment.js';
 import { BraggInputError } from './errors.js';
 import { doseResults, mergeTallies, type EnergyBookkeeping, type LateralProbe } from './engine/doseResults.js';
 import { depthDoseMetrics } from './analysis/depthDose.js';
+import { runDeterministic } from './deterministic/solver.js';
+import { deterministicResults, type DeterministicResult } from './deterministic/deterministicResults.js';
+
+async function solveDeterministic(resolved: ResolvedConfig, options: SimulateOptions, started: number, warnings: string[]): Promise<DeterministicResult> {
+  if (options.backend === 'webgpu') throw new BraggInputError('the deterministic solver runs on the wasm backend only (its WebGPU version is not built yet)');
+  const tallies = await runDeterministic(resolved, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.memoryLimitBytes !== undefined ? { memoryLimitBytes: options.memoryLimitBytes } : {}),
+  });
+  return deterministicResults(resolved, tallies, (performance.now() - started) / 1000, warnings);
+}
 
 export interface SimulationSummary {
   readonly particle: string;
@@ -133,10 +144,20 @@ export async function runOnGpu(resolved: ResolvedConfig, options: SimulateOption
   return tallies.completedHistories > 0 ? mergeTallies(tallies, rest) : rest;
 }
 
-export async function simulate(config: SimulationConfig | unknown = {}, options: SimulateOptions = {}): Promise<SimulationResult> {
+/** The result type of a config: the deterministic solver's for `solver: 'deterministic'`. */
+export type ResultFor<C> = C extends { readonly solver: 'deterministic' } ? DeterministicResult : SimulationResult;
+
+/**
+ * Runs the Monte Carlo (default) or, with `solver: 'deterministic'`, the
+ * deterministic phase-space solver (src/deterministic/), whose result has the
+ * same dose, depth-dose and summary shapes, with the dose integrated over y.
+ */
+export function simulate<C = SimulationConfig>(config?: C, options?: SimulateOptions): Promise<ResultFor<C>>;
+export async function simulate(config: unknown = {}, options: SimulateOptions = {}): Promise<SimulationResult | DeterministicResult> {
   const started = performance.now();
   const resolved = parseConfig(config);
   const warnings: string[] = [];
+  if (resolved.solver === 'deterministic') return solveDeterministic(resolved, options, started, warnings);
   let tallies;
   const gpu = await chooseGpu(options.backend ?? 'wasm', resolved.transport.histories);
   if (gpu) {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { SingleBar, Presets } from 'cli-progress';
 import { simulate, type SimulationResult } from '../simulate.js';
+import type { DeterministicResult } from '../deterministic/deterministicResults.js';
 import { parseConfig } from '../config/schema.js';
 import { BraggInputError } from '../errors.js';
 import { encodeNpy, writeOutputsAtomically, depthDoseCsv, depthDoseSvg } from '../io/index.js';
@@ -9,6 +10,7 @@ import { parseNumberOption } from './numbers.js';
 interface RunOptions {
   config?: string; particle?: string; energy?: string; histories?: string; seed?: string;
   kernel?: string; threads?: string; memoryLimit?: string; backend?: 'auto' | 'wasm' | 'webgpu'; out: string; json?: boolean;
+  solver?: 'montecarlo' | 'deterministic';
 }
 
 async function readConfigFile(path: string): Promise<Record<string, unknown>> {
@@ -41,12 +43,26 @@ function withFlags(base: Record<string, unknown>, options: RunOptions): Record<s
   const seed = parseNumberOption('--seed', options.seed);
   if (seed !== undefined) transport.seed = seed;
   if (options.kernel !== undefined) transport.kernel = options.kernel;
-  return { ...base, beam, transport };
+  return { ...base, beam, transport, ...(options.solver !== undefined ? { solver: options.solver } : {}) };
+}
+
+const mm = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)} mm`);
+
+function deterministicText(result: DeterministicResult): string {
+  const s = result.summary;
+  const g = s.phaseSpaceGrid;
+  return [
+    `deterministic ${s.particle} beam at ${s.energyMeVPerU} MeV/u, ${s.backend}-${s.variant}, ${s.threads} thread${s.threads === 1 ? '' : 's'}`,
+    `  grid ${g.energyBins} energies x ${g.angleBins} angles x ${g.nz} x ${g.nx} cells, ${s.steps} steps of ${s.stepMm} mm`,
+    `  Bragg peak ${mm(s.peakDepthMm)}   R90 ${mm(s.r90Mm)}   R80 ${mm(s.r80Mm)}   R20 ${mm(s.r20Mm)}`,
+    `  energy deposited ${s.energyDepositedMeVPerPrimary.toFixed(3)} MeV per primary; balance: particles ${s.particleBalance.toExponential(1)}, energy ${s.energyBalance.toExponential(1)}`,
+    `  ${s.wallSeconds.toFixed(2)} s wall, ${(1000 * s.secondsPerStep).toFixed(3)} ms per step, ${(s.binsPerSecond / 1e6).toFixed(0)} M bins/s`,
+    `  dose.npy: dose integrated over y (Gy mm per primary), shape [nz, 1, nx]`,
+  ].join('\n') + '\n';
 }
 
 function summaryText(result: SimulationResult): string {
   const s = result.summary;
-  const mm = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)} mm`);
   return [
     `${s.histories} ${s.particle} histories at ${s.energyMeVPerU} MeV/u, seed ${s.seed}, ${s.backend}-${s.variant}, ${s.threads} thread${s.threads === 1 ? '' : 's'}`,
     `  Bragg peak ${mm(s.peakDepthMm)}   R90 ${mm(s.r90Mm)}   R80 ${mm(s.r80Mm)}   R20 ${mm(s.r20Mm)}`,
@@ -84,6 +100,7 @@ function warnAboutDiagnostics(result: SimulationResult): void {
 export async function runCommand(options: RunOptions): Promise<void> {
   const base = options.config === undefined ? {} : await readConfigFile(options.config);
   const config = parseConfig(withFlags(base, options));
+  if (config.solver === 'deterministic') return runDeterministicCommand(config, options);
   const bar = process.stderr.isTTY && !options.json
     ? new SingleBar({
         format: '{bar} {percentage}% | {value}/{total} histories | {rate} hist/s | ETA {eta_formatted}',
@@ -104,16 +121,34 @@ export async function runCommand(options: RunOptions): Promise<void> {
   } finally {
     bar?.stop();
   }
-  const { summary, depthDose } = result;
-  const series = { depthMm: depthDose.depthMm, dose: depthDose.dose, uncertainty: depthDose.uncertainty, doseUnit: depthDose.doseUnit };
-  const title = `${summary.energyMeVPerU} MeV/u ${summary.particle} in ${config.phantom.material}`;
   warnAboutDiagnostics(result);
-  await writeOutputs(options.out, [
+  await writeRunOutputs(options.out, result);
+  process.stdout.write(options.json ? JSON.stringify(result.summary) + '\n' : summaryText(result) + `  outputs in ${options.out}/\n`);
+}
+
+/** The five outputs, the same for both solvers (the deterministic dose is integrated over y, its uncertainty 0). */
+async function writeRunOutputs(dir: string, result: SimulationResult | DeterministicResult): Promise<void> {
+  const { summary, depthDose, config } = result;
+  const series = { depthMm: depthDose.depthMm, dose: depthDose.dose, uncertainty: depthDose.uncertainty, doseUnit: depthDose.doseUnit };
+  const solver = 'solver' in summary ? ' (deterministic)' : '';
+  const title = `${summary.energyMeVPerU} MeV/u ${summary.particle} in ${config.phantom.material}${solver}`;
+  await writeOutputs(dir, [
     { name: 'summary.json', contents: JSON.stringify(summary, null, 2) + '\n' },
     { name: 'depth_dose.csv', contents: depthDoseCsv(series) },
     { name: 'dose.npy', contents: encodeNpy(result.dose, summary.gridShape) },
     { name: 'uncertainty.npy', contents: encodeNpy(result.uncertainty, summary.gridShape) },
     { name: 'depth_dose.svg', contents: depthDoseSvg({ series, r80Mm: summary.r80Mm, title }) },
   ]);
-  process.stdout.write(options.json ? JSON.stringify(summary) + '\n' : summaryText(result) + `  outputs in ${options.out}/\n`);
+}
+
+async function runDeterministicCommand(config: ReturnType<typeof parseConfig>, options: RunOptions): Promise<void> {
+  const memoryLimitMiB = parseNumberOption('--memory-limit', options.memoryLimit);
+  const threads = parseNumberOption('--threads', options.threads);
+  const result = await simulate({ ...config, solver: 'deterministic' as const }, {
+    ...(options.backend !== undefined ? { backend: options.backend } : {}),
+    ...(threads !== undefined ? { threads } : {}),
+    ...(memoryLimitMiB !== undefined ? { memoryLimitBytes: memoryLimitMiB * 2 ** 20 } : {}),
+  });
+  await writeRunOutputs(options.out, result);
+  process.stdout.write(options.json ? JSON.stringify(result.summary) + '\n' : deterministicText(result) + `  outputs in ${options.out}/\n`);
 }

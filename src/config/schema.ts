@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ION_IDS, MATERIAL_IDS } from '../physics/index.js';
 import type { IonId, MaterialId } from '../physics/index.js';
 import { BraggInputError } from '../errors.js';
+import { deterministicSettingsSchema } from '../deterministic/settings.js';
 
 const ionId = z.enum(ION_IDS as unknown as [IonId, ...IonId[]]);
 const materialId = z.enum(MATERIAL_IDS as unknown as [MaterialId, ...MaterialId[]]);
@@ -89,6 +90,10 @@ export const configSchema = z.strictObject({
     /** 'simd' (default) or 'scalar', the reference kernel. */
     kernel: z.enum(['simd', 'scalar']).default('simd'),
   }).prefault({}),
+  /** 'montecarlo' (default) or 'deterministic': the phase-space solver (2-D, dose integrated over y). */
+  solver: z.enum(['montecarlo', 'deterministic']).default('montecarlo'),
+  /** Grid and step of the deterministic solver (src/deterministic/README.md). */
+  deterministic: deterministicSettingsSchema,
   scoring: z.strictObject({
     /** Depth (mm) of a voxel plane (rounded to the nearest) where the lateral spread of crossing primaries is recorded. */
     lateralProbeDepthMm: positive.optional(),

@@ -23,6 +23,45 @@ export interface KernelExports {
   mathNormal(u: number): number;
   mathLanes(which: number, values: number): void;
   philoxLanes(counters: number, k0: number, k1: number, out: number): void;
+
+  // Operators of the deterministic solver (src/deterministic/README.md). Pointers
+  // are byte offsets into the shared memory, counts are integers, ranges are
+  // [first, end); psi is f64 [e][z][x][t] with t fastest; `tallies` is this
+  // thread's 8 f64 (the kernels add to them). The SIMD and scalar builds give
+  // bit-identical psi. Full contracts: the headers of assembly/deterministic/*.ts.
+
+  /**
+   * In place: convolves rows (e, z, x), e in [eFirst, eEnd), z in [zFirst, zEnd),
+   * with the angular kernel of (e, material), folding moves beyond the edge bins
+   * into them; all-zero rows are skipped. `scratch`: >= nTheta + 2 jMax f64 per thread.
+   */
+  scatterAngles(psi: number, nTheta: number, nz: number, nx: number, eFirst: number, eEnd: number,
+    zFirst: number, zEnd: number, cellMaterial: number, nMaterials: number, kernelHalfWidth: number,
+    kernelWeights: number, jMax: number, scratch: number): void;
+  /**
+   * psiIn -> psiOut: zeroes psiOut rows z in [zFirst, zEnd) of every e in [0, ne), moves
+   * source bins [eFirst, eEnd) down in energy, deposits into doseEnergyMeV, then drops
+   * values below `floor` as absorbed. Tallies [2] absorbed, [3] deposited MeV, [4] floored.
+   */
+  loseEnergy(psiIn: number, psiOut: number, ne: number, nTheta: number, nz: number, nx: number,
+    zFirst: number, zEnd: number, eFirst: number, eEnd: number, cellMaterial: number, nMaterials: number,
+    lossFirstBin: number, lossWeights: number, lossDepositMeV: number, lossAbsorbed: number,
+    energyMeV: number, doseEnergyMeV: number, tallies: number, floor: number): void;
+  /**
+   * psiIn -> psiOut along x (MUSCL/minmod): writes psiOut rows z in [zFirst, zEnd) of
+   * e in [eFirst, eEnd), nothing else. Tallies [0] escaped particles, [1] their MeV.
+   */
+  streamX(psiIn: number, psiOut: number, nTheta: number, nz: number, nx: number, eFirst: number, eEnd: number,
+    zFirst: number, zEnd: number, shiftX: number, energyMeV: number, tallies: number): void;
+  /**
+   * psiIn -> psiOut along z (MUSCL/minmod, shifts in [0, 1]): writes psiOut rows z in
+   * [zFirst, min(zEnd + 1, nz)) of e in [eFirst, eEnd), nothing else; psiIn must be zero
+   * outside rows [zFirst, zEnd). Tallies [0], [1] as streamX; the flux through the face
+   * between rows probeFace - 1 and probeFace (-1: none) is added to probeFluence[x].
+   */
+  streamZ(psiIn: number, psiOut: number, nTheta: number, nz: number, nx: number, eFirst: number, eEnd: number,
+    zFirst: number, zEnd: number, shiftZ: number, energyMeV: number, tallies: number,
+    probeFace: number, probeFluence: number): void;
 }
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();

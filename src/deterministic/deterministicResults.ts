@@ -1,0 +1,124 @@
+/**
+ * From the solver's tallies to what a run reports, in the Monte Carlo's
+ * outputs' shapes so the two compare directly (`bragg compare`): dose per unit
+ * length in y of a beam uniform in y (Gy mm per primary), which equals the
+ * Monte Carlo pencil beam's dose integrated over y; grid [nz, 1, nx].
+ */
+import type { ResolvedConfig } from '../config/schema.js';
+import { depthDoseMetrics } from '../analysis/depthDose.js';
+import { JOULES_PER_MEV } from '../engine/doseResults.js';
+import type { DeterministicTallies } from './solver.js';
+
+export const DOSE_PROJECTION = 'integrated over y';
+
+export interface DeterministicSummary {
+  readonly solver: 'deterministic';
+  readonly particle: string;
+  readonly energyMeVPerU: number;
+  readonly backend: string;
+  readonly adapter?: string;
+  readonly variant: string;
+  readonly threads: number;
+  /** dose.npy holds the dose integrated over y (Gy mm per primary): the solver is 2-D, its beam uniform in y. */
+  readonly doseProjection: typeof DOSE_PROJECTION;
+  readonly doseUnit: 'Gy mm per primary';
+  readonly peakDepthMm: number;
+  readonly r90Mm: number | null;
+  readonly r80Mm: number | null;
+  readonly r20Mm: number | null;
+  readonly entranceToPeak: number;
+  readonly incidentEnergyMeVPerPrimary: number;
+  readonly energyDepositedMeVPerPrimary: number;
+  readonly energyEscapedMeVPerPrimary: number;
+  /** 1 - (absorbed + escaped + remaining) particles per primary: 0 up to rounding. */
+  readonly particleBalance: number;
+  /** (incident - deposited - escaped - remaining energy) / incident: 0 up to rounding. */
+  readonly energyBalance: number;
+  readonly steps: number;
+  readonly stepMm: number;
+  readonly phaseSpaceGrid: { readonly energyBins: number; readonly angleBins: number; readonly angleStepDeg: number; readonly nz: number; readonly nx: number };
+  readonly wallSeconds: number;
+  readonly transportSeconds: number;
+  readonly secondsPerStep: number;
+  /** Phase-space bins the operators visited per second (each operator's visit counts once). */
+  readonly binsPerSecond: number;
+  readonly gridShape: readonly [number, number, number];
+  /** [dz, dy, dx]; dy is the phantom's whole width in y, over which the dose is integrated. */
+  readonly voxelSizeMm: readonly [number, number, number];
+  readonly gridOriginMm: readonly [number, number, number];
+}
+
+export interface DeterministicResult {
+  readonly config: ResolvedConfig;
+  readonly summary: DeterministicSummary;
+  /** Dose integrated over y (Gy mm per primary), shape [nz, 1, nx]. */
+  readonly dose: Float64Array;
+  /** Zero: the solver has no statistical uncertainty. */
+  readonly uncertainty: Float64Array;
+  readonly depthDose: { readonly depthMm: Float64Array; readonly dose: Float64Array; readonly uncertainty: Float64Array; readonly doseUnit: 'Gy mm^2 per primary' };
+  /**
+   * Primaries crossing the probe plane: their lateral mean and spread. Cell
+   * contents are integrals over the cell, whose variance about the cell centres
+   * exceeds the continuous one by dx^2/12 (Sheppard's correction), subtracted here.
+   */
+  readonly lateralProbe: { readonly depthMm: number; readonly particlesPerPrimary: number; readonly meanXMm: number; readonly sigmaXMm: number } | null;
+  readonly warnings: string[];
+}
+
+export function deterministicResults(config: ResolvedConfig, t: DeterministicTallies, wallSeconds: number, warnings: string[]): DeterministicResult {
+  const { grid } = t.tables;
+  const { nx, nz, dxMm, dzMm, originXMm, sizeYMm } = grid;
+  const dose = new Float64Array(nz * nx);
+  for (let c = 0; c < nz * nx; c++) {
+    const kgPerMm3 = grid.densityGPerCm3[c]! * 1e-6;
+    dose[c] = (t.doseEnergyMeV[c]! * JOULES_PER_MEV) / (kgPerMm3 * dxMm * dzMm);
+  }
+  const depthMm = Float64Array.from({ length: nz }, (_, z) => (z + 0.5) * dzMm);
+  const depthDose = Float64Array.from({ length: nz }, (_, z) => {
+    let sum = 0;
+    for (let x = 0; x < nx; x++) sum += dose[z * nx + x]!;
+    return sum * dxMm;
+  });
+  const metrics = depthDoseMetrics(depthMm, depthDose);
+  let lateralProbe: DeterministicResult['lateralProbe'] = null;
+  if (t.probeFluence && t.tables.probeFace !== null) {
+    let n = 0, s = 0, s2 = 0;
+    t.probeFluence.forEach((w, x) => { const xMm = originXMm + (x + 0.5) * dxMm; n += w; s += w * xMm; s2 += w * xMm * xMm; });
+    const mean = n > 0 ? s / n : 0;
+    const variance = n > 0 ? Math.max(s2 / n - mean * mean - (dxMm * dxMm) / 12, 0) : 0;
+    lateralProbe = { depthMm: t.tables.probeFace * dzMm, particlesPerPrimary: n, meanXMm: mean, sigmaXMm: Math.sqrt(variance) };
+  }
+  const { totals } = t;
+  const incident = t.incidentEnergyMeV;
+  const summary: DeterministicSummary = {
+    solver: 'deterministic',
+    particle: config.beam.particle,
+    energyMeVPerU: config.beam.energyMeVPerU,
+    backend: 'wasm',
+    variant: t.variant,
+    threads: 1,
+    doseProjection: DOSE_PROJECTION,
+    doseUnit: 'Gy mm per primary',
+    ...metrics,
+    incidentEnergyMeVPerPrimary: incident,
+    energyDepositedMeVPerPrimary: totals.depositedEnergyMeV,
+    energyEscapedMeVPerPrimary: totals.escapedEnergyMeV,
+    particleBalance: 1 - totals.absorbedParticles - totals.escapedParticles - t.remainingParticles,
+    energyBalance: (incident - totals.depositedEnergyMeV - totals.escapedEnergyMeV - t.remainingEnergyMeV) / incident,
+    steps: t.steps,
+    stepMm: grid.stepMm,
+    phaseSpaceGrid: { energyBins: grid.ne, angleBins: grid.nTheta, angleStepDeg: (grid.dThetaRad * 180) / Math.PI, nz, nx },
+    wallSeconds,
+    transportSeconds: t.transportSeconds,
+    secondsPerStep: t.steps > 0 ? t.transportSeconds / t.steps : 0,
+    binsPerSecond: t.transportSeconds > 0 ? t.binsVisited / t.transportSeconds : 0,
+    gridShape: [nz, 1, nx],
+    voxelSizeMm: [dzMm, sizeYMm, dxMm],
+    gridOriginMm: [0, -sizeYMm / 2, originXMm],
+  };
+  return {
+    config, summary, dose, uncertainty: new Float64Array(nz * nx),
+    depthDose: { depthMm, dose: depthDose, uncertainty: new Float64Array(nz), doseUnit: 'Gy mm^2 per primary' },
+    lateralProbe, warnings,
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * The deterministic solver's phase-space grid (README.md, "Grid"): cells of the
+ * phantom's x-z plane at y = 0, direction bins in the x-z plane, energy bins
+ * equally spaced in the ion's CSDA range in water, and the step length.
+ *
+ * Energies: bin centres R_e = R_top - (ne - 1 - e) dR in water range, E_e = E_water(R_e);
+ * the top bin holds E_top exactly (E0 + 4 sigma_E, or E0). `energyMeVPerU` is
+ * per nucleon (what the range tables take); `energyMeV` is per particle
+ * (A x per nucleon), the unit of every deposit and energy tally.
+ *
+ * Materials: index m runs over the distinct (material, density) pairs of the
+ * cells, in the order they first appear (z, then x): a region may give a
+ * material another density, and a step's mass thickness rho ds is what the
+ * loss and scattering tables are made per. Each keeps the Monte Carlo's
+ * material (with the config's overrides), so its range table is the Monte
+ * Carlo's; pairs of one material share one range function.
+ */
+import type { ResolvedConfig } from '../config/schema.js';
+import { BraggInputError } from '../errors.js';
+import { buildPhantom } from '../engine/phantom.js';
+import { resolvePhysics } from '../engine/monteCarlo.js';
+import { DEFAULT_TABLE } from '../physics/index.js';
+import type { Ion, Material, MaterialId } from '../physics/index.js';
+import { buildMaterialRange, type MaterialRange } from './materialRange.js';
+import { parseDeterministicSettings, type DeterministicSettingsInput } from './settings.js';
+
+export interface PhaseSpaceMaterial {
+  readonly id: MaterialId;
+  /** The Monte Carlo's material (config overrides applied). */
+  readonly material: Material;
+  /** Density of the cells of this index (g/cm^3): the material's, or a region's. */
+  readonly densityGPerCm3: number;
+  /** R(E) and E(R) of the beam's ion in this material. */
+  readonly range: MaterialRange;
+}
+
+export interface PhaseSpaceGrid {
+  readonly ion: Ion;
+  // Cells: x fastest, [z * nx + x]; x from originXMm, z (depth) from 0.
+  readonly nx: number;
+  readonly nz: number;
+  readonly dxMm: number;
+  readonly dzMm: number;
+  readonly originXMm: number;
+  /** Path length of one step, ds (mm). */
+  readonly stepMm: number;
+  // Directions: theta_t = (t - nTheta/2) dTheta from +z toward +x, t = 0..nTheta-1.
+  readonly nTheta: number;
+  readonly dThetaRad: number;
+  /** nTheta/2 x dTheta: the largest |theta_t| (bin t = 0). */
+  readonly thetaMaxRad: number;
+  readonly thetaRad: Float64Array;
+  // Energies: e = 0..ne-1, e = ne-1 the highest.
+  readonly ne: number;
+  /** dR: spacing of the bin centres in water range (g/cm^2). */
+  readonly rangeStepGPerCm2: number;
+  /** R_e, the bin centres' CSDA range in water (g/cm^2). */
+  readonly waterRangeGPerCm2: Float64Array;
+  /** E_e per nucleon (MeV/u). */
+  readonly energyMeVPerU: Float64Array;
+  /** E_e per particle (MeV) = A x energyMeVPerU: the unit of deposits. */
+  readonly energyMeV: Float64Array;
+  /** E_top = E_(ne-1) (MeV/u): the beam energy plus 4 sigma of its spread. */
+  readonly topEnergyMeVPerU: number;
+  /** Below this (MeV/u) a particle is absorbed (config transport.cutoffEnergyMeVPerU). */
+  readonly cutoffEnergyMeVPerU: number;
+  /** R(E) and E(R) in water (the config's water), which defines the energy bins. */
+  readonly water: MaterialRange;
+  // Materials.
+  readonly materials: readonly PhaseSpaceMaterial[];
+  /** Material index m of cell [z * nx + x]. */
+  readonly cellMaterial: Int32Array;
+  /** Density of cell [z * nx + x] (g/cm^3) = materials[cellMaterial].densityGPerCm3. */
+  readonly densityGPerCm3: Float64Array;
+}
+
+/** Highest energy on the grid: the beam's, plus 4 sigma of its Gaussian spread (README). */
+const SPREAD_SIGMAS_ON_GRID = 4;
+
+/** The f64 density of every (material, f32 density) the phantom can hold: its voxels keep f32 densities. */
+function exactDensities(config: ResolvedConfig, material: (id: MaterialId) => Material): Map<string, number> {
+  const exact = new Map<string, number>();
+  const add = (id: MaterialId, density: number | undefined) => {
+    const value = density ?? material(id).densityGPerCm3;
+    exact.set(`${id} ${Math.fround(value)}`, value);
+  };
+  add(config.phantom.material, config.phantom.densityGPerCm3);
+  for (const region of config.phantom.regions) add(region.material, region.densityGPerCm3);
+  return exact;
+}
+
+function checkEnergies(config: ResolvedConfig, topEnergyMeVPerU: number): void {
+  const { energyMeVPerU, energySpreadMeVPerU } = config.beam;
+  const cutoff = config.transport.cutoffEnergyMeVPerU;
+  const { energyMinMeVPerU: tableMin, energyMaxMeVPerU: tableMax } = DEFAULT_TABLE;
+  if (topEnergyMeVPerU > tableMax) {
+    throw new BraggInputError(`beam energy ${energyMeVPerU} MeV/u + ${SPREAD_SIGMAS_ON_GRID} x ${energySpreadMeVPerU} MeV/u spread is above the tables' ${tableMax} MeV/u`);
+  }
+  if (cutoff < tableMin * 1.01) {
+    throw new BraggInputError(`transport.cutoffEnergyMeVPerU ${cutoff} is below the tables' ${tableMin} MeV/u`);
+  }
+  if (energyMeVPerU <= cutoff) {
+    throw new BraggInputError(`beam energy ${energyMeVPerU} MeV/u is not above the cut-off energy ${cutoff} MeV/u`);
+  }
+}
+
+/** Step and direction grid: a step may cross at most one cell in z and in x. */
+function checkStep(stepMm: number, dxMm: number, dzMm: number, thetaMaxRad: number, angleMaxDeg: number): void {
+  if (stepMm > dzMm * (1 + 1e-12)) {
+    throw new BraggInputError(`deterministic.stepMm ${stepMm} mm is longer than the voxel depth ${dzMm} mm: a step may cross at most one cell in z`);
+  }
+  const lateralMm = stepMm * Math.sin(thetaMaxRad);
+  if (lateralMm > dxMm * (1 + 1e-12)) {
+    throw new BraggInputError(`deterministic.stepMm ${stepMm} mm x sin(angleMaxDeg ${angleMaxDeg}) = ${lateralMm.toPrecision(4)} mm is wider than the voxel width ${dxMm} mm: a step may cross at most one cell in x (use a smaller stepMm or angleMaxDeg)`);
+  }
+}
+
+/**
+ * Builds the grid for a run of `config` with the solver's `settings`
+ * (validated here; see settings.ts). Throws BraggInputError (one line) for
+ * settings that break the grid's requirements: ds <= dz, ds sin(thetaMax) <= dx,
+ * energies inside the tables and above the cut-off, at least two energy bins.
+ */
+export function buildPhaseSpaceGrid(config: ResolvedConfig, settings: DeterministicSettingsInput = {}): PhaseSpaceGrid {
+  const options = parseDeterministicSettings(settings);
+  const { ion, material } = resolvePhysics(config);
+  const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
+  const { nx, nz, ny } = phantom;
+  const [dxMm, , dzMm] = phantom.voxelSizeMm;
+  const stepMm = options.stepMm ?? dzMm;
+  const nTheta = options.angleBins;
+  const thetaMaxRad = (options.angleMaxDeg * Math.PI) / 180;
+  const dThetaRad = (2 * thetaMaxRad) / nTheta;
+  checkStep(stepMm, dxMm, dzMm, thetaMaxRad, options.angleMaxDeg);
+  const thetaRad = Float64Array.from({ length: nTheta }, (_, t) => (t - nTheta / 2) * dThetaRad);
+
+  // Cells at y = 0: the voxel row whose half-open interval [y0, y0 + dy) holds y = 0.
+  const ranges = new Map<MaterialId, MaterialRange>();
+  const rangeOf = (id: MaterialId): MaterialRange => {
+    let r = ranges.get(id);
+    if (!r) ranges.set(id, r = buildMaterialRange(ion, material(id)));
+    return r;
+  };
+  const exact = exactDensities(config, material);
+  const materials: PhaseSpaceMaterial[] = [];
+  const cellMaterial = new Int32Array(nz * nx);
+  const densityGPerCm3 = new Float64Array(nz * nx);
+  const iy = Math.floor(ny / 2);
+  for (let z = 0; z < nz; z++) {
+    for (let x = 0; x < nx; x++) {
+      const voxel = (z * ny + iy) * nx + x;
+      const id = phantom.materials[phantom.materialIndex[voxel]!]!;
+      const f32Density = phantom.densityGPerCm3[voxel]!;
+      const density = exact.get(`${id} ${f32Density}`) ?? f32Density;
+      let m = materials.findIndex((p) => p.id === id && p.densityGPerCm3 === density);
+      if (m < 0) m = materials.push({ id, material: material(id), densityGPerCm3: density, range: rangeOf(id) }) - 1;
+      cellMaterial[z * nx + x] = m;
+      densityGPerCm3[z * nx + x] = density;
+    }
+  }
+
+  // Energy bins, equally spaced in water range from the top energy down to the cut-off.
+  const topEnergyMeVPerU = config.beam.energyMeVPerU + SPREAD_SIGMAS_ON_GRID * config.beam.energySpreadMeVPerU;
+  checkEnergies(config, topEnergyMeVPerU);
+  const cutoffEnergyMeVPerU = config.transport.cutoffEnergyMeVPerU;
+  const water = rangeOf('water');
+  const topRange = water.rangeGPerCm2(topEnergyMeVPerU);
+  const cutoffRange = water.rangeGPerCm2(cutoffEnergyMeVPerU);
+  // Default: one bin per step in water (dR = rho_water ds), so a step in water moves exactly one bin.
+  const rangeStepGPerCm2 = options.energyBins === undefined
+    ? (material('water').densityGPerCm3 * stepMm) / 10
+    : (topRange - cutoffRange) / (options.energyBins - 1);
+  const ne = options.energyBins ?? Math.floor((topRange - cutoffRange) / rangeStepGPerCm2) + 1;
+  if (ne < 2) {
+    throw new BraggInputError(`the beam's range in water (${(topRange * 10).toPrecision(3)} mm) is shorter than one step of ${stepMm} mm: use a smaller deterministic.stepMm`);
+  }
+  const waterRangeGPerCm2 = new Float64Array(ne);
+  const energyMeVPerU = new Float64Array(ne);
+  const energyMeV = new Float64Array(ne);
+  for (let e = 0; e < ne; e++) {
+    waterRangeGPerCm2[e] = e === ne - 1 ? topRange : topRange - (ne - 1 - e) * rangeStepGPerCm2;
+    energyMeVPerU[e] = e === ne - 1 ? topEnergyMeVPerU : water.energyMeVPerU(waterRangeGPerCm2[e]!);
+    energyMeV[e] = ion.massNumber * energyMeVPerU[e]!;
+  }
+
+  return {
+    ion, nx, nz, dxMm, dzMm, originXMm: phantom.originMm[0], stepMm,
+    nTheta, dThetaRad, thetaMaxRad, thetaRad,
+    ne, rangeStepGPerCm2, waterRangeGPerCm2, energyMeVPerU, energyMeV, topEnergyMeVPerU, cutoffEnergyMeVPerU, water,
+    materials, cellMaterial, densityGPerCm3,
+  };
+}

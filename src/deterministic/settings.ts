@@ -1,0 +1,33 @@
+/**
+ * Settings of the deterministic phase-space solver (README.md, "Grid"): a zod
+ * fragment meant to sit in the config as `deterministic` (src/config/schema.ts
+ * will take it in; until then parseDeterministicSettings reads it alone).
+ */
+import { z } from 'zod';
+import { describeIssues } from '../config/schema.js';
+import { BraggInputError } from '../errors.js';
+
+export const deterministicSettingsSchema = z.strictObject({
+  /** Path length of one transport step (mm); default: the voxel depth dz. */
+  stepMm: z.number().finite().positive().optional(),
+  /** Direction bins in the x-z plane; even, so that one bin is centred on the beam axis. */
+  angleBins: z.number().int().min(8, 'must be at least 8').max(3600, 'must be at most 3600')
+    .refine((n) => n % 2 === 0, 'must be even (one bin is centred on the beam axis)').default(72),
+  /** Largest direction (degrees from +z) on the grid; the bins cover about ±angleMaxDeg. */
+  angleMaxDeg: z.number().finite().gt(0, 'must be above 0').lt(90, 'must be below 90').default(18),
+  /** Energy bins; default: one bin per step in water, down to the cut-off energy. */
+  energyBins: z.number().int().min(8, 'must be at least 8').max(100_000, 'must be at most 100000').optional(),
+}).prefault({});
+
+export type DeterministicSettingsInput = z.input<typeof deterministicSettingsSchema>;
+export type DeterministicSettings = z.output<typeof deterministicSettingsSchema>;
+
+/** The fragment under its config key, so that messages name 'deterministic.angleBins' as they will in the config. */
+const underConfigKey = z.strictObject({ deterministic: deterministicSettingsSchema });
+
+/** Validates the settings; throws BraggInputError naming every invalid field (one line). */
+export function parseDeterministicSettings(input: unknown): DeterministicSettings {
+  const result = underConfigKey.safeParse({ deterministic: input ?? {} });
+  if (result.success) return result.data.deterministic;
+  throw new BraggInputError(`invalid config: ${describeIssues(result.error, 'deterministic')}`);
+}

@@ -1,0 +1,69 @@
+/**
+ * The one shared memory of a deterministic run (layout: src/deterministic/README.md):
+ * two psi buffers, the cell materials, the operator tables, the dose and, per
+ * thread, tallies, probe fluence and scratch. Planned before anything is
+ * allocated, so a grid that does not fit is refused first.
+ */
+import { RegionPlan, WASM32_MAX_PAGES, WASM_PAGE_BYTES } from '../engine/regions.js';
+import { BraggInputError } from '../errors.js';
+
+/** f64 slots of a thread's tallies block. */
+export const SOLVER_TALLIES = {
+  escapedParticles: 0, escapedEnergyMeV: 1, absorbedParticles: 2, depositedEnergyMeV: 3, flooredParticles: 4,
+} as const;
+export const SOLVER_TALLY_SLOTS = 8;
+
+export interface SolverShape {
+  readonly ne: number; readonly nTheta: number; readonly nz: number; readonly nx: number;
+  readonly nMaterials: number; readonly jMax: number; readonly threads: number;
+}
+
+export interface SolverThreadRegions { readonly tallies: number; readonly probeFluence: number; readonly scratch: number }
+
+export interface SolverMemoryPlan {
+  readonly pages: number;
+  readonly totalBytes: number;
+  readonly psiA: number; readonly psiB: number; readonly psiValues: number;
+  readonly cellMaterial: number; readonly energyMeV: number;
+  readonly kernelHalfWidth: number; readonly kernelWeights: number;
+  readonly lossFirstBin: number; readonly lossWeights: number; readonly lossDepositMeV: number; readonly lossAbsorbed: number;
+  readonly shiftX: number; readonly shiftZ: number;
+  readonly doseEnergyMeV: number;
+  readonly threads: readonly SolverThreadRegions[];
+}
+
+export function planSolverMemory(shape: SolverShape, limitBytes = WASM32_MAX_PAGES * WASM_PAGE_BYTES): SolverMemoryPlan {
+  const { ne, nTheta, nz, nx, nMaterials, jMax, threads } = shape;
+  const psiValues = ne * nTheta * nz * nx;
+  const pairs = ne * nMaterials;
+  const plan = new RegionPlan();
+  const regions = {
+    psiA: plan.reserve('psiA', psiValues * 8),
+    psiB: plan.reserve('psiB', psiValues * 8),
+    cellMaterial: plan.reserve('cellMaterial', nz * nx * 4),
+    energyMeV: plan.reserve('energyMeV', ne * 8),
+    kernelHalfWidth: plan.reserve('kernelHalfWidth', pairs * 4),
+    kernelWeights: plan.reserve('kernelWeights', pairs * (2 * jMax + 1) * 8),
+    lossFirstBin: plan.reserve('lossFirstBin', pairs * 4),
+    lossWeights: plan.reserve('lossWeights', pairs * 3 * 8),
+    lossDepositMeV: plan.reserve('lossDepositMeV', pairs * 8),
+    lossAbsorbed: plan.reserve('lossAbsorbed', pairs * 8),
+    shiftX: plan.reserve('shiftX', nTheta * 8),
+    shiftZ: plan.reserve('shiftZ', nTheta * 8),
+    doseEnergyMeV: plan.reserve('doseEnergyMeV', nz * nx * 8),
+  };
+  const threadRegions: SolverThreadRegions[] = [];
+  for (let w = 0; w < threads; w++) {
+    threadRegions.push({
+      tallies: plan.reserve(`thread${w}.tallies`, SOLVER_TALLY_SLOTS * 8),
+      probeFluence: plan.reserve(`thread${w}.probeFluence`, nx * 8),
+      scratch: plan.reserve(`thread${w}.scratch`, (nTheta + 2 * jMax + 4) * 8),
+    });
+  }
+  const totalBytes = plan.totalBytes;
+  if (totalBytes > limitBytes) {
+    throw new BraggInputError(`the phase-space grid (${ne} energies x ${nTheta} angles x ${nz} x ${nx} cells) needs `
+      + `${Math.ceil(totalBytes / 2 ** 20)} MiB, more than the limit of ${Math.floor(limitBytes / 2 ** 20)} MiB: use fewer bins or cells`);
+  }
+  return { pages: plan.pages, totalBytes, psiValues, ...regions, threads: threadRegions };
+}
