@@ -5,7 +5,7 @@ import { parseConfig, type ResolvedConfig, type SimulationConfig } from './confi
 import { runParallel, type ParallelOptions } from './engine/parallel/runParallel.js';
 import { runMonteCarlo, type RawTallies } from './engine/monteCarlo.js';
 import type { WebGpuOptions } from './gpu/gpuEngine.js';
-import { sharedMemoryAvailable } from './runtime/environment.js';
+import { defaultThreadCount, sharedMemoryAvailable } from './runtime/environment.js';
 import { BraggInputError } from './errors.js';
 import { doseResults, mergeTallies, type EnergyBookkeeping, type LateralProbe } from './engine/doseResults.js';
 import { depthDoseMetrics } from './analysis/depthDose.js';
@@ -14,7 +14,9 @@ import { deterministicResults, type DeterministicResult } from './deterministic/
 
 async function solveDeterministic(resolved: ResolvedConfig, options: SimulateOptions, started: number, warnings: string[]): Promise<DeterministicResult> {
   if (options.backend === 'webgpu') throw new BraggInputError('the deterministic solver runs on the wasm backend only (its WebGPU version is not built yet)');
+  const threads = options.threads ?? (sharedMemoryAvailable() ? await defaultThreadCount() : 1);
   const tallies = await runDeterministic(resolved, {
+    threads,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.memoryLimitBytes !== undefined ? { memoryLimitBytes: options.memoryLimitBytes } : {}),
   });

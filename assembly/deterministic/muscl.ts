@@ -1,5 +1,5 @@
 // The pieces of the second-order upwind (MUSCL) flux that streamX and streamZ
-// share: the minmod-limited slope and the flux out of a donor cell.
+// share: the limited slope and the flux out of a donor cell.
 //
 // Scheme: van Leer, "Towards the ultimate conservative difference scheme V.
 // A second-order sequel to Godunov's method", J. Comput. Phys. 32 (1979) 101;
@@ -9,9 +9,9 @@
 // q(xi) = q + s (xi - 1/2) on xi in [0, 1]; with shift f in [0, 1] (the
 // Courant number), the part that crosses the downstream face in one step is
 //   F = integral over [1 - f, 1] of q(xi) = f q + f (1 - f) s / 2.
-// With the minmod slope, |s| <= q (for q and its neighbours >= 0), so
-// 0 <= F <= q: f q + f (1 - f) q / 2 <= q is (f - 1)(f - 2) >= 0. F is still
-// clamped to q, so that rounding can never take a cell below zero.
+// With a slope limited to |s| <= 2 q (limitedSlope, for q and its
+// neighbours >= 0), 0 <= F <= q (see there). F is still clamped to q, so
+// that rounding can never take a cell below zero.
 import { add, mul, pmin, pmax, splat, sub } from './pairs';
 
 /**
@@ -21,6 +21,17 @@ import { add, mul, pmin, pmax, splat, sub } from './pairs';
  */
 @inline export function minmod<V>(a: V, b: V): V {
   return pmin<V>(pmax<V>(splat<V>(0), pmin<V>(a, b)), pmax<V>(a, b));
+}
+
+/**
+ * The monotonized central slope (van Leer 1977; LeVeque 2002, eq. 6.29):
+ * minmod((a + b)/2, 2a, 2b). Steeper than minmod where the profile is
+ * smooth, so far less numerical diffusion, and still |s| <= 2 q_i, which
+ * keeps 0 <= F <= q for f in [0, 1]: f q + f (1 - f) q = f (2 - f) q <= q.
+ */
+@inline export function limitedSlope<V>(a: V, b: V): V {
+  const two = splat<V>(2);
+  return minmod<V>(minmod<V>(mul<V>(two, a), mul<V>(two, b)), mul<V>(add<V>(a, b), splat<V>(0.5)));
 }
 
 /** b = f (1 - f) / 2: the slope's weight in the flux of a shift f in [0, 1]. */
@@ -43,25 +54,25 @@ import { add, mul, pmin, pmax, splat, sub } from './pairs';
  * increasing index, into dst (same stride; dst may equal src: each cell is
  * read before it is written). Cell i: out_i = (q_i - F_i) + F_{i-1}, with
  * F_i = donorFlux(q_i, s_i) the flux from cell i to i + 1 and
- * s_i = minmod(q_i - q_{i-1}, q_{i+1} - q_i). Nothing enters the first cell;
+ * s_i = limitedSlope(q_i - q_{i-1}, q_{i+1} - q_i). Nothing enters the first cell;
  * the last cell has no slope (the edge of the grid, or an empty cell whose
  * true slope is 0). The first cell has none either unless `emptyBefore`: the
  * column then continues below it with a cell that holds nothing (not read),
- * so s_0 = minmod(q_0 - 0, q_1 - q_0). Returns F_{n-1}, the flux out of the
+ * so s_0 = limitedSlope(q_0 - 0, q_1 - q_0). Returns F_{n-1}, the flux out of the
  * last cell.
  */
 @inline export function walkColumn<V>(src: usize, dst: usize, stride: usize, n: i32, f: V, emptyBefore: bool): V {
   const b = slopeWeight<V>(f);
   const zero = splat<V>(0);
   let q = load<V>(src);
-  if (n == 1) {   // a lone cell: its slope is 0 either way (minmod(q, -q))
+  if (n == 1) {   // a lone cell: its slope is 0 either way (limitedSlope(q, -q) = 0)
     const out = donorFlux<V>(q, zero, f, b);
     store<V>(dst, sub<V>(q, out));
     return out;
   }
   let next = load<V>(src + stride);
   let diff = sub<V>(next, q);   // q_{i+1} - q_i
-  let slope = emptyBefore ? minmod<V>(q, diff) : zero;
+  let slope = emptyBefore ? limitedSlope<V>(q, diff) : zero;
   let inflow = zero;
   const end = src + <usize>n * stride;
   const toOut = dst - src - (stride << 1);   // from cell i + 2 of src to cell i of dst
@@ -71,7 +82,7 @@ import { add, mul, pmin, pmax, splat, sub } from './pairs';
     const out = donorFlux<V>(q, slope, f, b);
     store<V>(p + toOut, add<V>(sub<V>(q, out), inflow));
     inflow = out;
-    slope = minmod<V>(diff, diffNext);
+    slope = limitedSlope<V>(diff, diffNext);
     q = next; next = after; diff = diffNext;
   }
   // Cell n - 2 (its slope from the loop, or the first cell's when n = 2), then the last cell.

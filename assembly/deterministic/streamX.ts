@@ -1,6 +1,6 @@
 // streamX: advection of psi along x by ds, out of place, in the conservative
-// MUSCL/minmod flux form of muscl.ts (src/deterministic/README.md, "streamX,
-// streamZ").
+// MUSCL flux form of muscl.ts, with limited slopes (src/deterministic/README.md,
+// "streamX, streamZ").
 //
 //   streamX(psiIn, psiOut, nTheta, nz, nx, eFirst, eEnd, zFirst, zEnd,
 //           shiftX, energyMeV, tallies): void
@@ -22,12 +22,16 @@
 // For each (e, z, t) the kernel walks the column of nx cells downstream of
 // its shift (x up for f >= 0, down for f <= 0, so one walker, muscl.ts
 // walkColumn, serves both), with the donor cell's slope and flux kept in
-// registers; (e, z) blocks that hold nothing are only zeroed in psiOut. A SIMD pair of bins with
-// shifts of opposite signs (no physical grid has one: the signs change at the
-// bin theta = 0, which starts a pair, or ends one when nTheta / 2 is odd)
-// takes two walks: up with max(f, 0), then down with max(-f, 0) in place on
-// psiOut; a walk with f = 0 is the identity. The scalar build makes the same
-// choice per pair, so both builds do the same operations on every bin.
+// registers. Before the walks, which stride through an (e, z) block of
+// nx x nTheta values, both blocks are passed over in order, psiIn read (which
+// tells whether it holds anything: if not, there is nothing to walk) and
+// psiOut zeroed: that brings both into cache, and halves the time of a dense
+// grid. A SIMD pair of bins with shifts of opposite signs (no physical grid
+// has one: the signs change at the bin theta = 0, which starts a pair, or
+// ends one when nTheta / 2 is odd) takes two walks: up with max(f, 0), then
+// down with max(-f, 0) in place on psiOut; a walk with f = 0 is the
+// identity. The scalar build makes the same choice per pair, so both builds
+// do the same operations on every bin.
 import { add, anyNonZeroAll, hsum, neg, phases, pmax, splat } from './pairs';
 import { walkColumn } from './muscl';
 import { addTally, TALLY_ESCAPED, TALLY_ESCAPED_ENERGY } from './tallies';
@@ -44,8 +48,8 @@ function streamXRows<V>(psiIn: usize, psiOut: usize, nTheta: i32, nz: i32, nx: i
     for (let z = zFirst; z < zEnd; z++) {
       const offset = <usize>(e * nz + z) * blockBytes;
       const src = psiIn + offset, dst = psiOut + offset;
-      if (!anyNonZeroAll<V>(src, nx * nTheta)) { memory.fill(dst, 0, blockBytes); continue; }
       memory.fill(dst, 0, blockBytes);
+      if (!anyNonZeroAll<V>(src, nx * nTheta)) continue;
       let block = 0.0;
       for (let phase = 0; phase < phases<V>(); phase++) {
         let acc = splat<V>(0);

@@ -1,6 +1,6 @@
 // streamZ: advection of psi along z (depth) by ds, out of place, in the
-// conservative MUSCL/minmod flux form of muscl.ts (src/deterministic/README.md,
-// "streamX, streamZ").
+// conservative MUSCL flux form of muscl.ts, with limited slopes
+// (src/deterministic/README.md, "streamX, streamZ").
 //
 //   streamZ(psiIn, psiOut, nTheta, nz, nx, eFirst, eEnd, zFirst, zEnd,
 //           shiftZ, energyMeV, tallies, probeFace, probeFluence): void
@@ -37,7 +37,7 @@
 // walk over the whole grid. The probe's flux is recomputed afterwards from
 // psiIn with the same operations as the walk.
 import { add, anyNonZero, hsum, phases, splat, sub } from './pairs';
-import { donorFlux, minmod, slopeWeight, walkColumn } from './muscl';
+import { donorFlux, limitedSlope, slopeWeight, walkColumn } from './muscl';
 import { addTally, TALLY_ESCAPED, TALLY_ESCAPED_ENERGY } from './tallies';
 
 /**
@@ -58,11 +58,11 @@ import { addTally, TALLY_ESCAPED, TALLY_ESCAPED_ENERGY } from './tallies';
         const f = load<V>(shiftZ + (<usize>t << 3));
         const q = load<V>(at);
         const diffNext = sub<V>(load<V>(at + planeBytes), q);
-        // walkColumn's slope of this cell: none in grid row 0, minmod(q - 0, .) in
+        // walkColumn's slope of this cell: none in grid row 0, limitedSlope(q - 0, .) in
         // the first row walked (the row below holds nothing), else from both sides.
         let slope = splat<V>(0);
-        if (row == walkFirst && row > 0) slope = minmod<V>(q, diffNext);
-        else if (row > 0) slope = minmod<V>(sub<V>(q, load<V>(at - planeBytes)), diffNext);
+        if (row == walkFirst && row > 0) slope = limitedSlope<V>(q, diffNext);
+        else if (row > 0) slope = limitedSlope<V>(sub<V>(q, load<V>(at - planeBytes)), diffNext);
         acc = add<V>(acc, donorFlux<V>(q, slope, f, slopeWeight<V>(f)));
       }
       sum += hsum<V>(acc);

@@ -30,7 +30,7 @@ export interface DeterministicSummary {
   readonly incidentEnergyMeVPerPrimary: number;
   readonly energyDepositedMeVPerPrimary: number;
   readonly energyEscapedMeVPerPrimary: number;
-  /** 1 - (absorbed + escaped + remaining) particles per primary: 0 up to rounding. */
+  /** Particles that entered (1 less the spot's tails beyond the phantom's sides) less those absorbed, escaped or remaining: 0 up to rounding. */
   readonly particleBalance: number;
   /** (incident - deposited - escaped - remaining energy) / incident: 0 up to rounding. */
   readonly energyBalance: number;
@@ -96,14 +96,14 @@ export function deterministicResults(config: ResolvedConfig, t: DeterministicTal
     energyMeVPerU: config.beam.energyMeVPerU,
     backend: 'wasm',
     variant: t.variant,
-    threads: 1,
+    threads: t.threads,
     doseProjection: DOSE_PROJECTION,
     doseUnit: 'Gy mm per primary',
     ...metrics,
     incidentEnergyMeVPerPrimary: incident,
     energyDepositedMeVPerPrimary: totals.depositedEnergyMeV,
     energyEscapedMeVPerPrimary: totals.escapedEnergyMeV,
-    particleBalance: 1 - totals.absorbedParticles - totals.escapedParticles - t.remainingParticles,
+    particleBalance: t.tables.source.values.reduce((a, v) => a + v, 0) - totals.absorbedParticles - totals.escapedParticles - t.remainingParticles,
     energyBalance: (incident - totals.depositedEnergyMeV - totals.escapedEnergyMeV - t.remainingEnergyMeV) / incident,
     steps: t.steps,
     stepMm: grid.stepMm,

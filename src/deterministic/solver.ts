@@ -1,20 +1,16 @@
 /**
- * The deterministic solver's driver on one thread: lays out the shared memory
+ * The deterministic solver's driver: lays out the shared memory
  * (solverMemory.ts), writes the operator tables once, places the source, and
- * advances psi step by step (scatter, lose energy, scatter, stream x, stream z:
- * README.md) until every particle has been absorbed or has left the grid.
- *
- * Only the part of psi that holds particles is visited: a window of energy
- * bins [eLo, eHi) and rows [zLo, zHi). Energies only go down and particles only
- * move forward (every direction bin has cos theta > 0), so the window's top
- * edge in energy and its bottom edge in depth only move one way; it grows by
- * at most one row and a few energy bins per step, and shrinks where its edge
- * slices have emptied (the loss kernel's floor makes decaying tails exactly 0).
+ * runs the step loop (solverLoop.ts) on this thread or on a pool of worker
+ * threads sharing the memory, until every particle has been absorbed or has
+ * left the grid. psi is never copied.
  */
 import type { ResolvedConfig } from '../config/schema.js';
-import { createSharedMemory, instantiateKernel, type KernelExports, type KernelVariant } from '../engine/kernel.js';
+import { createSharedMemory, instantiateKernel, compileKernel, type KernelVariant } from '../engine/kernel.js';
+import { isNode } from '../runtime/environment.js';
 import { planSolverMemory, SOLVER_TALLIES, SOLVER_TALLY_SLOTS, type SolverMemoryPlan } from './solverMemory.js';
 import { prepareSolverTables, type SolverTables } from './solverTables.js';
+import { CONTROL, CONTROL_BINS_BYTE, CONTROL_BYTES, runSolverLoop, writeWindow, type SolverJob, type SolverWindow } from './solverLoop.js';
 
 /**
  * Particles per primary below which a bin's content is deposited where it is (loseEnergy's
@@ -26,10 +22,18 @@ export const PSI_FLOOR = 1e-14;
 
 export interface DeterministicOptions {
   readonly variant?: KernelVariant;
-  /** Tests: called after every step with the step's particle and energy balance. */
+  /** Worker threads (default 1; more need shared memory and Node worker threads). */
+  readonly threads?: number;
+  /** Tests (one thread only): called after every step with the step's particle and energy balance. */
   readonly onStep?: (balance: StepBalance) => void;
   readonly signal?: AbortSignal;
   readonly memoryLimitBytes?: number;
+  /**
+   * Benchmarks only: instead of the beam, fill every bin of psi (values from a
+   * fixed sequence, about 1/bins each) and run this many steps over the whole
+   * grid: the worst case, every bin visited by every operator.
+   */
+  readonly denseSteps?: number;
 }
 
 /** Before and after one step: what psi holds and where the rest went (per primary). */
@@ -56,56 +60,25 @@ export interface DeterministicTallies {
   /** Bins the operators visited, summed over steps (for bins/s). */
   readonly binsVisited: number;
   readonly transportSeconds: number;
-  readonly variant: KernelVariant;
+  readonly variant: KernelVariant | 'webgpu';
+  readonly threads: number;
 }
 
-interface Window { eLo: number; eHi: number; zLo: number; zHi: number }
-
-/** Sum over a window of psi, and of energy x psi (the step balance; tests only). */
-function windowSums(psi: Float64Array, t: SolverTables, w: Window): { particles: number; energyMeV: number } {
-  const { nTheta, nz, nx } = t.grid;
-  let particles = 0, energyMeV = 0;
+/** Sum over a window of psi, and of energy x psi. */
+export function windowSums(psi: Float64Array, job: Pick<SolverJob, 'nTheta' | 'nz' | 'nx'>, energyMeV: Float64Array, w: SolverWindow) {
+  const { nTheta, nz, nx } = job;
+  let particles = 0, energyMeVSum = 0;
   for (let e = w.eLo; e < w.eHi; e++) {
     let sum = 0;
     const base = e * nz * nx * nTheta;
     for (let i = base + w.zLo * nx * nTheta; i < base + w.zHi * nx * nTheta; i++) sum += psi[i]!;
     particles += sum;
-    energyMeV += sum * t.energyMeV[e]!;
+    energyMeVSum += sum * energyMeV[e]!;
   }
-  return { particles, energyMeV };
+  return { particles, energyMeV: energyMeVSum };
 }
 
-function sliceIsEmpty(psi: Float64Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (psi[i] !== 0) return false;
-  return true;
-}
-
-/**
- * Shrinks the window past edge slices that hold nothing in `psi`, and clears
- * what the other buffer still holds where the window may grow back (the
- * bottom energy bins and the front rows, one row beyond the window too, which
- * the z stream writes): the kernels expect zeros outside the window.
- */
-function shrink(psi: Float64Array, other: Float64Array, t: SolverTables, w: Window): void {
-  const { nTheta, nz, nx } = t.grid;
-  const row = nx * nTheta;
-  const energyRowsEmpty = (e: number) => sliceIsEmpty(psi, (e * nz + w.zLo) * row, (e * nz + w.zHi) * row);
-  const depthRowEmpty = (z: number) => {
-    for (let e = w.eLo; e < w.eHi; e++) if (!sliceIsEmpty(psi, (e * nz + z) * row, (e * nz + z + 1) * row)) return false;
-    return true;
-  };
-  const old = { ...w };
-  while (w.eHi > w.eLo && energyRowsEmpty(w.eHi - 1)) w.eHi--;
-  while (w.eHi > w.eLo && energyRowsEmpty(w.eLo)) w.eLo++;
-  while (w.zHi > w.zLo && depthRowEmpty(w.zLo)) w.zLo++;
-  while (w.zHi > w.zLo && depthRowEmpty(w.zHi - 1)) w.zHi--;
-  const zEnd = Math.min(nz, old.zHi + 1);
-  for (let e = old.eLo; e < w.eLo; e++) other.fill(0, (e * nz + old.zLo) * row, (e * nz + zEnd) * row);
-  if (w.zHi < old.zHi) for (let e = old.eLo; e < old.eHi; e++) other.fill(0, (e * nz + w.zHi) * row, (e * nz + zEnd) * row);
-}
-
-function writeTables(memory: WebAssembly.Memory, plan: SolverMemoryPlan, t: SolverTables): void {
-  const buffer = memory.buffer;
+function writeTables(buffer: ArrayBufferLike, plan: SolverMemoryPlan, t: SolverTables): void {
   new Int32Array(buffer, plan.cellMaterial, t.grid.cellMaterial.length).set(t.grid.cellMaterial);
   new Float64Array(buffer, plan.energyMeV, t.energyMeV.length).set(t.energyMeV);
   new Int32Array(buffer, plan.kernelHalfWidth, t.scattering.halfWidth.length).set(t.scattering.halfWidth);
@@ -119,14 +92,13 @@ function writeTables(memory: WebAssembly.Memory, plan: SolverMemoryPlan, t: Solv
 }
 
 /** Places the source (one primary) in row 0 of psi; returns the window it occupies. */
-function placeSource(psi: Float64Array, t: SolverTables): Window {
+function placeSource(psi: Float64Array, t: SolverTables): SolverWindow {
   const { nTheta, nz, nx } = t.grid;
   let eLo = t.grid.ne, eHi = 0;
   t.source.values.forEach((value, i) => {
     if (value === 0) return;
     const e = Math.floor(i / (nx * nTheta));
-    const rest = i - e * nx * nTheta;
-    psi[e * nz * nx * nTheta + rest] = value;
+    psi[e * nz * nx * nTheta + (i - e * nx * nTheta)] = value;
     eLo = Math.min(eLo, e);
     eHi = Math.max(eHi, e + 1);
   });
@@ -138,70 +110,82 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
   const { grid } = tables;
   const { ne, nTheta, nz, nx } = grid;
   const variant = options.variant ?? config.transport.kernel;
-  const plan = planSolverMemory({ ne, nTheta, nz, nx, nMaterials: grid.materials.length, jMax: tables.scattering.jMax, threads: 1 }, options.memoryLimitBytes);
+  const threads = options.onStep || !isNode() ? 1 : Math.max(1, Math.floor(options.threads ?? 1));
+  const nMaterials = grid.materials.length;
+  const plan = planSolverMemory({ ne, nTheta, nz, nx, nMaterials, jMax: tables.scattering.jMax, threads }, options.memoryLimitBytes);
   const memory = createSharedMemory(plan.pages);
-  const kernel: KernelExports = await instantiateKernel(variant, memory);
-  writeTables(memory, plan, tables);
-  const buffer = memory.buffer;
+  const { buffer } = memory;
+  writeTables(buffer, plan, tables);
+  const energyMeV = tables.energyMeV;
+  const job: SolverJob = {
+    plan, ne, nTheta, nz, nx, nMaterials, jMax: tables.scattering.jMax, lossReach: tables.loss.maxDropBins,
+    probeFace: tables.probeFace ?? -1, floor: PSI_FLOOR, maxSteps: options.denseSteps ?? ne + nz + 8,
+  };
+  const control = new Int32Array(buffer, plan.control, CONTROL_BYTES / 4);
   const psiA = new Float64Array(buffer, plan.psiA, plan.psiValues);
-  const psiB = new Float64Array(buffer, plan.psiB, plan.psiValues);
-  const thread = plan.threads[0]!;
-  const tallies = new Float64Array(buffer, thread.tallies, SOLVER_TALLY_SLOTS);
-  const probeFluence = new Float64Array(buffer, thread.probeFluence, nx);
-  const window = placeSource(psiA, tables);
-  const nMat = grid.materials.length;
-  const lossReach = tables.loss.maxDropBins;
-  const probeFace = tables.probeFace ?? -1;
-  let [current, next] = [plan.psiA, plan.psiB];
-  let [currentView, nextView] = [psiA, psiB];
-  let steps = 0;
-  let binsVisited = 0;
+  if (options.denseSteps !== undefined) {
+    // a fixed pseudo-random fill (Weyl sequence): no bin is empty, none below the floor
+    for (let i = 0; i < psiA.length; i++) psiA[i] = (0.5 + ((i * 0.6180339887498949) % 1)) / psiA.length;
+    writeWindow(control, { eLo: 0, eHi: ne, zLo: 0, zHi: nz });
+  } else {
+    writeWindow(control, placeSource(psiA, tables));
+  }
+  const tallySlots = plan.threads.map((t) => new Float64Array(buffer, t.tallies, SOLVER_TALLY_SLOTS));
   const started = performance.now();
-  const maxSteps = ne + nz + 8;
-  while (window.eHi > window.eLo && window.zHi > window.zLo && steps < maxSteps) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error('the run was aborted');
-    const before = options.onStep ? windowSums(currentView, tables, window) : null;
-    const talliesBefore = options.onStep ? Float64Array.from(tallies) : null;
-    const { eLo, eHi, zLo, zHi } = window;
-    const eLoAfter = Math.max(0, eLo - lossReach);
-    kernel.scatterAngles(current, nTheta, nz, nx, eLo, eHi, zLo, zHi, plan.cellMaterial, nMat, plan.kernelHalfWidth, plan.kernelWeights, tables.scattering.jMax, thread.scratch);
-    kernel.loseEnergy(current, next, ne, nTheta, nz, nx, zLo, zHi, eLo, eHi, plan.cellMaterial, nMat, plan.lossFirstBin, plan.lossWeights,
-      plan.lossDepositMeV, plan.lossAbsorbed, plan.energyMeV, plan.doseEnergyMeV, thread.tallies, PSI_FLOOR);
-    kernel.scatterAngles(next, nTheta, nz, nx, eLoAfter, eHi, zLo, zHi, plan.cellMaterial, nMat, plan.kernelHalfWidth, plan.kernelWeights, tables.scattering.jMax, thread.scratch);
-    kernel.streamX(next, current, nTheta, nz, nx, eLoAfter, eHi, zLo, zHi, plan.shiftX, plan.energyMeV, thread.tallies);
-    const zHiAfter = Math.min(nz, zHi + 1);
-    kernel.streamZ(current, next, nTheta, nz, nx, eLoAfter, eHi, zLo, zHi, plan.shiftZ, plan.energyMeV, thread.tallies, probeFace, thread.probeFluence);
-    binsVisited += 5 * (eHi - eLoAfter) * (zHi - zLo) * nx * nTheta;
-    [current, next] = [next, current];
-    [currentView, nextView] = [nextView, currentView];
-    Object.assign(window, { eLo: eLoAfter, zHi: zHiAfter });
-    shrink(currentView, nextView, tables, window);
-    steps++;
-    if (options.onStep && before && talliesBefore) {
-      const after = windowSums(currentView, tables, window);
-      const delta = (slot: number) => tallies[slot]! - talliesBefore[slot]!;
-      options.onStep({
-        step: steps, particlesBefore: before.particles, particlesAfter: after.particles,
-        energyBeforeMeV: before.energyMeV, energyAfterMeV: after.energyMeV,
-        escapedParticles: delta(SOLVER_TALLIES.escapedParticles), absorbedParticles: delta(SOLVER_TALLIES.absorbedParticles),
-        escapedEnergyMeV: delta(SOLVER_TALLIES.escapedEnergyMeV), depositedEnergyMeV: delta(SOLVER_TALLIES.depositedEnergyMeV),
-      });
+  if (threads === 1) {
+    const kernel = await instantiateKernel(variant, memory);
+    let before: ReturnType<typeof windowSums> | null = null;
+    // With onStep, the tallies are zeroed before each step, so the step's own are read exactly, then added to the run's.
+    const runTallies = new Float64Array(SOLVER_TALLY_SLOTS);
+    const slot = tallySlots[0]!;
+    runSolverLoop(kernel, buffer, job, 0, 1, {
+      barrier: () => {
+        if (options.signal?.aborted) Atomics.store(control, CONTROL.stop, 1);
+      },
+      ...(options.onStep ? {
+        beforeStep: (w, psi) => { before = windowSums(psi, job, energyMeV, w); slot.fill(0); },
+        afterStep: (w, psi) => {
+          const after = windowSums(psi, job, energyMeV, w);
+          options.onStep!({
+            step: control[CONTROL.steps]!, particlesBefore: before!.particles, particlesAfter: after.particles,
+            energyBeforeMeV: before!.energyMeV, energyAfterMeV: after.energyMeV,
+            escapedParticles: slot[SOLVER_TALLIES.escapedParticles]!, absorbedParticles: slot[SOLVER_TALLIES.absorbedParticles]!,
+            escapedEnergyMeV: slot[SOLVER_TALLIES.escapedEnergyMeV]!, depositedEnergyMeV: slot[SOLVER_TALLIES.depositedEnergyMeV]!,
+          });
+          slot.forEach((v, i) => { runTallies[i] = runTallies[i]! + v; });
+        },
+      } : {}),
+    });
+    if (options.onStep) slot.set(runTallies);
+  } else {
+    const { runSolverPool } = await import('./parallel/solverPool.js');
+    try {
+      await runSolverPool(await compileKernel(variant), memory, job, threads, control, options.signal);
+    } catch (error) {
+      if (!options.signal?.aborted) throw error;
     }
   }
+  if (options.signal?.aborted) throw options.signal.reason ?? new Error('the run was aborted');
   const transportSeconds = (performance.now() - started) / 1000;
-  const remaining = window.eHi > window.eLo && window.zHi > window.zLo ? windowSums(currentView, tables, window) : { particles: 0, energyMeV: 0 };
+  const steps = control[CONTROL.steps]!;
+  const final = { eLo: control[CONTROL.eLo]!, eHi: control[CONTROL.eHi]!, zLo: control[CONTROL.zLo]!, zHi: control[CONTROL.zHi]! };
+  const psi = new Float64Array(buffer, steps % 2 === 0 ? plan.psiA : plan.psiB, plan.psiValues);
+  const remaining = final.eHi > final.eLo && final.zHi > final.zLo ? windowSums(psi, job, energyMeV, final) : { particles: 0, energyMeV: 0 };
+  const total = (slot: number) => tallySlots.reduce((sum, t) => sum + t[slot]!, 0);
+  const probeFluence = new Float64Array(nx);
+  for (const t of plan.threads) new Float64Array(buffer, t.probeFluence, nx).forEach((v, x) => { probeFluence[x] = probeFluence[x]! + v; });
   return {
     tables,
     doseEnergyMeV: Float64Array.from(new Float64Array(buffer, plan.doseEnergyMeV, nz * nx)),
-    probeFluence: probeFace >= 0 ? Float64Array.from(probeFluence) : null,
+    probeFluence: job.probeFace >= 0 ? probeFluence : null,
     incidentEnergyMeV: tables.source.energyMeV,
     totals: {
-      escapedParticles: tallies[SOLVER_TALLIES.escapedParticles]!, escapedEnergyMeV: tallies[SOLVER_TALLIES.escapedEnergyMeV]!,
-      absorbedParticles: tallies[SOLVER_TALLIES.absorbedParticles]!, depositedEnergyMeV: tallies[SOLVER_TALLIES.depositedEnergyMeV]!,
-      flooredParticles: tallies[SOLVER_TALLIES.flooredParticles]!,
+      escapedParticles: total(SOLVER_TALLIES.escapedParticles), escapedEnergyMeV: total(SOLVER_TALLIES.escapedEnergyMeV),
+      absorbedParticles: total(SOLVER_TALLIES.absorbedParticles), depositedEnergyMeV: total(SOLVER_TALLIES.depositedEnergyMeV),
+      flooredParticles: total(SOLVER_TALLIES.flooredParticles),
     },
     remainingParticles: remaining.particles,
     remainingEnergyMeV: remaining.energyMeV,
-    steps, binsVisited, transportSeconds, variant,
+    steps, binsVisited: new Float64Array(buffer, plan.control + CONTROL_BINS_BYTE, 1)[0]!, transportSeconds, variant, threads,
   };
 }

@@ -6,6 +6,7 @@
  */
 import { RegionPlan, WASM32_MAX_PAGES, WASM_PAGE_BYTES } from '../engine/regions.js';
 import { BraggInputError } from '../errors.js';
+import { CONTROL_BYTES } from './solverLoop.js';
 
 /** f64 slots of a thread's tallies block. */
 export const SOLVER_TALLIES = {
@@ -29,6 +30,8 @@ export interface SolverMemoryPlan {
   readonly lossFirstBin: number; readonly lossWeights: number; readonly lossDepositMeV: number; readonly lossAbsorbed: number;
   readonly shiftX: number; readonly shiftZ: number;
   readonly doseEnergyMeV: number;
+  /** The loop's control block (solverLoop.ts: window, step count, barrier). */
+  readonly control: number;
   readonly threads: readonly SolverThreadRegions[];
 }
 
@@ -51,6 +54,7 @@ export function planSolverMemory(shape: SolverShape, limitBytes = WASM32_MAX_PAG
     shiftX: plan.reserve('shiftX', nTheta * 8),
     shiftZ: plan.reserve('shiftZ', nTheta * 8),
     doseEnergyMeV: plan.reserve('doseEnergyMeV', nz * nx * 8),
+    control: plan.reserve('control', CONTROL_BYTES),
   };
   const threadRegions: SolverThreadRegions[] = [];
   for (let w = 0; w < threads; w++) {

@@ -48,13 +48,13 @@ export interface KernelExports {
     lossFirstBin: number, lossWeights: number, lossDepositMeV: number, lossAbsorbed: number,
     energyMeV: number, doseEnergyMeV: number, tallies: number, floor: number): void;
   /**
-   * psiIn -> psiOut along x (MUSCL/minmod): writes psiOut rows z in [zFirst, zEnd) of
+   * psiIn -> psiOut along x (MUSCL, limited slopes): writes psiOut rows z in [zFirst, zEnd) of
    * e in [eFirst, eEnd), nothing else. Tallies [0] escaped particles, [1] their MeV.
    */
   streamX(psiIn: number, psiOut: number, nTheta: number, nz: number, nx: number, eFirst: number, eEnd: number,
     zFirst: number, zEnd: number, shiftX: number, energyMeV: number, tallies: number): void;
   /**
-   * psiIn -> psiOut along z (MUSCL/minmod, shifts in [0, 1]): writes psiOut rows z in
+   * psiIn -> psiOut along z (MUSCL, limited slopes, shifts in [0, 1]): writes psiOut rows z in
    * [zFirst, min(zEnd + 1, nz)) of e in [eFirst, eEnd), nothing else; psiIn must be zero
    * outside rows [zFirst, zEnd). Tallies [0], [1] as streamX; the flux through the face
    * between rows probeFace - 1 and probeFace (-1: none) is added to probeFluence[x].
