@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+function bragg(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('bragg run --solver deterministic, and bragg compare against the Monte Carlo', () => {
+  it('writes the Monte Carlo\'s five outputs (dose integrated over y) and compares with gamma and R80', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bragg-det-'));
+    const det = bragg('run', '--solver', 'deterministic', '--energy', '70', '--out', join(dir, 'det'), '--json');
+    expect(det.stderr).toBe('');
+    expect(det.code).toBe(0);
+    expect(readdirSync(join(dir, 'det')).sort()).toEqual(['depth_dose.csv', 'depth_dose.svg', 'dose.npy', 'summary.json', 'uncertainty.npy']);
+    const summary = JSON.parse(det.stdout);
+    expect(summary).toMatchObject({ solver: 'deterministic', doseProjection: 'integrated over y', doseUnit: 'Gy mm per primary', gridShape: [300, 1, 50] });
+    expect(Math.abs(summary.energyBalance)).toBeLessThan(1e-9);
+    expect(readFileSync(join(dir, 'det', 'dose.npy')).subarray(0, 128).toString('latin1')).toContain("'shape': (300, 1, 50)");
+
+    const mc = bragg('run', '--energy', '70', '--histories', '20000', '--seed', '5', '--out', join(dir, 'mc'), '--json');
+    expect(mc.code).toBe(0);
+    const compare = bragg('compare', join(dir, 'mc'), join(dir, 'det'), '--json', '--out', join(dir, 'overlay.svg'));
+    expect(compare.stderr).toBe('');
+    expect(compare.code).toBe(0);
+    const result = JSON.parse(compare.stdout);
+    expect(result.gammaPassRate2pct2mm).toBeGreaterThanOrEqual(0.99);
+    expect(result.gammaPassRate1pct1mm).toBeGreaterThan(0.9);
+    expect(Math.abs(result.r80DifferenceMm)).toBeLessThan(0.5);
+    expect(readFileSync(join(dir, 'overlay.svg'), 'utf8')).toContain('R80');
+  }, 120_000);
+
+  it('refuses bad deterministic settings with one line and exit code 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bragg-det-'));
+    const config = join(dir, 'c.json');
+    writeFileSync(config, JSON.stringify({ solver: 'deterministic', deterministic: { angleBins: 71 } }));
+    const r = bragg('run', '--config', config, '--out', join(dir, 'o'));
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('deterministic.angleBins');
+  });
+});
