@@ -13,7 +13,12 @@ import { runDeterministic } from './deterministic/solver.js';
 import { deterministicResults, type DeterministicResult } from './deterministic/deterministicResults.js';
 
 async function solveDeterministic(resolved: ResolvedConfig, options: SimulateOptions, started: number, warnings: string[]): Promise<DeterministicResult> {
-  if (options.backend === 'webgpu') throw new BraggInputError('the deterministic solver runs on the wasm backend only (its WebGPU version is not built yet)');
+  if (options.backend === 'webgpu') {
+    const { runDeterministicWebGpu } = await import('./deterministic/gpuSolver.js');
+    const { prepareSolverTables } = await import('./deterministic/solverTables.js');
+    const tallies = await runDeterministicWebGpu(prepareSolverTables(resolved), options.signal ? { signal: options.signal } : {});
+    return deterministicResults(resolved, tallies, (performance.now() - started) / 1000, warnings);
+  }
   const threads = options.threads ?? (sharedMemoryAvailable() ? await defaultThreadCount() : 1);
   const tallies = await runDeterministic(resolved, {
     threads,

@@ -35,6 +35,20 @@ describe('bragg run --solver deterministic, and bragg compare against the Monte 
     expect(readFileSync(join(dir, 'overlay.svg'), 'utf8')).toContain('R80');
   }, 120_000);
 
+  it('runs on WebGPU (a software adapter here) with the WASM solver\'s dose', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bragg-det-'));
+    const config = join(dir, 'small.json');
+    writeFileSync(config, JSON.stringify({ solver: 'deterministic', beam: { energyMeVPerU: 70 }, phantom: { sizeMm: [40, 40, 60] } }));
+    const gpu = bragg('run', '--config', config, '--backend', 'webgpu', '--out', join(dir, 'gpu'), '--json');
+    expect(gpu.code).toBe(0);
+    expect(JSON.parse(gpu.stdout)).toMatchObject({ backend: 'webgpu', variant: 'webgpu' });
+    expect(bragg('run', '--config', config, '--out', join(dir, 'wasm')).code).toBe(0);
+    const compare = JSON.parse(bragg('compare', join(dir, 'wasm'), join(dir, 'gpu'), '--json', '--out', join(dir, 'o.svg')).stdout);
+    expect(compare.gammaPassRate1pct1mm).toBe(1);
+    expect(compare.maxGamma1pct1mm).toBeLessThan(0.01); // f32 on the GPU, f64 in WASM: the same dose to ~1e-5
+    expect(Math.abs(compare.r80DifferenceMm)).toBeLessThan(0.01);
+  }, 120_000);
+
   it('refuses bad deterministic settings with one line and exit code 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bragg-det-'));
     const config = join(dir, 'c.json');

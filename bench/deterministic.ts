@@ -1,0 +1,76 @@
+/**
+ * Benchmark of the deterministic solver on the seeds' grid (Nx = 40, Nz = 40,
+ * Ntheta = 72, Ne = 200: 23 M bins): seconds per step and bins per second,
+ * scalar and SIMD on one thread, then SIMD on each thread count, and WebGPU
+ * where an adapter exists, all in one run.
+ *
+ *   node dist/bench/deterministic.js [--threads 1,2] [--steps 5] [--webgpu] [--out FILE]
+ *
+ * Two cases: 'dense' fills every bin and steps over the whole grid (the worst
+ * case, and what the seed's Python solver did every step: 3.21 s); 'beam' is a
+ * real run, 150 MeV protons entering the 40 x 40 mm grid, where the solver
+ * visits only the bins that hold particles (its summary's bins/s counts those).
+ * Prints a table and writes bench/results/deterministic-latest.json (or FILE).
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import { parseConfig } from '../src/config/schema.js';
+import { runDeterministic, type DeterministicTallies } from '../src/deterministic/solver.js';
+import type { KernelVariant } from '../src/engine/kernel.js';
+
+function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+const threadCounts = (argument('threads') ?? '1,2').split(',').map(Number);
+const denseSteps = Number(argument('steps') ?? 5);
+const seedsGrid = parseConfig({
+  solver: 'deterministic', beam: { particle: 'proton', energyMeVPerU: 150 },
+  phantom: { sizeMm: [40, 40, 40], voxelSizeMm: [1, 1, 1] }, deterministic: { energyBins: 200, angleBins: 72 },
+});
+const bins = 200 * 72 * 40 * 40;
+
+interface Row { case: string; backend: string; threads: number; steps: number; secondsPerStep: number; binsPerSecond: number }
+const rows: Row[] = [];
+const record = (name: string, backend: string, threads: number, t: Pick<DeterministicTallies, 'steps' | 'transportSeconds' | 'binsVisited'>) => {
+  // bins/s: the grid's bins once per step, as the seed counted them (dense), or the bins the operators visited / 5 (beam)
+  const binsPerStep = name === 'dense' ? bins : t.binsVisited / 5 / t.steps;
+  rows.push({ case: name, backend, threads, steps: t.steps, secondsPerStep: t.transportSeconds / t.steps, binsPerSecond: (binsPerStep * t.steps) / t.transportSeconds });
+  process.stderr.write(`${name} ${backend} ${threads}: ${(t.transportSeconds / t.steps).toFixed(4)} s/step\n`);
+};
+
+const cpuRuns: [KernelVariant, number][] = [['scalar', 1], ...[...new Set([1, ...threadCounts])].map((n) => ['simd', n] as [KernelVariant, number])];
+for (const [variant, threads] of cpuRuns) {
+  await runDeterministic(seedsGrid, { denseSteps: 1, variant, threads }); // warm-up
+  record('dense', `wasm ${variant}`, threads, await runDeterministic(seedsGrid, { denseSteps, variant, threads }));
+  record('beam', `wasm ${variant}`, threads, await runDeterministic(seedsGrid, { variant, threads }));
+}
+if (process.argv.includes('--webgpu')) {
+  const { runDeterministicWebGpu, benchmarkDenseSteps } = await import('../src/deterministic/gpuSolver.js');
+  const { prepareSolverTables } = await import('../src/deterministic/solverTables.js');
+  const tables = prepareSolverTables(seedsGrid);
+  const steps = Math.max(denseSteps, 50);
+  await benchmarkDenseSteps(tables, { steps: 5 }); // warm-up: pipelines
+  const dense = await benchmarkDenseSteps(tables, { steps });
+  record('dense', 'webgpu', 0, { steps, transportSeconds: dense.secondsPerStep * steps, binsVisited: 5 * bins * steps });
+  await runDeterministicWebGpu(tables);
+  record('beam', 'webgpu', 0, await runDeterministicWebGpu(tables));
+}
+
+const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), node: process.version, date: new Date().toISOString() };
+const out = argument('out') ?? fileURLToPath(new URL('../../bench/results/deterministic-latest.json', import.meta.url));
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify({ machine, grid: { ne: 200, nTheta: 72, nz: 40, nx: 40, bins }, denseSteps, rows }, null, 2) + '\n');
+// The GPU's floor: its step makes three passes over psi (loseEnergy+scatter, streamX, streamZ+scatter:
+// src/deterministic/gpuSolver.ts), each reading and writing it once in f32; bytes per step / 3.9 TB/s.
+const floorMs = (3 * 2 * 4 * bins) / 3.9e12 * 1e3;
+console.log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}; grid 200 x 72 x 40 x 40 = ${bins} bins`);
+console.log('case    backend        threads   steps   s/step      M bins/s');
+for (const r of rows) {
+  console.log([r.case.padEnd(7), r.backend.padEnd(14), String(r.threads).padStart(7), String(r.steps).padStart(7),
+    r.secondsPerStep.toFixed(5).padStart(9), (r.binsPerSecond / 1e6).toFixed(1).padStart(12)].join(' '));
+}
+console.log(`WebGPU bandwidth floor (3 passes x read+write x 4 B x ${bins} bins / 3.9 TB/s): ${floorMs.toFixed(3)} ms per step`);
