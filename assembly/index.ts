@@ -12,6 +12,9 @@ export { scatterAngles } from './deterministic/scatterAngles';
 export { loseEnergy } from './deterministic/loseEnergy';
 export { streamX } from './deterministic/streamX';
 export { streamZ } from './deterministic/streamZ';
+// The step loop's fused passes: scatter + loseEnergy + scatter, and streamX + streamZ.
+export { collide } from './deterministic/collide';
+export { stream } from './deterministic/stream';
 
 /** Runs histories [firstHistory, firstHistory + count) with this build's driver. */
 export function transport(params: usize, worker: usize, firstHistory: f64, count: i32): void {

@@ -15,23 +15,31 @@
 import { add, mul, pmin, pmax, splat, sub } from './pairs';
 
 /**
- * minmod(a, b): the one of a and b nearer zero when they have the same sign,
- * else 0 (LeVeque 2002, chapter 6). Branch-free as the median of min(a, b),
- * 0 and max(a, b), i.e. min(max(0, min(a, b)), max(a, b)): four operations.
- */
-@inline export function minmod<V>(a: V, b: V): V {
-  return pmin<V>(pmax<V>(splat<V>(0), pmin<V>(a, b)), pmax<V>(a, b));
-}
-
-/**
  * The monotonized central slope (van Leer 1977; LeVeque 2002, eq. 6.29):
- * minmod((a + b)/2, 2a, 2b). Steeper than minmod where the profile is
- * smooth, so far less numerical diffusion, and still |s| <= 2 q_i, which
- * keeps 0 <= F <= q for f in [0, 1]: f q + f (1 - f) q = f (2 - f) q <= q.
+ * minmod((a + b)/2, 2a, 2b), minmod being the argument nearest zero when all
+ * have the same sign, else 0 (LeVeque 2002, chapter 6). Steeper than minmod(a, b)
+ * where the profile is smooth, so far less numerical diffusion, and still
+ * |s| <= 2 q_i, which keeps 0 <= F <= q for f in [0, 1]:
+ * f q + f (1 - f) q = f (2 - f) q <= q.
  */
 @inline export function limitedSlope<V>(a: V, b: V): V {
   const two = splat<V>(2);
-  return minmod<V>(minmod<V>(mul<V>(two, a), mul<V>(two, b)), mul<V>(add<V>(a, b), splat<V>(0.5)));
+  return slopeOf<V>(a, b, mul<V>(two, a), mul<V>(two, b));
+}
+
+/**
+ * limitedSlope(a, b) given twoA = 2a and twoB = 2b (a walk computes each
+ * 2 (q_{i+1} - q_i) once, for two cells), branch-free: with c = (a + b)/2,
+ * the median of 0, min(2a, 2b, c) and max(2a, 2b, c), six pmin/pmax. The
+ * nested form minmod(minmod(2a, 2b), c), each minmod(x, y) the median
+ * min(max(0, min(x, y)), max(x, y)), takes eight and gives the same value bit
+ * for bit: both only select one of 2a, 2b, c and +0 by comparisons among them,
+ * and select the same one for every order of three values around +-0, ties
+ * included (test/deterministic/kernels.test.ts; psi holds no NaN).
+ */
+@inline export function slopeOf<V>(a: V, b: V, twoA: V, twoB: V): V {
+  const c = mul<V>(add<V>(a, b), splat<V>(0.5));
+  return pmin<V>(pmax<V>(splat<V>(0), pmin<V>(pmin<V>(twoA, twoB), c)), pmax<V>(pmax<V>(twoA, twoB), c));
 }
 
 /** b = f (1 - f) / 2: the slope's weight in the flux of a shift f in [0, 1]. */
@@ -72,6 +80,8 @@ import { add, mul, pmin, pmax, splat, sub } from './pairs';
   }
   let next = load<V>(src + stride);
   let diff = sub<V>(next, q);   // q_{i+1} - q_i
+  const two = splat<V>(2);
+  let twoDiff = mul<V>(two, diff);
   let slope = emptyBefore ? limitedSlope<V>(q, diff) : zero;
   let inflow = zero;
   const end = src + <usize>n * stride;
@@ -79,11 +89,12 @@ import { add, mul, pmin, pmax, splat, sub } from './pairs';
   for (let p = src + (stride << 1); p != end; p += stride) {   // p: cell i + 2
     const after = load<V>(p);
     const diffNext = sub<V>(after, next);
+    const twoDiffNext = mul<V>(two, diffNext);
     const out = donorFlux<V>(q, slope, f, b);
     store<V>(p + toOut, add<V>(sub<V>(q, out), inflow));
     inflow = out;
-    slope = limitedSlope<V>(diff, diffNext);
-    q = next; next = after; diff = diffNext;
+    slope = slopeOf<V>(diff, diffNext, twoDiff, twoDiffNext);
+    q = next; next = after; diff = diffNext; twoDiff = twoDiffNext;
   }
   // Cell n - 2 (its slope from the loop, or the first cell's when n = 2), then the last cell.
   const last = dst + <usize>(n - 1) * stride;

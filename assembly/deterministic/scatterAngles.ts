@@ -31,6 +31,9 @@
 // mirror at the top, is added to the edge bins afterwards. The three-point
 // kernel (J = 1) skips the copy: the row is read once into registers, as it
 // is overwritten, with the same sums.
+//
+// scatterRow (below) does one row, in place or out of place; the fused
+// collide kernel (collide.ts) uses it on rows of its scratch.
 import { add, anyBits, anyNonZero, binAbove, binBelow, mul, orBits, splat } from './pairs';
 
 /** Copies `bytes` from src to dst; returns whether any bit was set. */
@@ -45,38 +48,65 @@ import { add, anyBits, anyNonZero, binAbove, binBelow, mul, orBits, splat } from
 }
 
 /** One output of the three-point kernel: w_{-1} in[t + 1] + w_0 in[t] + w_1 in[t - 1]. */
-@inline function threePoint<V>(wBelow: V, wStay: V, wAbove: V, above: V, cur: V, below: V): V {
+@inline export function threePoint<V>(wBelow: V, wStay: V, wAbove: V, above: V, cur: V, below: V): V {
   return add<V>(add<V>(mul<V>(wBelow, above), mul<V>(wStay, cur)), mul<V>(wAbove, below));
 }
 
 /**
- * The three-point kernel (J = 1, the usual one), in place with the inputs in
- * registers (the neighbours of a pair by shuffles), the two moves out of the
- * row folded back into the edge bins. Same sums as convolveRow + foldEdges.
+ * The three-point kernel (J = 1, the usual one), from src to dst (dst may be
+ * src: each pair is read before it is written), the inputs in registers (the
+ * neighbours of a pair by shuffles), the two moves out of the row folded back
+ * into the edge bins. Same sums as convolveRow + foldEdges.
  */
-@inline function scatterThreePoint<V>(row: usize, rowBytes: usize, w0: usize): void {
+@inline function scatterThreePoint<V>(src: usize, dst: usize, rowBytes: usize, w0: usize): void {
   const step = <usize>sizeof<V>();
   const wBelowS = load<f64>(w0 - 8), wAboveS = load<f64>(w0 + 8);
   const wBelow = splat<V>(wBelowS), wStay = splat<V>(load<f64>(w0)), wAbove = splat<V>(wAboveS);
   const top = rowBytes - 8;
-  const first = load<f64>(row), last = load<f64>(row + top);
+  const first = load<f64>(src), last = load<f64>(src + top);
   const zero = splat<V>(0);
-  let prev = zero, cur = load<V>(row);
-  const end = row + rowBytes - step;
-  for (let p = row; p < end; p += step) {
+  const toDst = dst - src;   // wrapping
+  let prev = zero, cur = load<V>(src);
+  const end = src + rowBytes - step;
+  for (let p = src; p < end; p += step) {
     const next = load<V>(p + step);
-    store<V>(p, threePoint<V>(wBelow, wStay, wAbove, binAbove<V>(cur, next), cur, binBelow<V>(prev, cur)));
+    store<V>(p + toDst, threePoint<V>(wBelow, wStay, wAbove, binAbove<V>(cur, next), cur, binBelow<V>(prev, cur)));
     prev = cur; cur = next;
   }
-  store<V>(end, threePoint<V>(wBelow, wStay, wAbove, binAbove<V>(cur, zero), cur, binBelow<V>(prev, cur)));
-  store<f64>(row, load<f64>(row) + wBelowS * first);
-  store<f64>(row + top, load<f64>(row + top) + wAboveS * last);
+  store<V>(end + toDst, threePoint<V>(wBelow, wStay, wAbove, binAbove<V>(cur, zero), cur, binBelow<V>(prev, cur)));
+  store<f64>(dst, load<f64>(dst) + wBelowS * first);
+  store<f64>(dst + top, load<f64>(dst + top) + wAboveS * last);
 }
 
-/** row[t] = sum_j w_j in[t - j], j = -J..J in that order; in at `body` (zeros around), w_j at w0 + 8 j. */
+/**
+ * row[t] = sum_j w_j in[t - j], j = -J..J in that order; in at `body` (zeros
+ * around), w_j at w0 + 8 j. Four outputs at a time: each sum is a chain of
+ * dependent adds, so four chains side by side keep the adder busy (every sum
+ * still adds its terms in the order above).
+ */
 @inline function convolveRow<V>(body: usize, row: usize, rowBytes: usize, w0: usize, halfWidth: i32): void {
   const reach = <usize>halfWidth << 3;
-  for (let o: usize = 0; o < rowBytes; o += sizeof<V>()) {
+  const step = <usize>sizeof<V>();
+  let o: usize = 0;
+  for (; o + 4 * step <= rowBytes; o += 4 * step) {
+    const p = body + o;
+    const wFirst = splat<V>(load<f64>(w0 - reach));
+    let s0 = mul<V>(wFirst, load<V>(p + reach)), s1 = mul<V>(wFirst, load<V>(p + step + reach));
+    let s2 = mul<V>(wFirst, load<V>(p + 2 * step + reach)), s3 = mul<V>(wFirst, load<V>(p + 3 * step + reach));
+    for (let j: usize = 8 - reach; <isize>j <= <isize>reach; j += 8) {
+      const w = splat<V>(load<f64>(w0 + j));
+      const q = p - j;
+      s0 = add<V>(s0, mul<V>(w, load<V>(q)));
+      s1 = add<V>(s1, mul<V>(w, load<V>(q + step)));
+      s2 = add<V>(s2, mul<V>(w, load<V>(q + 2 * step)));
+      s3 = add<V>(s3, mul<V>(w, load<V>(q + 3 * step)));
+    }
+    store<V>(row + o, s0);
+    store<V>(row + o + step, s1);
+    store<V>(row + o + 2 * step, s2);
+    store<V>(row + o + 3 * step, s3);
+  }
+  for (; o < rowBytes; o += step) {
     const p = body + o;
     let sum = mul<V>(splat<V>(load<f64>(w0 - reach)), load<V>(p + reach));
     for (let j: usize = 8 - reach; <isize>j <= <isize>reach; j += 8) {
@@ -105,11 +135,41 @@ import { add, anyBits, anyNonZero, binAbove, binBelow, mul, orBits, splat } from
   store<f64>(row + top, load<f64>(row + top) + beyondHigh);
 }
 
+/**
+ * Scatters the row of nTheta bins at src into dst (dst may be src) with the
+ * kernel whose w_0 is at w0 (w_j at w0 + 8 j) and half width J. `body` is the
+ * row part of a scratch of nTheta + 2 jMax f64 whose jMax f64 at each end are
+ * zero: J > 1 copies src there first. When src itself has jMax zeros on each
+ * side (`padded`), body is not used. Returns false, and leaves dst alone, when
+ * src is all zero (no bit set).
+ */
+@inline export function scatterRow<V>(src: usize, dst: usize, nTheta: i32, w0: usize, halfWidth: i32, body: usize, padded: bool): bool {
+  const rowBytes = <usize>nTheta << 3;
+  if (halfWidth == 1) {
+    if (!anyNonZero<V>(src, nTheta)) return false;
+    scatterThreePoint<V>(src, dst, rowBytes, w0);
+    return true;
+  }
+  if (padded) {
+    if (!anyNonZero<V>(src, nTheta)) return false;
+    body = src;
+  } else if (!copyIfNonZero<V>(src, body, rowBytes)) {
+    return false;
+  }
+  convolveRow<V>(body, dst, rowBytes, w0, halfWidth);
+  if (halfWidth > 0) foldEdges(body, dst, rowBytes, w0, halfWidth);
+  return true;
+}
+
+/** The weights' w_0 of kernel (e, m): kernelWeights + ((e nMaterials + m) (2 jMax + 1) + jMax) f64. */
+@inline export function kernelCentre(kernelWeights: usize, k: i32, jMax: i32): usize {
+  return kernelWeights + (<usize>(k * (2 * jMax + 1) + jMax) << 3);
+}
+
 function scatterRows<V>(psi: usize, nTheta: i32, nz: i32, nx: i32, eFirst: i32, eEnd: i32, zFirst: i32, zEnd: i32,
   cellMaterial: usize, nMaterials: i32, kernelHalfWidth: usize, kernelWeights: usize, jMax: i32, scratch: usize): void {
   const rowBytes = <usize>nTheta << 3;
   const padBytes = <usize>jMax << 3;
-  const kernelBytes = <usize>(2 * jMax + 1) << 3;
   const body = scratch + padBytes;
   memory.fill(scratch, 0, padBytes);
   memory.fill(body + rowBytes, 0, padBytes);
@@ -119,14 +179,7 @@ function scatterRows<V>(psi: usize, nTheta: i32, nz: i32, nx: i32, eFirst: i32, 
       const cells = cellMaterial + (<usize>(z * nx) << 2);
       for (let x = 0; x < nx; x++, row += rowBytes) {
         const k = e * nMaterials + load<i32>(cells + (<usize>x << 2));
-        const halfWidth = load<i32>(kernelHalfWidth + (<usize>k << 2));
-        const w0 = kernelWeights + <usize>k * kernelBytes + padBytes;
-        if (halfWidth == 1) {
-          if (anyNonZero<V>(row, nTheta)) scatterThreePoint<V>(row, rowBytes, w0);
-        } else if (copyIfNonZero<V>(row, body, rowBytes)) {
-          convolveRow<V>(body, row, rowBytes, w0, halfWidth);
-          if (halfWidth > 0) foldEdges(body, row, rowBytes, w0, halfWidth);
-        }
+        scatterRow<V>(row, row, nTheta, kernelCentre(kernelWeights, k, jMax), load<i32>(kernelHalfWidth + (<usize>k << 2)), body, false);
       }
     }
   }

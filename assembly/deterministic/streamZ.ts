@@ -36,6 +36,8 @@
 // cut off carry no flux and have no slope, so the result is the same as a
 // walk over the whole grid. The probe's flux is recomputed afterwards from
 // psiIn with the same operations as the walk.
+//
+// streamZPlane (one energy bin) serves stream.ts too, from its scratch.
 import { add, anyNonZero, hsum, phases, splat, sub } from './pairs';
 import { donorFlux, limitedSlope, slopeWeight, walkColumn } from './muscl';
 import { addTally, TALLY_ESCAPED, TALLY_ESCAPED_ENERGY } from './tallies';
@@ -72,45 +74,57 @@ import { addTally, TALLY_ESCAPED, TALLY_ESCAPED_ENERGY } from './tallies';
   }
 }
 
-function streamZRows<V>(psiIn: usize, psiOut: usize, nTheta: i32, nz: i32, nx: i32, eFirst: i32, eEnd: i32,
-  zFirst: i32, zEnd: i32, shiftZ: usize, energyMeV: usize, tallies: usize, probeFace: i32, probeFluence: usize): void {
+/**
+ * Streams the rows [zFirst, min(zEnd + 1, nz)) of one energy bin, inE -> outE
+ * (row z at inE + z nx nTheta f64, likewise outE), with the probe's flux
+ * added to probeFluence (see the file header); returns the particles that
+ * left through z = nz dz.
+ */
+@inline export function streamZPlane<V>(inE: usize, outE: usize, nTheta: i32, nz: i32, nx: i32, zFirst: i32, zEnd: i32,
+  shiftZ: usize, probeFace: i32, probeFluence: usize): f64 {
   const rowBytes = <usize>nTheta << 3;
   const planeBytes = <usize>nx * rowBytes;
-  const energyBytes = <usize>nz * planeBytes;
   const writeEnd = min(zEnd + 1, nz);
+  let first = zFirst;
+  while (first < zEnd && !anyNonZero<V>(inE + <usize>first * planeBytes, nx * nTheta)) first++;
+  if (first == zEnd) {
+    if (zFirst < writeEnd) memory.fill(outE + <usize>zFirst * planeBytes, 0, <usize>(writeEnd - zFirst) * planeBytes);
+    return 0;
+  }
+  let lastHeld = zEnd - 1;
+  while (!anyNonZero<V>(inE + <usize>lastHeld * planeBytes, nx * nTheta)) lastHeld--;
+  const last = min(lastHeld + 1, nz - 1);   // the walk's last row
+  memory.fill(outE + <usize>zFirst * planeBytes, 0, <usize>(first - zFirst) * planeBytes);
+  memory.fill(outE + <usize>(last + 1) * planeBytes, 0, <usize>(writeEnd - last - 1) * planeBytes);
+  const cells = last - first + 1;
+  const from = inE + <usize>first * planeBytes, to = outE + <usize>first * planeBytes;
+  let escaped = 0.0;
+  for (let x = 0; x < nx; x++) {
+    const cell = <usize>x * rowBytes;
+    let sum = 0.0;
+    for (let phase = 0; phase < phases<V>(); phase++) {
+      let acc = splat<V>(0);
+      for (let t = phase; t < nTheta; t += 2) {
+        const at = cell + (<usize>t << 3);
+        acc = add<V>(acc, walkColumn<V>(from + at, to + at, planeBytes, cells, load<V>(shiftZ + (<usize>t << 3)), first > 0));
+      }
+      sum += hsum<V>(acc);
+    }
+    escaped += sum;
+  }
+  if (probeFace > 0 && probeFace < nz && probeFace - 1 >= first && probeFace - 1 <= lastHeld) {
+    addProbeFlux<V>(inE, probeFace - 1, first, nx, nTheta, planeBytes, shiftZ, probeFluence);
+  }
+  return escaped;
+}
+
+function streamZRows<V>(psiIn: usize, psiOut: usize, nTheta: i32, nz: i32, nx: i32, eFirst: i32, eEnd: i32,
+  zFirst: i32, zEnd: i32, shiftZ: usize, energyMeV: usize, tallies: usize, probeFace: i32, probeFluence: usize): void {
+  const energyBytes = <usize>nz * <usize>nx * (<usize>nTheta << 3);
   let escapedParticles = 0.0, escapedEnergy = 0.0;
   for (let e = eFirst; e < eEnd; e++) {
-    const inE = psiIn + <usize>e * energyBytes, outE = psiOut + <usize>e * energyBytes;
-    let first = zFirst;
-    while (first < zEnd && !anyNonZero<V>(inE + <usize>first * planeBytes, nx * nTheta)) first++;
-    if (first == zEnd) {
-      if (zFirst < writeEnd) memory.fill(outE + <usize>zFirst * planeBytes, 0, <usize>(writeEnd - zFirst) * planeBytes);
-      continue;
-    }
-    let lastHeld = zEnd - 1;
-    while (!anyNonZero<V>(inE + <usize>lastHeld * planeBytes, nx * nTheta)) lastHeld--;
-    const last = min(lastHeld + 1, nz - 1);   // the walk's last row
-    memory.fill(outE + <usize>zFirst * planeBytes, 0, <usize>(first - zFirst) * planeBytes);
-    memory.fill(outE + <usize>(last + 1) * planeBytes, 0, <usize>(writeEnd - last - 1) * planeBytes);
-    const cells = last - first + 1;
-    const from = inE + <usize>first * planeBytes, to = outE + <usize>first * planeBytes;
-    let escaped = 0.0;
-    for (let x = 0; x < nx; x++) {
-      const cell = <usize>x * rowBytes;
-      let sum = 0.0;
-      for (let phase = 0; phase < phases<V>(); phase++) {
-        let acc = splat<V>(0);
-        for (let t = phase; t < nTheta; t += 2) {
-          const at = cell + (<usize>t << 3);
-          acc = add<V>(acc, walkColumn<V>(from + at, to + at, planeBytes, cells, load<V>(shiftZ + (<usize>t << 3)), first > 0));
-        }
-        sum += hsum<V>(acc);
-      }
-      escaped += sum;
-    }
-    if (probeFace > 0 && probeFace < nz && probeFace - 1 >= first && probeFace - 1 <= lastHeld) {
-      addProbeFlux<V>(inE, probeFace - 1, first, nx, nTheta, planeBytes, shiftZ, probeFluence);
-    }
+    const offset = <usize>e * energyBytes;
+    const escaped = streamZPlane<V>(psiIn + offset, psiOut + offset, nTheta, nz, nx, zFirst, zEnd, shiftZ, probeFace, probeFluence);
     escapedParticles += escaped;
     escapedEnergy += load<f64>(energyMeV + (<usize>e << 3)) * escaped;
   }

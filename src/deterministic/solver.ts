@@ -78,7 +78,8 @@ export function windowSums(psi: Float64Array, job: Pick<SolverJob, 'nTheta' | 'n
   return { particles, energyMeV: energyMeVSum };
 }
 
-function writeTables(buffer: ArrayBufferLike, plan: SolverMemoryPlan, t: SolverTables): void {
+/** Writes the operator tables into their regions of the shared memory. */
+export function writeTables(buffer: ArrayBufferLike, plan: SolverMemoryPlan, t: SolverTables): void {
   new Int32Array(buffer, plan.cellMaterial, t.grid.cellMaterial.length).set(t.grid.cellMaterial);
   new Float64Array(buffer, plan.energyMeV, t.energyMeV.length).set(t.energyMeV);
   new Int32Array(buffer, plan.kernelHalfWidth, t.scattering.halfWidth.length).set(t.scattering.halfWidth);
@@ -112,7 +113,8 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
   const variant = options.variant ?? config.transport.kernel;
   const threads = options.onStep || !isNode() ? 1 : Math.max(1, Math.floor(options.threads ?? 1));
   const nMaterials = grid.materials.length;
-  const plan = planSolverMemory({ ne, nTheta, nz, nx, nMaterials, jMax: tables.scattering.jMax, threads }, options.memoryLimitBytes);
+  const plan = planSolverMemory({ ne, nTheta, nz, nx, nMaterials, jMax: tables.scattering.jMax, threads, lossReach: tables.loss.maxDropBins },
+    options.memoryLimitBytes);
   const memory = createSharedMemory(plan.pages);
   const { buffer } = memory;
   writeTables(buffer, plan, tables);
@@ -169,7 +171,7 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
   const transportSeconds = (performance.now() - started) / 1000;
   const steps = control[CONTROL.steps]!;
   const final = { eLo: control[CONTROL.eLo]!, eHi: control[CONTROL.eHi]!, zLo: control[CONTROL.zLo]!, zHi: control[CONTROL.zHi]! };
-  const psi = new Float64Array(buffer, steps % 2 === 0 ? plan.psiA : plan.psiB, plan.psiValues);
+  const psi = new Float64Array(buffer, plan.psiA, plan.psiValues);   // where the step loop keeps psi between steps
   const remaining = final.eHi > final.eLo && final.zHi > final.zLo ? windowSums(psi, job, energyMeV, final) : { particles: 0, energyMeV: 0 };
   const total = (slot: number) => tallySlots.reduce((sum, t) => sum + t[slot]!, 0);
   const probeFluence = new Float64Array(nx);

@@ -1,16 +1,27 @@
 /**
  * The step loop of the deterministic solver, run by one thread or by every
  * thread of a pool on the same shared memory (README.md, "One step" and "Work
- * split"). Each operator's work is split into contiguous shares of the active
- * window; a barrier ends each operator; rank 0 alone then moves the window.
- * The kernels do the same arithmetic per element whatever the split, so the
- * dose is the same bit for bit on any number of threads.
+ * split"). A step is two fused passes: collide (scatter, energy loss, scatter)
+ * psi A -> B, split by rows of cells, then stream (along x, then z) B -> A,
+ * split by energy bins; so psi is in A at the start of every step. A barrier
+ * ends each pass; rank 0 alone then moves the window. The kernels do the same
+ * arithmetic per element whatever the split, so the dose is the same bit for
+ * bit on any number of threads.
  *
  * The window: energy bins [eLo, eHi) and rows [zLo, zHi) that hold particles.
  * Energies only go down and particles only move forward (every direction bin
  * has cos theta > 0), so it grows by at most one row and a few energy bins per
  * step, and shrinks where its edge slices have emptied (the loss kernel's
  * floor makes decaying tails exactly 0).
+ *
+ * No stale data: each pass reads only what the one before it wrote in the
+ * same step. collide reads A in the window, which the last stream wrote in
+ * full (or the source placement, with the rest of A zero); it writes every
+ * value of B in the grown window ([eLo - lossReach, eHi) x [zLo, zHi)), which
+ * is all that stream reads of B; stream writes every value of A in the grown
+ * window and one row beyond ([.., min(zHi + 1, nz))), the next window, and
+ * keeps the row it needs beyond zHi in its own scratch. So values outside the
+ * window, in either buffer, are never read.
  */
 import type { KernelExports } from '../engine/kernel.js';
 import type { SolverMemoryPlan } from './solverMemory.js';
@@ -55,12 +66,11 @@ function isZero(psi: Float64Array, from: number, to: number): boolean {
 }
 
 /**
- * Shrinks the window past edge slices that hold nothing in `psi`, and clears
- * what the other buffer still holds where the window may grow back (the
- * bottom energy bins and the front rows, one row beyond the window too, which
- * the z stream writes): the kernels expect zeros outside the window.
+ * Shrinks the window past edge slices that hold nothing in `psi`. What the
+ * buffers hold outside the window is never read (see the file header), so
+ * nothing needs clearing.
  */
-export function shrinkWindow(psi: Float64Array, other: Float64Array, job: SolverJob, w: SolverWindow): void {
+export function shrinkWindow(psi: Float64Array, job: SolverJob, w: SolverWindow): void {
   const { nTheta, nz, nx } = job;
   const row = nx * nTheta;
   const energyEmpty = (e: number) => isZero(psi, (e * nz + w.zLo) * row, (e * nz + w.zHi) * row);
@@ -68,14 +78,10 @@ export function shrinkWindow(psi: Float64Array, other: Float64Array, job: Solver
     for (let e = w.eLo; e < w.eHi; e++) if (!isZero(psi, (e * nz + z) * row, (e * nz + z + 1) * row)) return false;
     return true;
   };
-  const old = { ...w };
   while (w.eHi > w.eLo && energyEmpty(w.eHi - 1)) w.eHi--;
   while (w.eHi > w.eLo && energyEmpty(w.eLo)) w.eLo++;
   while (w.zHi > w.zLo && rowEmpty(w.zLo)) w.zLo++;
   while (w.zHi > w.zLo && rowEmpty(w.zHi - 1)) w.zHi--;
-  const zEnd = Math.min(nz, old.zHi + 1);
-  for (let e = old.eLo; e < w.eLo; e++) other.fill(0, (e * nz + old.zLo) * row, (e * nz + zEnd) * row);
-  if (w.zHi < old.zHi) for (let e = old.eLo; e < old.eHi; e++) other.fill(0, (e * nz + w.zHi) * row, (e * nz + zEnd) * row);
 }
 
 export function writeWindow(control: Int32Array, w: SolverWindow): void {
@@ -107,50 +113,42 @@ export function sharedBarrier(control: Int32Array, size: number): () => void {
   };
 }
 
-/** Runs steps until the window is empty, the step limit is reached or the stop flag is set. */
+/** Runs steps until the window is empty, the step limit is reached or the stop flag is set. psi is in plan.psiA between steps. */
 export function runSolverLoop(kernel: KernelExports, buffer: ArrayBufferLike, job: SolverJob, rank: number, size: number, hooks: LoopHooks): void {
-  const { plan, ne, nTheta, nz, nx, nMaterials, jMax } = job;
+  const { plan, nTheta, nz, nx, nMaterials, jMax } = job;
   const control = new Int32Array(buffer, plan.control, CONTROL_BYTES / 4);
   const binsVisited = new Float64Array(buffer, plan.control + CONTROL_BINS_BYTE, 1);
-  const views = [new Float64Array(buffer, plan.psiA, plan.psiValues), new Float64Array(buffer, plan.psiB, plan.psiValues)];
+  const psi = new Float64Array(buffer, plan.psiA, plan.psiValues);
   const mine = plan.threads[rank]!;
-  const scatter = (psi: number, eLo: number, eHi: number, zLo: number, zHi: number) => {
-    // split along whichever of energy and depth has more to share
-    const [e0, e1] = eHi - eLo >= zHi - zLo ? share(eLo, eHi, rank, size) : [eLo, eHi];
-    const [z0, z1] = eHi - eLo >= zHi - zLo ? [zLo, zHi] : share(zLo, zHi, rank, size);
-    if (e1 > e0 && z1 > z0) kernel.scatterAngles(psi, nTheta, nz, nx, e0, e1, z0, z1, plan.cellMaterial, nMaterials, plan.kernelHalfWidth, plan.kernelWeights, jMax, mine.scratch);
-  };
   for (;;) {
     const w = readWindow(control);
     const steps = control[CONTROL.steps]!;
     if (w.eHi <= w.eLo || w.zHi <= w.zLo || steps >= job.maxSteps || Atomics.load(control, CONTROL.stop) !== 0) break;
-    const parity = steps % 2;
-    const current = parity === 0 ? plan.psiA : plan.psiB;
-    const next = parity === 0 ? plan.psiB : plan.psiA;
-    if (rank === 0) hooks.beforeStep?.(w, views[parity]!);
+    if (rank === 0) hooks.beforeStep?.(w, psi);
     const eLoAfter = Math.max(0, w.eLo - job.lossReach);
-    scatter(current, w.eLo, w.eHi, w.zLo, w.zHi);
-    hooks.barrier();
+    // One call per row of cells and per energy bin: on a fresh module, V8 runs a function's first
+    // calls in its baseline tier, and switches to the optimised code between calls only.
     const [z0, z1] = share(w.zLo, w.zHi, rank, size);
-    if (z1 > z0) {
-      kernel.loseEnergy(current, next, ne, nTheta, nz, nx, z0, z1, w.eLo, w.eHi, plan.cellMaterial, nMaterials, plan.lossFirstBin, plan.lossWeights,
-        plan.lossDepositMeV, plan.lossAbsorbed, plan.energyMeV, plan.doseEnergyMeV, mine.tallies, job.floor);
+    for (let z = z0; z < z1; z++) {
+      kernel.collide(plan.psiA, plan.psiB, nTheta, nz, nx, z, z + 1, w.eLo, w.eHi, job.lossReach, plan.cellMaterial, nMaterials,
+        plan.kernelHalfWidth, plan.kernelWeights, jMax, plan.lossFirstBin, plan.lossWeights, plan.lossDepositMeV, plan.lossAbsorbed,
+        plan.energyMeV, plan.doseEnergyMeV, mine.tallies, job.floor, mine.scratch);
     }
     hooks.barrier();
-    scatter(next, eLoAfter, w.eHi, w.zLo, w.zHi);
-    hooks.barrier();
-    const [x0, x1] = share(eLoAfter, w.eHi, rank, size);
-    if (x1 > x0) kernel.streamX(next, current, nTheta, nz, nx, x0, x1, w.zLo, w.zHi, plan.shiftX, plan.energyMeV, mine.tallies);
-    hooks.barrier();
-    if (x1 > x0) kernel.streamZ(current, next, nTheta, nz, nx, x0, x1, w.zLo, w.zHi, plan.shiftZ, plan.energyMeV, mine.tallies, job.probeFace, mine.probeFluence);
+    const [e0, e1] = share(eLoAfter, w.eHi, rank, size);
+    for (let e = e0; e < e1; e++) {
+      kernel.stream(plan.psiB, plan.psiA, nTheta, nz, nx, e, e + 1, w.zLo, w.zHi, plan.shiftX, plan.shiftZ, plan.energyMeV, mine.tallies,
+        job.probeFace, mine.probeFluence, mine.scratch);
+    }
     hooks.barrier();
     if (rank === 0) {
+      // bin-operator visits: the five operators of a step (two scatters, loss, two streams)
       binsVisited[0] = binsVisited[0]! + 5 * (w.eHi - eLoAfter) * (w.zHi - w.zLo) * nx * nTheta;
       const moved = { eLo: eLoAfter, eHi: w.eHi, zLo: w.zLo, zHi: Math.min(nz, w.zHi + 1) };
-      shrinkWindow(views[1 - parity]!, views[parity]!, job, moved);
+      shrinkWindow(psi, job, moved);
       writeWindow(control, moved);
       control[CONTROL.steps] = steps + 1;
-      hooks.afterStep?.(moved, views[1 - parity]!);
+      hooks.afterStep?.(moved, psi);
     }
     hooks.barrier();
   }

@@ -17,6 +17,27 @@ export const SOLVER_TALLY_SLOTS = 8;
 export interface SolverShape {
   readonly ne: number; readonly nTheta: number; readonly nz: number; readonly nx: number;
   readonly nMaterials: number; readonly jMax: number; readonly threads: number;
+  /** The most bins a particle drops in one step (the energy-loss tables' maxDropBins). */
+  readonly lossReach: number;
+}
+
+/**
+ * f64 of scratch that assembly/deterministic/collide.ts needs (its
+ * collideScratchValues): a row padded with jMax zeros (rounded up to even) on
+ * each side, a row, and a ring of lossReach + 1 slots of nx rows.
+ */
+export function collideScratchValues(nTheta: number, nx: number, jMax: number, lossReach: number): number {
+  return nTheta + 2 * ((jMax + 1) & ~1) + nTheta + (lossReach + 1) * nx * nTheta;
+}
+
+/**
+ * f64 of scratch per thread: the most that any kernel the step loop or the
+ * tests call needs: scatterAngles a padded row, collide its ring, stream one
+ * energy bin's plane of nz x nx x nTheta.
+ */
+export function threadScratchValues(shape: Omit<SolverShape, 'ne' | 'nMaterials' | 'threads'>): number {
+  const { nTheta, nz, nx, jMax, lossReach } = shape;
+  return Math.max(nTheta + 2 * jMax + 4, collideScratchValues(nTheta, nx, jMax, lossReach), nz * nx * nTheta);
 }
 
 export interface SolverThreadRegions { readonly tallies: number; readonly probeFluence: number; readonly scratch: number }
@@ -61,7 +82,7 @@ export function planSolverMemory(shape: SolverShape, limitBytes = WASM32_MAX_PAG
     threadRegions.push({
       tallies: plan.reserve(`thread${w}.tallies`, SOLVER_TALLY_SLOTS * 8),
       probeFluence: plan.reserve(`thread${w}.probeFluence`, nx * 8),
-      scratch: plan.reserve(`thread${w}.scratch`, (nTheta + 2 * jMax + 4) * 8),
+      scratch: plan.reserve(`thread${w}.scratch`, threadScratchValues(shape) * 8),
     });
   }
   const totalBytes = plan.totalBytes;

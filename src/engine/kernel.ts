@@ -62,6 +62,25 @@ export interface KernelExports {
   streamZ(psiIn: number, psiOut: number, nTheta: number, nz: number, nx: number, eFirst: number, eEnd: number,
     zFirst: number, zEnd: number, shiftZ: number, energyMeV: number, tallies: number,
     probeFace: number, probeFluence: number): void;
+  /**
+   * scatterAngles, loseEnergy, scatterAngles fused, psiIn -> psiOut (psiIn not written): the same
+   * psiOut, dose and tallies bit for bit, but writes psiOut rows z in [zFirst, zEnd) of the bins
+   * [max(0, eFirst - lossReach), eEnd) only. `scratch`: collideScratchValues f64 per thread
+   * (src/deterministic/solverMemory.ts).
+   */
+  collide(psiIn: number, psiOut: number, nTheta: number, nz: number, nx: number,
+    zFirst: number, zEnd: number, eFirst: number, eEnd: number, lossReach: number, cellMaterial: number, nMaterials: number,
+    kernelHalfWidth: number, kernelWeights: number, jMax: number,
+    lossFirstBin: number, lossWeights: number, lossDepositMeV: number, lossAbsorbed: number,
+    energyMeV: number, doseEnergyMeV: number, tallies: number, floor: number, scratch: number): void;
+  /**
+   * streamX then streamZ fused, psiIn -> psiOut (psiIn not written, read in rows [zFirst, zEnd)
+   * only): the same psiOut rows [zFirst, min(zEnd + 1, nz)), tallies and probe fluence bit for bit.
+   * `scratch`: nz nx nTheta f64 per thread.
+   */
+  stream(psiIn: number, psiOut: number, nTheta: number, nz: number, nx: number, eFirst: number, eEnd: number,
+    zFirst: number, zEnd: number, shiftX: number, shiftZ: number, energyMeV: number, tallies: number,
+    probeFace: number, probeFluence: number, scratch: number): void;
 }
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
