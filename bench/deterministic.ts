@@ -4,10 +4,11 @@
  * scalar and SIMD on one thread, then SIMD on each thread count, and WebGPU
  * where an adapter exists, all in one run.
  *
- *   node dist/bench/deterministic.js [--threads 1,2] [--steps 5] [--webgpu] [--out FILE]
+ *   node dist/bench/deterministic.js [--threads 1,2] [--steps 6] [--webgpu] [--out FILE]
  *
  * Two cases: 'dense' fills every bin and steps over the whole grid (the worst
- * case, and what the seed's Python solver did every step: 3.21 s); 'beam' is a
+ * case, and what the seed's Python solver did every step: 3.21 s), timed warm
+ * (the difference of a 1-step and an N-step run); 'beam' is a
  * real run, 150 MeV protons entering the 40 x 40 mm grid, where the solver
  * visits only the bins that hold particles (its summary's bins/s counts those).
  * Prints a table and writes bench/results/deterministic-latest.json (or FILE).
@@ -26,7 +27,7 @@ function argument(name: string): string | undefined {
 }
 
 const threadCounts = (argument('threads') ?? '1,2').split(',').map(Number);
-const denseSteps = Number(argument('steps') ?? 5);
+const denseSteps = Number(argument('steps') ?? 6);
 const seedsGrid = parseConfig({
   solver: 'deterministic', beam: { particle: 'proton', energyMeVPerU: 150 },
   phantom: { sizeMm: [40, 40, 40], voxelSizeMm: [1, 1, 1] }, deterministic: { energyBins: 200, angleBins: 72 },
@@ -44,8 +45,11 @@ const record = (name: string, backend: string, threads: number, t: Pick<Determin
 
 const cpuRuns: [KernelVariant, number][] = [['scalar', 1], ...[...new Set([1, ...threadCounts])].map((n) => ['simd', n] as [KernelVariant, number])];
 for (const [variant, threads] of cpuRuns) {
-  await runDeterministic(seedsGrid, { denseSteps: 1, variant, threads }); // warm-up
-  record('dense', `wasm ${variant}`, threads, await runDeterministic(seedsGrid, { denseSteps, variant, threads }));
+  // Dense: the warm cost of a step, from a 1-step and an N-step run, so that starting the
+  // worker pool and first touching the 2 x 184 MB of psi drop out of the difference.
+  const one = await runDeterministic(seedsGrid, { denseSteps: 1, variant, threads });
+  const many = await runDeterministic(seedsGrid, { denseSteps, variant, threads });
+  record('dense', `wasm ${variant}`, threads, { steps: denseSteps - 1, transportSeconds: many.transportSeconds - one.transportSeconds, binsVisited: many.binsVisited - one.binsVisited });
   record('beam', `wasm ${variant}`, threads, await runDeterministic(seedsGrid, { variant, threads }));
 }
 if (process.argv.includes('--webgpu')) {
