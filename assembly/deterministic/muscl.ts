@@ -15,7 +15,7 @@
 import { add, mul, pmin, pmax, splat, sub } from './pairs';
 
 /**
- * The monotonized central slope (van Leer 1977; LeVeque 2002, eq. 6.29):
+ * The monotonized central slope (van Leer, J. Comput. Phys. 23 (1977) 276; LeVeque 2002, chapter 6):
  * minmod((a + b)/2, 2a, 2b), minmod being the argument nearest zero when all
  * have the same sign, else 0 (LeVeque 2002, chapter 6). Steeper than minmod(a, b)
  * where the profile is smooth, so far less numerical diffusion, and still

@@ -185,7 +185,7 @@ fn minmod(a: f32, b: f32) -> f32 {
 /**
  * The monotonized central slope from the differences a = q - qUp and
  * b = qDown - q: minmod((a + b) / 2, 2a, 2b) (van Leer, J. Comput. Phys. 23
- * (1977) 276; LeVeque 2002, eq. 6.29), as the WASM kernels' limitedSlope
+ * (1977) 276; LeVeque 2002, ch. 6), as the WASM kernels' limitedSlope
  * (assembly/deterministic/muscl.ts). |s| <= 2 q for q and its neighbours >= 0.
  */
 fn limitedSlope(a: f32, b: f32) -> f32 {
