@@ -5,7 +5,7 @@ import { parseConfig, type ResolvedConfig, type SimulationConfig } from './confi
 import { runParallel, type ParallelOptions } from './engine/parallel/runParallel.js';
 import { runMonteCarlo, type RawTallies } from './engine/monteCarlo.js';
 import type { WebGpuOptions } from './gpu/gpuEngine.js';
-import { defaultThreadCount, sharedMemoryAvailable } from './runtime/environment.js';
+import { defaultMemoryLimitBytes, defaultThreadCount, sharedMemoryAvailable } from './runtime/environment.js';
 import { BraggInputError } from './errors.js';
 import { doseResults, mergeTallies, type EnergyBookkeeping, type LateralProbe } from './engine/doseResults.js';
 import { depthDoseMetrics } from './analysis/depthDose.js';
@@ -16,17 +16,31 @@ async function solveDeterministic(resolved: ResolvedConfig, options: SimulateOpt
   if (options.backend === 'webgpu') {
     const { runDeterministicWebGpu } = await import('./deterministic/gpuSolver.js');
     const { prepareSolverTables } = await import('./deterministic/solverTables.js');
-    const tallies = await runDeterministicWebGpu(prepareSolverTables(resolved), options.signal ? { signal: options.signal } : {});
-    return deterministicResults(resolved, tallies, (performance.now() - started) / 1000, warnings);
+    const { requestGpuDevice } = await import('./gpu/device.js');
+    const tables = prepareSolverTables(resolved);
+    const gpu = await requestGpuDevice();
+    if (!gpu) throw new BraggInputError('backend webgpu: no WebGPU adapter found');
+    try {
+      const tallies = await runDeterministicWebGpu(tables, { gpu, ...(options.signal ? { signal: options.signal } : {}) });
+      return deterministicResults(resolved, tallies, (performance.now() - started) / 1000, warnings);
+    } finally {
+      gpu.device.destroy();
+    }
   }
-  const threads = options.threads ?? (sharedMemoryAvailable() ? await defaultThreadCount() : 1);
+  const requested = options.threads ?? (sharedMemoryAvailable() ? await defaultThreadCount() : 1);
+  if (!Number.isInteger(requested) || requested < 1 || requested > MAX_DETERMINISTIC_THREADS) {
+    throw new BraggInputError(`threads must be an integer from 1 to ${MAX_DETERMINISTIC_THREADS}, got ${requested}`);
+  }
   const tallies = await runDeterministic(resolved, {
-    threads,
+    threads: requested,
+    memoryLimitBytes: options.memoryLimitBytes ?? (await defaultMemoryLimitBytes()),
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.memoryLimitBytes !== undefined ? { memoryLimitBytes: options.memoryLimitBytes } : {}),
   });
   return deterministicResults(resolved, tallies, (performance.now() - started) / 1000, warnings);
 }
+
+/** More threads than this would only wait at the barriers: a step's work is split by rows and energy bins. */
+const MAX_DETERMINISTIC_THREADS = 256;
 
 export interface SimulationSummary {
   readonly particle: string;

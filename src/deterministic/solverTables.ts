@@ -4,6 +4,8 @@
  * streaming shifts and the source (layouts: README.md).
  */
 import type { ResolvedConfig } from '../config/schema.js';
+import { BraggInputError } from '../errors.js';
+import { WASM32_MAX_PAGES, WASM_PAGE_BYTES } from '../engine/regions.js';
 import { buildPhantom } from '../engine/phantom.js';
 import { probeIndexFor } from '../engine/monteCarlo.js';
 import { getMaterial } from '../physics/index.js';
@@ -37,6 +39,12 @@ export interface SolverTables {
 
 export function prepareSolverTables(config: ResolvedConfig): SolverTables {
   const grid: SolverGrid = { ...buildPhaseSpaceGrid(config, config.deterministic), sizeYMm: config.phantom.sizeMm[1] };
+  // Refuse a grid that cannot fit before building any table of its size (two f64 psi buffers in wasm32's 4 GiB).
+  const psiBytes = 2 * 8 * grid.ne * grid.nTheta * grid.nz * grid.nx;
+  if (psiBytes > WASM32_MAX_PAGES * WASM_PAGE_BYTES) {
+    throw new BraggInputError(`the phase-space grid (${grid.ne} energies x ${grid.nTheta} angles x ${grid.nz} x ${grid.nx} cells) `
+      + `needs ${Math.ceil(psiBytes / 2 ** 20)} MiB, more than the 4096 MiB of WebAssembly memory: use fewer bins or cells`);
+  }
   const scattering = buildScatteringKernels(grid);
   const loss = buildEnergyLossMap(grid);
   const source = buildBeamSource(config, grid);

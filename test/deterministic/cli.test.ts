@@ -57,5 +57,14 @@ describe('bragg run --solver deterministic, and bragg compare against the Monte 
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('deterministic.angleBins');
+    // a grid far beyond memory is refused before any table of its size is built
+    writeFileSync(config, JSON.stringify({ solver: 'deterministic', deterministic: { energyBins: 100000, angleBins: 3600 } }));
+    const huge = bragg('run', '--config', config, '--out', join(dir, 'o'));
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toMatch(/^bragg: the phase-space grid .* needs \d+ MiB/);
+    expect(huge.stderr.trim().split('\n')).toHaveLength(1);
+    const threads = bragg('run', '--solver', 'deterministic', '--threads', '0', '--out', join(dir, 'o'));
+    expect(threads.code).toBe(2);
+    expect(threads.stderr).toContain('threads must be an integer');
   });
 });

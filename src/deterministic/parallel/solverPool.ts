@@ -24,6 +24,7 @@ export async function runSolverPool(module: WebAssembly.Module, memory: WebAssem
   });
   const stop = () => Atomics.store(control, CONTROL.stop, 1);
   signal?.addEventListener('abort', stop);
+  if (signal?.aborted) stop();
   try {
     // every rank must run at once (they meet at barriers): one task per thread
     await Promise.all(Array.from({ length: threads }, (_, rank) => pool.run({ job, rank, size: threads })));
