@@ -1,7 +1,8 @@
 /**
- * Settings of the deterministic phase-space solver (README.md, "Grid"): a zod
- * fragment meant to sit in the config as `deterministic` (src/config/schema.ts
- * will take it in; until then parseDeterministicSettings reads it alone).
+ * Settings of the deterministic phase-space solver (README.md, "Grid"): the
+ * zod fragment that src/config/schema.ts holds as `deterministic`;
+ * parseDeterministicSettings applies it alone (buildPhaseSpaceGrid's callers
+ * may pass partial settings).
  */
 import { z } from 'zod';
 import { describeIssues } from '../config/schema.js';

@@ -48,6 +48,8 @@ describe('deterministic solver: conservation', () => {
     const config = parseConfig(small());
     const one = await runDeterministic(config, { threads: 1 });
     const two = await runDeterministic(config, { threads: 2 });
+    const three = await runDeterministic(config, { threads: 3 }); // uneven shares, some ranks idle on small windows
+    expect(Buffer.from(three.doseEnergyMeV.buffer).equals(Buffer.from(one.doseEnergyMeV.buffer))).toBe(true);
     const scalar = await runDeterministic(config, { threads: 1, variant: 'scalar' });
     expect(two.threads).toBe(2);
     expect(Buffer.from(two.doseEnergyMeV.buffer).equals(Buffer.from(one.doseEnergyMeV.buffer))).toBe(true);
