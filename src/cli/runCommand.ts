@@ -142,6 +142,10 @@ async function writeRunOutputs(dir: string, result: SimulationResult | Determini
 }
 
 async function runDeterministicCommand(config: ReturnType<typeof parseConfig>, options: RunOptions): Promise<void> {
+  // Histories and seeds belong to the Monte Carlo: say so rather than ignore them silently.
+  for (const [flag, value] of [['--histories', options.histories], ['--seed', options.seed]] as const) {
+    if (value !== undefined) process.stderr.write(`bragg: warning: ${flag} has no meaning for the deterministic solver (no histories, no random numbers)\n`);
+  }
   const memoryLimitMiB = parseNumberOption('--memory-limit', options.memoryLimit);
   const threads = parseNumberOption('--threads', options.threads);
   const result = await simulate({ ...config, solver: 'deterministic' as const }, {

@@ -63,6 +63,9 @@ describe('bragg run --solver deterministic, and bragg compare against the Monte 
     expect(huge.code).toBe(2);
     expect(huge.stderr).toMatch(/^bragg: the phase-space grid .* needs \d+ MiB/);
     expect(huge.stderr.trim().split('\n')).toHaveLength(1);
+    const ignored = bragg('run', '--solver', 'deterministic', '--energy', '50', '--histories', '10', '--out', join(dir, 'ok'));
+    expect(ignored.code).toBe(0);
+    expect(ignored.stderr).toBe('bragg: warning: --histories has no meaning for the deterministic solver (no histories, no random numbers)\n');
     const threads = bragg('run', '--solver', 'deterministic', '--threads', '0', '--out', join(dir, 'o'));
     expect(threads.code).toBe(2);
     expect(threads.stderr).toContain('threads must be an integer');
