@@ -11,6 +11,25 @@ import { doseResults, mergeTallies, type EnergyBookkeeping, type LateralProbe } 
 import { depthDoseMetrics } from './analysis/depthDose.js';
 import { runDeterministic } from './deterministic/solver.js';
 import { deterministicResults, type DeterministicResult } from './deterministic/deterministicResults.js';
+import { isolateCallback, parseSimulateOptions, type SimulateOptions } from './simulateOptions.js';
+import { ENGINE_VERSION } from './version.js';
+
+export type { SimulateOptions, Progress, StepProgress } from './simulateOptions.js';
+
+/** What dose.npy holds: energy deposited per mass of the voxel's own material. */
+export const DOSE_QUANTITY = 'dose to medium';
+
+/**
+ * R90, R80 and R20 describe where a beam stops; when most of its energy leaves
+ * the phantom (e.g. 1000 MeV protons through 300 mm of water) there is no
+ * distal fall-off inside it, so they are null and a warning says why.
+ */
+function withoutDistalPointsIfBeamLeaves<M extends { r90Mm: number | null; r80Mm: number | null; r20Mm: number | null }>(
+  metrics: M, incidentMeV: number, escapedMeV: number, warnings: string[]): M {
+  if (!(incidentMeV > 0) || escapedMeV <= 0.5 * incidentMeV) return metrics;
+  warnings.push(`${(100 * escapedMeV / incidentMeV).toFixed(0)} % of the beam's energy leaves the phantom: the beam does not stop inside it, so R90, R80 and R20 are null`);
+  return { ...metrics, r90Mm: null, r80Mm: null, r20Mm: null };
+}
 
 async function solveDeterministic(resolved: ResolvedConfig, options: SimulateOptions, started: number, warnings: string[]): Promise<DeterministicResult> {
   if (options.backend === 'webgpu') {
@@ -47,6 +66,10 @@ export interface SimulationSummary {
   readonly energyMeVPerU: number;
   readonly histories: number;
   readonly seed: number;
+  /** The bragg-engine version that computed the run. */
+  readonly engineVersion: string;
+  /** What the dose is: 'dose to medium' (energy per mass of the voxel's material). */
+  readonly doseQuantity: typeof DOSE_QUANTITY;
   /** Where the transport ran: 'wasm' (WebAssembly on the CPU) or 'webgpu'. */
   readonly backend: string;
   /** The WebGPU adapter (vendor, architecture, description), when backend is 'webgpu'. */
@@ -115,16 +138,6 @@ export interface SimulationResult {
   absoluteDose(primaries: number): Float64Array;
 }
 
-/**
- * backend ('wasm' default, 'webgpu', or 'auto': WebGPU on a hardware adapter
- * for runs of at least AUTO_WEBGPU_MIN_HISTORIES), onProgress, signal
- * (AbortSignal), threads (default: the available cores), chunkSize,
- * memoryLimitBytes.
- */
-export type SimulateOptions = Omit<ParallelOptions, 'faultInjection' | 'batchSize' | 'referenceDriver'> & {
-  readonly backend?: 'auto' | 'wasm' | 'webgpu';
-};
-
 /** Below this many histories, 'auto' keeps to the CPU: a GPU's set-up would cost more than it saves. */
 export const AUTO_WEBGPU_MIN_HISTORIES = 1_000_000;
 
@@ -145,7 +158,7 @@ async function chooseGpu(backend: SimulateOptions['backend'], histories: number)
  * histories from the first unfinished batch on run on the WASM threads, with
  * a warning, and the two parts are added up.
  */
-export async function runOnGpu(resolved: ResolvedConfig, options: SimulateOptions & WebGpuOptions, warnings: string[]): Promise<RawTallies> {
+export async function runOnGpu(resolved: ResolvedConfig, options: SimulateOptions & ParallelOptions & WebGpuOptions, warnings: string[]): Promise<RawTallies> {
   const { runWebGpu } = await import('./gpu/gpuEngine.js');
   let tallies: RawTallies;
   try {
@@ -174,11 +187,18 @@ export type ResultFor<C> = C extends { readonly solver: 'deterministic' } ? Dete
  * same dose, depth-dose and summary shapes, with the dose integrated over y.
  */
 export function simulate<C = SimulationConfig>(config?: C, options?: SimulateOptions): Promise<ResultFor<C>>;
-export async function simulate(config: unknown = {}, options: SimulateOptions = {}): Promise<SimulationResult | DeterministicResult> {
+export async function simulate(config?: unknown, optionsInput?: SimulateOptions): Promise<SimulationResult | DeterministicResult> {
   const started = performance.now();
   const resolved = parseConfig(config);
   const warnings: string[] = [];
-  if (resolved.solver === 'deterministic') return solveDeterministic(resolved, options, started, warnings);
+  const parsed = parseSimulateOptions(optionsInput);
+  const onProgress = isolateCallback(parsed.onProgress, 'onProgress', warnings);
+  const options: SimulateOptions = { ...parsed, ...(onProgress ? { onProgress } : {}) };
+  if (resolved.solver === 'deterministic') {
+    const result = await solveDeterministic(resolved, options, started, warnings);
+    const summary = withoutDistalPointsIfBeamLeaves(result.summary, result.summary.incidentEnergyMeVPerPrimary, result.summary.energyEscapedMeVPerPrimary, warnings);
+    return { ...result, summary: { ...summary, engineVersion: ENGINE_VERSION, doseQuantity: DOSE_QUANTITY } };
+  }
   let tallies;
   const gpu = await chooseGpu(options.backend ?? 'wasm', resolved.transport.histories);
   if (gpu) {
@@ -192,7 +212,8 @@ export async function simulate(config: unknown = {}, options: SimulateOptions = 
     tallies = await runMonteCarlo(resolved, { ...options, shared: false });
   }
   const results = doseResults(tallies);
-  const metrics = depthDoseMetrics(results.depthMm, results.depthDoseGyMm2PerPrimary);
+  const metrics = withoutDistalPointsIfBeamLeaves(depthDoseMetrics(results.depthMm, results.depthDoseGyMm2PerPrimary),
+    results.energy.incidentMeVPerPrimary, results.energy.escapedMeVPerPrimary, warnings);
   const { nx, ny, nz, voxelSizeMm, originMm } = tallies.phantom;
   const wallSeconds = (performance.now() - started) / 1000;
   const summary: SimulationSummary = {
@@ -200,6 +221,8 @@ export async function simulate(config: unknown = {}, options: SimulateOptions = 
     energyMeVPerU: resolved.beam.energyMeVPerU,
     histories: tallies.histories,
     seed: resolved.transport.seed,
+    engineVersion: ENGINE_VERSION,
+    doseQuantity: DOSE_QUANTITY,
     backend: tallies.backend?.name ?? 'wasm',
     ...(tallies.backend?.adapter !== undefined ? { adapter: tallies.backend.adapter } : {}),
     variant: tallies.kernel,

@@ -6,7 +6,7 @@
  * one line on stderr, exit code 2.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '../config/schema.js';
 import { BraggInputError } from '../errors.js';
@@ -14,7 +14,7 @@ import { decodeNpy, depthDoseOverlaySvg } from '../io/index.js';
 import { COMPARED_QUANTITY, INTEGRATED_OVER_Y, compareDosePlanes, doseIntegratedOverY, type RunComparison, type RunGrid } from '../analysis/compareRuns.js';
 import type { DosePlane } from '../analysis/gamma2d.js';
 import { parseNumberOption } from './numbers.js';
-import { writeOutputs } from './runCommand.js';
+import { writeOutputFile } from './runCommand.js';
 
 interface CompareOptions { json?: boolean; out?: string; threshold?: string }
 
@@ -145,7 +145,7 @@ export async function compareCommand(dirA: string, dirB: string, options: Compar
       { label: `B (evaluated): ${dirB}`, shortName: 'B', depthMm: result.depthDoseB.depthMm, dose: result.depthDoseB.doseGyMm2PerPrimary, r80Mm: result.r80MmB },
     ],
   });
-  await writeOutputs(dirname(overlayPlot), [{ name: basename(overlayPlot), contents: svg }], overlayPlot);
+  await writeOutputFile(overlayPlot, svg, '--out');
 
   const summary = report(dirA, dirB, thresholdFraction, result, overlayPlot);
   process.stdout.write(options.json ? JSON.stringify(summary) + '\n' : reportText(summary));

@@ -3,7 +3,7 @@
  * The `bragg` command line. Bad input prints one line on stderr and exits
  * with code 2; nothing is written unless the run completes.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runCommand } from './runCommand.js';
 import { rangeCommand } from './rangeCommand.js';
 import { compareCommand, DEFAULT_OVERLAY_PATH } from './compareCommand.js';
@@ -12,9 +12,24 @@ import { BraggInputError } from '../errors.js';
 /** Exit code for bad input (usage, config, physics range). */
 export const EXIT_BAD_INPUT = 2;
 
+/** One line on stderr (commander's multi-line messages, e.g. its "Did you mean" hint, joined), exit code 2. */
 function fail(message: string): never {
-  process.stderr.write(`bragg: ${message.split('\n')[0]}\n`);
+  process.stderr.write(`bragg: ${message.split('\n').map((line) => line.trim()).filter(Boolean).join(' ')}\n`);
   process.exit(EXIT_BAD_INPUT);
+}
+
+/**
+ * An option's value must not be another option: `--energy --seed 3` would
+ * otherwise take '--seed' as the energy and complain about '3'.
+ */
+function refuseOptionAsValue(command: Command): void {
+  for (const option of command.options) {
+    if (!option.required || option.parseArg) continue;
+    option.argParser((value: string) => {
+      if (/^--?[a-zA-Z]/.test(value)) throw new InvalidArgumentError(`expected a value, got the option ${value}`);
+      return value;
+    });
+  }
 }
 
 const program = new Command('bragg')
@@ -58,6 +73,8 @@ program.command('compare')
   .option('--out <svgPath>', 'SVG overlay plot of the two depth-doses', DEFAULT_OVERLAY_PATH)
   .option('--json', 'print one JSON object')
   .action(compareCommand);
+
+for (const command of program.commands) refuseOptionAsValue(command);
 
 if (process.argv.length <= 2) {
   process.stderr.write(program.helpInformation());

@@ -1,11 +1,18 @@
-import { readFile } from 'node:fs/promises';
+/**
+ * `bragg run`: config file and flags through the one config parser, the
+ * output folder checked and locked before any transport, the run, then every
+ * output published at once (src/io/outputFolder.ts).
+ */
 import { SingleBar, Presets } from 'cli-progress';
-import { simulate, type SimulationResult } from '../simulate.js';
+import { simulate, type SimulateOptions, type SimulationResult } from '../simulate.js';
 import type { DeterministicResult } from '../deterministic/deterministicResults.js';
-import { parseConfig } from '../config/schema.js';
+import { parseConfig, type ResolvedConfig } from '../config/schema.js';
+import { openOutputFolder, writeFileAtomically } from '../io/index.js';
 import { BraggInputError } from '../errors.js';
-import { encodeNpy, writeOutputsAtomically, depthDoseCsv, depthDoseSvg } from '../io/index.js';
 import { parseNumberOption } from './numbers.js';
+import { readConfigFile } from './configFile.js';
+import { onTermination } from './signals.js';
+import { runOutputFiles, summaryDocument } from '../io/runOutputs.js';
 
 interface RunOptions {
   config?: string; particle?: string; energy?: string; histories?: string; seed?: string;
@@ -13,38 +20,47 @@ interface RunOptions {
   solver?: 'montecarlo' | 'deterministic';
 }
 
-async function readConfigFile(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new BraggInputError(`cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new BraggInputError(`config ${path} is not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BraggInputError(`config ${path} must be a JSON object`);
-  return value as Record<string, unknown>;
+/** Config fields that flags set, so that messages name the flag the user typed. */
+const FLAG_FIELDS = {
+  'beam.particle': '--particle', 'beam.energyMeVPerU': '--energy', 'transport.histories': '--histories',
+  'transport.seed': '--seed', 'transport.kernel': '--kernel', solver: '--solver',
+} as const;
+
+/** The config file (validated alone first, so a wrong-typed section is named), then the flags over it. */
+async function configFromCommandLine(options: RunOptions): Promise<ResolvedConfig> {
+  const file = options.config === undefined ? {} : await readConfigFile(options.config);
+  const base = parseConfig(file, { source: options.config === undefined ? undefined : `--config ${options.config}` });
+  const energy = parseNumberOption('--energy', options.energy);
+  const histories = parseNumberOption('--histories', options.histories);
+  const seed = parseNumberOption('--seed', options.seed);
+  const withFlags = {
+    ...base,
+    beam: { ...base.beam, ...(options.particle !== undefined ? { particle: options.particle } : {}), ...(energy !== undefined ? { energyMeVPerU: energy } : {}) },
+    transport: {
+      ...base.transport,
+      ...(histories !== undefined ? { histories } : {}), ...(seed !== undefined ? { seed } : {}),
+      ...(options.kernel !== undefined ? { kernel: options.kernel } : {}),
+    },
+    ...(options.solver !== undefined ? { solver: options.solver } : {}),
+  };
+  return parseConfig(withFlags, { fieldNames: FLAG_FIELDS });
 }
 
-/** Applies command-line flags over the config file's sections. */
-function withFlags(base: Record<string, unknown>, options: RunOptions): Record<string, unknown> {
-  const section = (name: string) => ({ ...((base[name] as Record<string, unknown> | undefined) ?? {}) });
-  const beam = section('beam');
-  const transport = section('transport');
-  if (options.particle !== undefined) beam.particle = options.particle;
-  const energy = parseNumberOption('--energy', options.energy);
-  if (energy !== undefined) beam.energyMeVPerU = energy;
-  const histories = parseNumberOption('--histories', options.histories);
-  if (histories !== undefined) transport.histories = histories;
-  const seed = parseNumberOption('--seed', options.seed);
-  if (seed !== undefined) transport.seed = seed;
-  if (options.kernel !== undefined) transport.kernel = options.kernel;
-  return { ...base, beam, transport, ...(options.solver !== undefined ? { solver: options.solver } : {}) };
+/** Run options from the flags (validated again by simulate()). */
+function simulateOptions(options: RunOptions): SimulateOptions {
+  const threads = parseNumberOption('--threads', options.threads);
+  const memoryLimitMiB = parseNumberOption('--memory-limit', options.memoryLimit);
+  if (memoryLimitMiB !== undefined && !(memoryLimitMiB >= 1 && memoryLimitMiB <= 2 ** 32)) {
+    throw new BraggInputError(`--memory-limit must be from 1 to ${2 ** 32} MiB, got ${options.memoryLimit}`);
+  }
+  return {
+    ...(options.backend !== undefined ? { backend: options.backend } : {}),
+    ...(threads !== undefined ? { threads } : {}),
+    ...(memoryLimitMiB !== undefined ? { memoryLimitBytes: Math.floor(memoryLimitMiB * 2 ** 20) } : {}),
+  };
 }
+
+const isDeterministic = (r: SimulationResult | DeterministicResult): r is DeterministicResult => 'solver' in r.summary;
 
 const mm = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)} mm`);
 
@@ -61,7 +77,7 @@ function deterministicText(result: DeterministicResult): string {
   ].join('\n') + '\n';
 }
 
-function summaryText(result: SimulationResult): string {
+function monteCarloText(result: SimulationResult): string {
   const s = result.summary;
   return [
     `${s.histories} ${s.particle} histories at ${s.energyMeVPerU} MeV/u, seed ${s.seed}, ${s.backend}-${s.variant}, ${s.threads} thread${s.threads === 1 ? '' : 's'}`,
@@ -72,24 +88,11 @@ function summaryText(result: SimulationResult): string {
   ].join('\n') + '\n';
 }
 
-/**
- * Writes all outputs or none; a directory that cannot be written is bad input, not a crash.
- * `what` names the outputs in that message.
- */
-export async function writeOutputs(dir: string, files: Parameters<typeof writeOutputsAtomically>[1], what = `outputs to ${dir}`): Promise<void> {
-  try {
-    await writeOutputsAtomically(dir, files);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code) throw new BraggInputError(`cannot write ${what}: ${code}`);
-    throw error;
-  }
-}
+const warn = (text: string) => process.stderr.write(`bragg: warning: ${text}\n`);
 
 /** Tells the user, on stderr, when a run's numbers deserve a second look. */
 function warnAboutDiagnostics(result: SimulationResult): void {
   const { summary, diagnostics } = result;
-  const warn = (text: string) => process.stderr.write(`bragg: warning: ${text}\n`);
   if (summary.missedHistories > 0.5 * summary.histories) {
     warn(`${summary.missedHistories} of ${summary.histories} primaries missed the phantom`);
   }
@@ -97,62 +100,63 @@ function warnAboutDiagnostics(result: SimulationResult): void {
   if (diagnostics.listOverflows > 0) warn(`${diagnostics.listOverflows} histories touched more voxels than the scoring list holds: their variance is approximate`);
 }
 
+/** A progress bar on a terminal (not with --json): histories for the Monte Carlo, steps for the deterministic solver. */
+function progressBar(options: RunOptions, unit: string): { onProgress?: SimulateOptions['onProgress']; stop(): void } {
+  if (!process.stderr.isTTY || options.json) return { stop: () => undefined };
+  const bar = new SingleBar({
+    format: `{bar} {percentage}% | {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}`,
+    stream: process.stderr, hideCursor: true,
+  }, Presets.shades_classic);
+  let started = false;
+  return {
+    onProgress: (p) => {
+      const [done, total] = 'historiesDone' in p ? [p.historiesDone, p.historiesTotal] : [p.stepsDone, p.totalSteps];
+      if (!started) { bar.start(total, 0, { rate: 0 }); started = true; }
+      bar.update(done, { rate: Math.round(done / Math.max(p.elapsedSeconds, 1e-9)) });
+    },
+    stop: () => { if (started) bar.stop(); },
+  };
+}
+
 export async function runCommand(options: RunOptions): Promise<void> {
-  const base = options.config === undefined ? {} : await readConfigFile(options.config);
-  const config = parseConfig(withFlags(base, options));
-  if (config.solver === 'deterministic') return runDeterministicCommand(config, options);
-  const bar = process.stderr.isTTY && !options.json
-    ? new SingleBar({
-        format: '{bar} {percentage}% | {value}/{total} histories | {rate} hist/s | ETA {eta_formatted}',
-        stream: process.stderr, hideCursor: true,
-      }, Presets.shades_classic)
-    : null;
-  bar?.start(config.transport.histories, 0, { rate: 0 });
-  let result: SimulationResult;
+  const config = await configFromCommandLine(options);
+  const runOptions = simulateOptions(options);
+  if (config.solver === 'deterministic') {
+    // Histories and seeds belong to the Monte Carlo: say so rather than ignore them silently.
+    for (const [flag, value] of [['--histories', options.histories], ['--seed', options.seed]] as const) {
+      if (value !== undefined) warn(`${flag} has no meaning for the deterministic solver (no histories, no random numbers)`);
+    }
+  }
+  const folder = await openOutputFolder(options.out);
+  const release = onTermination(() => folder.abandonSync());
   try {
-    const threads = parseNumberOption('--threads', options.threads);
-    const memoryLimitMiB = parseNumberOption('--memory-limit', options.memoryLimit);
-    result = await simulate(config, {
-      ...(options.backend !== undefined ? { backend: options.backend } : {}),
-      ...(threads !== undefined ? { threads } : {}),
-      ...(memoryLimitMiB !== undefined ? { memoryLimitBytes: memoryLimitMiB * 2 ** 20 } : {}),
-      onProgress: bar ? (p) => bar.update(p.historiesDone, { rate: Math.round(p.historiesDone / Math.max(p.elapsedSeconds, 1e-9)) }) : undefined,
-    });
+    const progress = progressBar(options, config.solver === 'deterministic' ? 'steps' : 'histories');
+    let result: SimulationResult | DeterministicResult;
+    try {
+      result = await simulate<unknown>(config, { ...runOptions, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) }) as SimulationResult | DeterministicResult;
+    } finally {
+      progress.stop();
+    }
+    for (const text of result.warnings) warn(text);
+    if (!isDeterministic(result)) warnAboutDiagnostics(result);
+    await folder.publish(runOutputFiles(result));
+    const text = isDeterministic(result) ? deterministicText(result) : monteCarloText(result);
+    process.stdout.write(options.json ? JSON.stringify(summaryDocument(result)) + '\n' : text + `  outputs in ${options.out}/\n`);
+  } catch (error) {
+    await folder.abandon();
+    throw error;
   } finally {
-    bar?.stop();
+    release();
   }
-  warnAboutDiagnostics(result);
-  await writeRunOutputs(options.out, result);
-  process.stdout.write(options.json ? JSON.stringify(result.summary) + '\n' : summaryText(result) + `  outputs in ${options.out}/\n`);
 }
 
-/** The five outputs, the same for both solvers (the deterministic dose is integrated over y, its uncertainty 0). */
-async function writeRunOutputs(dir: string, result: SimulationResult | DeterministicResult): Promise<void> {
-  const { summary, depthDose, config } = result;
-  const series = { depthMm: depthDose.depthMm, dose: depthDose.dose, uncertainty: depthDose.uncertainty, doseUnit: depthDose.doseUnit };
-  const solver = 'solver' in summary ? ' (deterministic)' : '';
-  const title = `${summary.energyMeVPerU} MeV/u ${summary.particle} in ${config.phantom.material}${solver}`;
-  await writeOutputs(dir, [
-    { name: 'summary.json', contents: JSON.stringify(summary, null, 2) + '\n' },
-    { name: 'depth_dose.csv', contents: depthDoseCsv(series) },
-    { name: 'dose.npy', contents: encodeNpy(result.dose, summary.gridShape) },
-    { name: 'uncertainty.npy', contents: encodeNpy(result.uncertainty, summary.gridShape) },
-    { name: 'depth_dose.svg', contents: depthDoseSvg({ series, r80Mm: summary.r80Mm, title }) },
-  ]);
-}
-
-async function runDeterministicCommand(config: ReturnType<typeof parseConfig>, options: RunOptions): Promise<void> {
-  // Histories and seeds belong to the Monte Carlo: say so rather than ignore them silently.
-  for (const [flag, value] of [['--histories', options.histories], ['--seed', options.seed]] as const) {
-    if (value !== undefined) process.stderr.write(`bragg: warning: ${flag} has no meaning for the deterministic solver (no histories, no random numbers)\n`);
+/** One file replaced atomically; a place that cannot be written is bad input, not a crash. */
+export async function writeOutputFile(path: string, contents: string | Uint8Array, label: string): Promise<void> {
+  try {
+    await writeFileAtomically(path, contents);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code) throw new BraggInputError(`${label} ${path}: cannot write it (${code})`);
+    throw error;
   }
-  const memoryLimitMiB = parseNumberOption('--memory-limit', options.memoryLimit);
-  const threads = parseNumberOption('--threads', options.threads);
-  const result = await simulate({ ...config, solver: 'deterministic' as const }, {
-    ...(options.backend !== undefined ? { backend: options.backend } : {}),
-    ...(threads !== undefined ? { threads } : {}),
-    ...(memoryLimitMiB !== undefined ? { memoryLimitBytes: memoryLimitMiB * 2 ** 20 } : {}),
-  });
-  await writeRunOutputs(options.out, result);
-  process.stdout.write(options.json ? JSON.stringify(result.summary) + '\n' : deterministicText(result) + `  outputs in ${options.out}/\n`);
 }

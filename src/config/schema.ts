@@ -10,19 +10,26 @@ import { ION_IDS, MATERIAL_IDS } from '../physics/index.js';
 import type { IonId, MaterialId } from '../physics/index.js';
 import { BraggInputError } from '../errors.js';
 import { deterministicSettingsSchema } from '../deterministic/settings.js';
+import { MAX_VOXELS } from '../engine/phantom.js';
 
 const ionId = z.enum(ION_IDS as unknown as [IonId, ...IonId[]]);
 const materialId = z.enum(MATERIAL_IDS as unknown as [MaterialId, ...MaterialId[]]);
 const positive = z.number().finite().positive();
 const nonNegative = z.number().finite().nonnegative();
-const xy = z.tuple([z.number().finite(), z.number().finite()]);
-const xyNonNegative = z.tuple([nonNegative, nonNegative]);
-const xyz = z.tuple([z.number().finite(), z.number().finite(), z.number().finite()]);
-const xyzPositive = z.tuple([positive, positive, positive]);
+/** Positions within 10 m of the phantom's centre: beyond any treatment room. */
+const positionMm = z.number().finite().min(-1e4, 'must be at least -10000 mm').max(1e4, 'must be at most 10000 mm');
+const xy = z.tuple([positionMm, positionMm]);
+/** Spot sizes up to 0.5 m: broader than any field. */
+const spotMm = nonNegative.max(500, 'must be at most 500 mm');
+const xyNonNegative = z.tuple([spotMm, spotMm]);
+const xyz = z.tuple([positionMm, positionMm, positionMm]);
+/** Phantom edges up to 10 m. */
+const phantomEdgeMm = positive.max(1e4, 'must be at most 10000 mm');
+const xyzPositive = z.tuple([phantomEdgeMm, phantomEdgeMm, phantomEdgeMm]);
 /** Voxel edges below 10 um are refused: no dose grid needs them, and each would cost a step. */
 const voxelEdge = z.number().finite().min(0.01, 'must be at least 0.01 mm');
 /** A value for both x and y, or an [x, y] pair. */
-const numberOrPair = z.union([nonNegative, xyNonNegative], { error: 'expected a non-negative number or an [x, y] pair' });
+const numberOrPair = z.union([spotMm, xyNonNegative], { error: 'expected a number from 0 to 500 mm or an [x, y] pair of them' });
 /** Beam divergence: the source model is small-angle (direction (theta_x, theta_y, 1), normalised). */
 const divergenceMrad = z.union([nonNegative.max(100), z.tuple([nonNegative.max(100), nonNegative.max(100)])],
   { error: 'expected a divergence of at most 100 mrad, as a number or an [x, y] pair' });
@@ -30,9 +37,16 @@ const divergenceMrad = z.union([nonNegative.max(100), z.tuple([nonNegative.max(1
 /** Densities from 1e-6 g/cm^3 (below air at 1/1000 of sea-level pressure) to 30 g/cm^3 (above osmium, 22.6). */
 const density = z.number().finite().min(1e-6, 'must be at least 1e-6 g/cm3').max(30, 'must be at most 30 g/cm3');
 
+/**
+ * Mean excitation energies from 10 eV (below hydrogen gas, 19.2 eV) to 1000 eV
+ * (above uranium, 890 eV; ICRU Report 37 tables): outside, the Bethe formula's
+ * logarithm leaves the range where the stopping-power tables are meaningful.
+ */
+const meanExcitationEnergyEV = z.number().finite().min(10, 'must be at least 10 eV').max(1000, 'must be at most 1000 eV');
+
 const materialOverride = z.strictObject({
   densityGPerCm3: density.optional(),
-  meanExcitationEnergyEV: positive.optional(),
+  meanExcitationEnergyEV: meanExcitationEnergyEV.optional(),
 });
 
 const boxRegion = z.strictObject({
@@ -48,8 +62,8 @@ const slabRegion = z.strictObject({
   material: materialId,
   densityGPerCm3: density.optional(),
   /** Depth interval (mm) covering the whole phantom laterally. */
-  zMinMm: nonNegative,
-  zMaxMm: positive,
+  zMinMm: nonNegative.max(1e4, 'must be at most 10000 mm'),
+  zMaxMm: phantomEdgeMm,
 }).refine((s) => s.zMinMm < s.zMaxMm, { error: 'zMinMm must be below zMaxMm', path: ['zMaxMm'] });
 
 export const configSchema = z.strictObject({
@@ -64,7 +78,7 @@ export const configSchema = z.strictObject({
     centerMm: xy.default([0, 0]),
     /** One-sigma angular divergence in x and y (mrad); 0 = parallel. */
     divergenceSigmaMrad: divergenceMrad.default(0),
-  }).refine((b) => b.energySpreadMeVPerU <= b.energyMeVPerU / 3, {
+  }).refine((b) => !(b.energyMeVPerU > 0) || b.energySpreadMeVPerU <= b.energyMeVPerU / 3, {
     error: 'must be at most a third of energyMeVPerU (a wider Gaussian spread would reach negative energies)', path: ['energySpreadMeVPerU'],
   }).prefault({}),
   phantom: z.strictObject({
@@ -74,19 +88,30 @@ export const configSchema = z.strictObject({
     material: materialId.default('water'),
     densityGPerCm3: density.optional(),
     /** Inserts, voxelised in order (a later one overwrites an earlier one) by voxel centre. */
-    regions: z.array(z.union([boxRegion, slabRegion], { error: 'expected a region with shape \'box\' or \'slab\'' })).default([]),
+    regions: z.array(z.discriminatedUnion('shape', [boxRegion, slabRegion], { error: 'expected a region with shape \'box\' or \'slab\'' }))
+      .max(255, 'at most 255 regions').default([]),
+  }).superRefine((p, context) => {
+    const counts = p.sizeMm.map((size, i) => Math.round(size / p.voxelSizeMm[i]!));
+    const voxels = counts[0]! * counts[1]! * counts[2]!;
+    if (voxels > MAX_VOXELS) {
+      context.addIssue({ code: 'custom', path: ['voxelSizeMm'], message: `sizeMm / voxelSizeMm give ${counts.join(' x ')} = ${voxels} voxels, more than the ${MAX_VOXELS} supported` });
+    }
   }).prefault({}),
   /** Per-material overrides, e.g. { "water": { "meanExcitationEnergyEV": 78 } } (ICRU 90). */
   materials: z.partialRecord(materialId, materialOverride).default({}),
   transport: z.strictObject({
-    histories: z.number().int().positive().max(1e9, 'at most 1e9 per run: split larger jobs into runs with different seeds').default(100_000),
+    histories: z.number().int().positive().max(1e9, 'must be at most 1e9 per run: split larger jobs into runs with different seeds').default(100_000),
     seed: z.number().int().nonnegative().max(2 ** 53 - 1).default(1),
     /** Largest step (mm); steps also end at voxel boundaries. */
-    maxStepMm: z.number().finite().min(0.01, 'must be at least 0.01 mm').default(5),
-    /** Largest fraction of its energy a particle may lose in one step. */
-    maxEnergyLossFraction: z.number().gt(0).max(0.5).default(0.2),
-    /** Below this energy a particle deposits what it has left where it is (MeV/u). */
-    cutoffEnergyMeVPerU: positive.default(0.5),
+    maxStepMm: z.number().finite().min(0.01, 'must be at least 0.01 mm').max(1000, 'must be at most 1000 mm').default(5),
+    /**
+     * Largest fraction of its energy a particle may lose in one step: from 0.01
+     * (about 600 steps per history; below it results no longer change, only
+     * the time does) to 0.5.
+     */
+    maxEnergyLossFraction: z.number().finite().min(0.01, 'must be at least 0.01').max(0.5, 'must be at most 0.5').default(0.2),
+    /** Below this energy a particle deposits what it has left where it is (MeV/u); the tables' range is checked at run time. */
+    cutoffEnergyMeVPerU: positive.max(100, 'must be at most 100 MeV/u').default(0.5),
     /** 'simd' (default) or 'scalar', the reference kernel. */
     kernel: z.enum(['simd', 'scalar']).default('simd'),
   }).prefault({}),
@@ -96,7 +121,7 @@ export const configSchema = z.strictObject({
   deterministic: deterministicSettingsSchema,
   scoring: z.strictObject({
     /** Depth (mm) of a voxel plane (rounded to the nearest) where the lateral spread of crossing primaries is recorded. */
-    lateralProbeDepthMm: positive.optional(),
+    lateralProbeDepthMm: phantomEdgeMm.optional(),
   }).prefault({}),
 });
 
@@ -115,9 +140,43 @@ export function describeIssues(error: z.ZodError, root: string): string {
   }).join('; ');
 }
 
-/** Validates a config; throws BraggInputError naming every invalid field. */
-export function parseConfig(input: unknown): ResolvedConfig {
+/** Keys that would reach an object's prototype if a consumer ever copied the config by assignment. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The path of the first forbidden key in a JSON-like value, or null. */
+function forbiddenKeyPath(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value !== 'object' || value === null) return null;
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) return [...path, key];
+    const below = forbiddenKeyPath((value as Record<string, unknown>)[key], [...path, key]);
+    if (below) return below;
+  }
+  return null;
+}
+
+export interface ParseConfigOptions {
+  /** Where the config came from, for messages (e.g. '--config plan.json'). */
+  readonly source?: string | undefined;
+  /** Field paths that the user set by other names (e.g. { 'beam.energyMeVPerU': '--energy' }). */
+  readonly fieldNames?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Validates a config (undefined means every default); throws BraggInputError
+ * naming every invalid field, on one line.
+ */
+export function parseConfig(input: unknown, options: ParseConfigOptions = {}): ResolvedConfig {
+  const what = options.source ? `invalid config (${options.source})` : 'invalid config';
+  if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
+    throw new BraggInputError(`${what}: expected a JSON object, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`);
+  }
+  const forbidden = forbiddenKeyPath(input);
+  if (forbidden) throw new BraggInputError(`${what}: key ${forbidden.join('.')} is not allowed`);
   const result = configSchema.safeParse(input ?? {});
   if (result.success) return result.data;
-  throw new BraggInputError(`invalid config: ${describeIssues(result.error, 'config')}`);
+  let message = describeIssues(result.error, 'config');
+  for (const [field, name] of Object.entries(options.fieldNames ?? {})) {
+    message = message.replace(new RegExp(`(^|; )${field.replace('.', '\\.')}:`, 'g'), `$1${name} (${field}):`);
+  }
+  throw new BraggInputError(`${what}: ${message}`);
 }

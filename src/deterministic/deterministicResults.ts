@@ -13,6 +13,9 @@ export const DOSE_PROJECTION = 'integrated over y';
 
 export interface DeterministicSummary {
   readonly solver: 'deterministic';
+  /** The bragg-engine version and the dose quantity (added by simulate()). */
+  readonly engineVersion?: string;
+  readonly doseQuantity?: string;
   readonly particle: string;
   readonly energyMeVPerU: number;
   readonly backend: string;

@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { getIon, getMaterial } from '../physics/index.js';
 import type { Ion, Material, MaterialId } from '../physics/index.js';
 import { BraggInputError } from '../errors.js';
-import { buildPhantom, type Phantom } from './phantom.js';
+import { buildPhantom, phantomShape, type Phantom, type PhantomShape } from './phantom.js';
 import { buildTables, writeTables, type PackedTables } from './materialTables.js';
 import { planMemory, type MemoryPlan } from './memoryPlan.js';
 import { PARAMS, WORKER_POINTERS, WORKER_COUNTERS, ENERGY_UNITS_PER_MEV, type WorkerCounter } from './layout.js';
@@ -104,7 +104,7 @@ function writeParams(view: DataView, at: number, values: Record<keyof typeof PAR
   }
 }
 
-export function probeIndexFor(config: ResolvedConfig, phantom: Phantom): number {
+export function probeIndexFor(config: ResolvedConfig, phantom: PhantomShape): number {
   const depth = config.scoring.lateralProbeDepthMm;
   if (depth === undefined) return -1;
   const dz = phantom.voxelSizeMm[2];
@@ -116,7 +116,7 @@ export function probeIndexFor(config: ResolvedConfig, phantom: Phantom): number 
 }
 
 /** The beam axis must hit the phantom's entrance face. */
-function checkBeamAim(config: ResolvedConfig, phantom: Phantom): void {
+function checkBeamAim(config: ResolvedConfig, phantom: PhantomShape): void {
   const [cx, cy] = config.beam.centerMm;
   const halfX = (phantom.nx * phantom.voxelSizeMm[0]) / 2;
   const halfY = (phantom.ny * phantom.voxelSizeMm[1]) / 2;
@@ -154,22 +154,24 @@ export interface PrepareOptions {
 
 /** Builds phantom and tables, plans and fills the shared memory for `workers` workers. */
 export function prepareRun(config: ResolvedConfig, workers = 1, options: PrepareOptions = {}): PreparedRun {
+  // Every check and the memory plan come before the phantom's per-voxel arrays are allocated.
   const { ion, material } = resolvePhysics(config);
-  const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
-  const materials = phantom.materials.map(material);
+  const shape = phantomShape(config);
+  const materials = shape.materials.map(material);
   const packed = buildTables(ion, materials);
   checkEnergies(config, packed);
-  checkBeamAim(config, phantom);
+  checkBeamAim(config, shape);
   const maxHistories = maxHistoriesFor(config, ion);
   if (config.transport.histories > maxHistories) {
     throw new BraggInputError(`transport.histories ${config.transport.histories} is more than one run can tally for this beam (${maxHistories}): split it into runs with different seeds`);
   }
-  const probeZIndex = probeIndexFor(config, phantom);
-  const voxels = phantom.nx * phantom.ny * phantom.nz;
+  const probeZIndex = probeIndexFor(config, shape);
+  const voxels = shape.nx * shape.ny * shape.nz;
   const plan = planMemory({
-    voxels, nz: phantom.nz, tableBytes: packed.strideBytes * materials.length, workers,
+    voxels, nz: shape.nz, tableBytes: packed.strideBytes * materials.length, workers,
     controlBytes: options.controlBytes, limitBytes: options.memoryLimitBytes,
   });
+  const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
   let memory: WebAssembly.Memory;
   try {
     memory = createSharedMemory(plan.pages, options.shared ?? true);

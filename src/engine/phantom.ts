@@ -21,7 +21,16 @@ export interface Phantom {
 /** Largest voxel count we accept (about 2^28): beyond it, per-voxel tallies alone exceed wasm32's 4 GiB. */
 export const MAX_VOXELS = 2 ** 28;
 
-export function buildPhantom(config: ResolvedConfig, densityOf: (id: MaterialId) => number): Phantom {
+/** The phantom's grid and the materials it uses, known before anything large is allocated. */
+export interface PhantomShape {
+  readonly nx: number; readonly ny: number; readonly nz: number;
+  readonly voxelSizeMm: readonly [number, number, number];
+  readonly originMm: readonly [number, number, number];
+  /** Distinct materials: the phantom's, then the regions' in order of first use (the per-voxel slots). */
+  readonly materials: readonly MaterialId[];
+}
+
+export function phantomShape(config: ResolvedConfig): PhantomShape {
   const [sx, sy, sz] = config.phantom.sizeMm;
   const [vx, vy, vz] = config.phantom.voxelSizeMm;
   const nx = Math.round(sx / vx), ny = Math.round(sy / vy), nz = Math.round(sz / vz);
@@ -32,7 +41,14 @@ export function buildPhantom(config: ResolvedConfig, densityOf: (id: MaterialId)
   }
   const count = nx * ny * nz;
   if (count > MAX_VOXELS) throw new BraggInputError(`phantom has ${count} voxels, more than the ${MAX_VOXELS} supported`);
-  const originMm = [-sx / 2, -sy / 2, 0] as const;
+  const materials = [...new Set([config.phantom.material, ...config.phantom.regions.map((r) => r.material)])];
+  return { nx, ny, nz, voxelSizeMm: [vx, vy, vz], originMm: [-sx / 2, -sy / 2, 0], materials };
+}
+
+export function buildPhantom(config: ResolvedConfig, densityOf: (id: MaterialId) => number): Phantom {
+  const { nx, ny, nz, voxelSizeMm, originMm } = phantomShape(config);
+  const [vx, vy, vz] = voxelSizeMm;
+  const count = nx * ny * nz;
 
   const materials: MaterialId[] = [];
   const slotOf = (id: MaterialId): number => {

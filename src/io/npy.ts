@@ -7,7 +7,7 @@
  * dict literal, padded with spaces and terminated by `\n` so that the array
  * data starts at a multiple of 64 bytes. The data follow in C (row-major)
  * order as little-endian IEEE-754 values: `<f8` for Float64Array, `<f4` for
- * Float32Array. Units are not part of the format; callers document them.
+ * Float32Array; or as bytes, `|u1`, for Uint8Array (encoding only). Units are not part of the format; callers document them.
  */
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59] as const; // \x93NUMPY
@@ -31,7 +31,7 @@ function shapeLiteral(shape: readonly number[]): string {
  * Throws a RangeError if a dimension is not a non-negative safe integer or if
  * the product of `shape` differs from `data.length`.
  */
-export function encodeNpy(data: Float64Array | Float32Array, shape: readonly number[]): Uint8Array {
+export function encodeNpy(data: Float64Array | Float32Array | Uint8Array, shape: readonly number[]): Uint8Array {
   let count = 1;
   for (const dim of shape) {
     if (!Number.isSafeInteger(dim) || dim < 0) {
@@ -46,7 +46,7 @@ export function encodeNpy(data: Float64Array | Float32Array, shape: readonly num
   }
 
   const isF8 = data instanceof Float64Array;
-  const descr = isF8 ? '<f8' : '<f4';
+  const descr = data instanceof Uint8Array ? '|u1' : isF8 ? '<f8' : '<f4';
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeLiteral(shape)}, }`;
   // Header = dict + spaces + '\n', sized so PREAMBLE + header is a multiple of 64.
   const unpadded = PREAMBLE_BYTES + dict.length + 1;
@@ -63,7 +63,7 @@ export function encodeNpy(data: Float64Array | Float32Array, shape: readonly num
   out[9] = headerLen >>> 8;
   for (let i = 0; i < header.length; i++) out[PREAMBLE_BYTES + i] = header.charCodeAt(i);
 
-  if (HOST_IS_LITTLE_ENDIAN) {
+  if (HOST_IS_LITTLE_ENDIAN || data instanceof Uint8Array) {
     out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), total);
   } else {
     const view = new DataView(out.buffer, out.byteOffset + total, data.byteLength);

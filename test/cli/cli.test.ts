@@ -16,19 +16,22 @@ function bragg(...args: string[]) {
 const scratch = () => mkdtempSync(join(tmpdir(), 'bragg-cli-'));
 
 describe('bragg run', () => {
-  it('writes the five outputs and a JSON summary with the documented fields', () => {
+  it('writes the outputs with a manifest and a JSON summary with the documented fields', () => {
     const out = join(scratch(), 'out');
     const r = bragg('run', '--histories', '300', '--energy', '70', '--seed', '3', '--out', out, '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['depth_dose.csv', 'depth_dose.svg', 'dose.npy', 'summary.json', 'uncertainty.npy']);
+    expect(readdirSync(out).sort()).toEqual(['density.npy', 'depth_dose.csv', 'depth_dose.svg', 'dose.npy', 'manifest.json', 'material.npy', 'summary.json', 'uncertainty.npy']);
     const summary = JSON.parse(r.stdout);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(summary);
     for (const key of ['particle', 'energyMeVPerU', 'histories', 'seed', 'backend', 'threads', 'peakDepthMm', 'r90Mm', 'r80Mm',
-      'r20Mm', 'entranceToPeak', 'energyDepositedMeVPerPrimary', 'wallSeconds', 'historiesPerSecond', 'gridShape', 'voxelSizeMm']) {
+      'r20Mm', 'entranceToPeak', 'energyDepositedMeVPerPrimary', 'wallSeconds', 'historiesPerSecond', 'gridShape', 'voxelSizeMm',
+      'engineVersion', 'doseQuantity', 'materialIds', 'config', 'lateralProbe', 'warnings']) {
       expect(summary, key).toHaveProperty(key);
     }
-    expect(summary).toMatchObject({ particle: 'proton', energyMeVPerU: 70, histories: 300, seed: 3, gridShape: [300, 50, 50], voxelSizeMm: [1, 2, 2] });
+    expect(summary).toMatchObject({ particle: 'proton', energyMeVPerU: 70, histories: 300, seed: 3, gridShape: [300, 50, 50], voxelSizeMm: [1, 2, 2],
+      doseQuantity: 'dose to medium', materialIds: ['water'] });
+    expect(summary.config.transport).toMatchObject({ histories: 300, seed: 3, maxStepMm: 5, kernel: 'simd' }); // defaults filled in
     const npyHeader = readFileSync(join(out, 'dose.npy')).subarray(0, 128).toString('latin1');
     expect(npyHeader).toContain("'shape': (300, 50, 50)");
     const csv = readFileSync(join(out, 'depth_dose.csv'), 'utf8').split('\n');
@@ -82,7 +85,7 @@ describe('bad input: one line on stderr, exit code 2, no output written', () => 
     ['zero threads', ['run', '--threads', '0'], /threads/],
     ['a number in hex', ['run', '--histories', '0x10'], /--histories/],
     ['beam aimed outside the phantom (config)', ['run', '--config', 'BEAM_OUTSIDE'], /misses the phantom/],
-    ['output path that is a file', ['run', '--histories', '10', '--out', 'A_FILE'], /cannot write outputs/],
+    ['output path that is a file', ['run', '--histories', '10', '--out', 'A_FILE'], /--out .*: exists and is not a folder/],
     ['memory limit too small', ['run', '--memory-limit', '1'], /memory limit/],
     ['unreadable config', ['run', '--config', '/nonexistent/c.json'], /config/],
     ['unknown material (range)', ['range', '--particle', 'proton', '--energy', '100', '--material', 'unobtainium'], /unobtainium/],

@@ -17,7 +17,7 @@ describe('bragg run --solver deterministic, and bragg compare against the Monte 
     const det = bragg('run', '--solver', 'deterministic', '--energy', '70', '--out', join(dir, 'det'), '--json');
     expect(det.stderr).toBe('');
     expect(det.code).toBe(0);
-    expect(readdirSync(join(dir, 'det')).sort()).toEqual(['depth_dose.csv', 'depth_dose.svg', 'dose.npy', 'summary.json', 'uncertainty.npy']);
+    expect(readdirSync(join(dir, 'det')).sort()).toEqual(['density.npy', 'depth_dose.csv', 'depth_dose.svg', 'dose.npy', 'manifest.json', 'material.npy', 'summary.json', 'uncertainty.npy']);
     const summary = JSON.parse(det.stdout);
     expect(summary).toMatchObject({ solver: 'deterministic', doseProjection: 'integrated over y', doseUnit: 'Gy mm per primary', gridShape: [300, 1, 50] });
     expect(Math.abs(summary.energyBalance)).toBeLessThan(1e-9);
@@ -68,6 +68,6 @@ describe('bragg run --solver deterministic, and bragg compare against the Monte 
     expect(ignored.stderr).toBe('bragg: warning: --histories has no meaning for the deterministic solver (no histories, no random numbers)\n');
     const threads = bragg('run', '--solver', 'deterministic', '--threads', '0', '--out', join(dir, 'o'));
     expect(threads.code).toBe(2);
-    expect(threads.stderr).toContain('threads must be an integer');
+    expect(threads.stderr).toContain('threads: must be at least 1');
   });
 });

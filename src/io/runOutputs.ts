@@ -1,0 +1,66 @@
+/**
+ * The files of a run's output folder, the same for both solvers:
+ * summary.json, depth_dose.csv/.svg, dose.npy, uncertainty.npy, density.npy
+ * and material.npy (the deterministic dose is integrated over y, its
+ * uncertainty 0). writeRunOutputs publishes them as one set with
+ * manifest.json (outputFolder.ts).
+ */
+import type { SimulationResult } from '../simulate.js';
+import type { DeterministicResult } from '../deterministic/deterministicResults.js';
+import type { ResolvedConfig } from '../config/schema.js';
+import { phantomMaps } from '../engine/phantomMaps.js';
+import { phantomShape } from '../engine/phantom.js';
+import { encodeNpy } from './npy.js';
+import { depthDoseCsv } from './depthDoseCsv.js';
+import { depthDoseSvg } from './depthDoseSvg.js';
+import { openOutputFolder, type OutputFile } from './outputFolder.js';
+
+/** The geometry in a few words, for plot titles: 'water', 'water with a compact-bone slab at 30-50 mm', 'water with 3 regions'. */
+export function geometryLabel(config: ResolvedConfig): string {
+  const { material, regions } = config.phantom;
+  if (regions.length === 0) return material;
+  if (regions.length > 2) return `${material} with ${regions.length} regions`;
+  const parts = regions.map((r) => (r.shape === 'slab'
+    ? `a ${r.material} slab at ${r.zMinMm}-${r.zMaxMm} mm`
+    : `a ${r.material} box at z ${r.minMm[2]}-${r.maxMm[2]} mm`));
+  return `${material} with ${parts.join(' and ')}`;
+}
+
+/** summary.json: the summary, the lateral probe, the material list of material.npy, the warnings and the resolved config (every default filled in). */
+export function summaryDocument(result: SimulationResult | DeterministicResult): Record<string, unknown> {
+  return {
+    ...result.summary,
+    lateralProbe: result.lateralProbe,
+    materialIds: phantomShape(result.config).materials,
+    warnings: result.warnings,
+    config: result.config,
+  };
+}
+
+export function runOutputFiles(result: SimulationResult | DeterministicResult): OutputFile[] {
+  const { summary, depthDose, config } = result;
+  const maps = phantomMaps(config, summary.gridShape);
+  const series = { depthMm: depthDose.depthMm, dose: depthDose.dose, uncertainty: depthDose.uncertainty, doseUnit: depthDose.doseUnit };
+  const solver = 'solver' in summary ? ' (deterministic)' : '';
+  const title = `${summary.energyMeVPerU} MeV/u ${summary.particle} in ${geometryLabel(config)}${solver}`;
+  return [
+    { name: 'summary.json', contents: JSON.stringify(summaryDocument(result), null, 2) + '\n' },
+    { name: 'depth_dose.csv', contents: depthDoseCsv(series) },
+    { name: 'depth_dose.svg', contents: depthDoseSvg({ series, r80Mm: summary.r80Mm, title }) },
+    { name: 'dose.npy', contents: encodeNpy(result.dose, summary.gridShape) },
+    { name: 'uncertainty.npy', contents: encodeNpy(result.uncertainty, summary.gridShape) },
+    { name: 'density.npy', contents: encodeNpy(maps.densityGPerCm3, summary.gridShape) },
+    { name: 'material.npy', contents: encodeNpy(maps.materialIndex, summary.gridShape) },
+  ];
+}
+
+/** Publishes a run's outputs into `dir` as one set (the API's counterpart of `bragg run --out`). */
+export async function writeRunOutputs(dir: string, result: SimulationResult | DeterministicResult): Promise<void> {
+  const folder = await openOutputFolder(dir, { label: 'output folder' });
+  try {
+    await folder.publish(runOutputFiles(result));
+  } catch (error) {
+    await folder.abandon();
+    throw error;
+  }
+}
