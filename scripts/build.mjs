@@ -8,7 +8,8 @@
  *                           than the oldest kernel, or a kernel is missing
  *   library  dist/          tsc --incremental (tsc itself decides what to
  *                           re-emit; its state file sits in dist/ and so goes
- *                           when dist/ is removed)
+ *                           when dist/ is removed, and is dropped when an
+ *                           output of a source is missing)
  *   browser  dist/browser/  esbuild, always (~0.3 s)
  *
  * A fresh clone has none of the outputs, so it builds everything. `--force`
@@ -17,7 +18,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -40,7 +41,10 @@ if (force || !upToDate(kernels, kernelInputs)) {
   console.log('build: kernels up to date (build/*.wasm)');
 }
 // tsc --incremental trusts its state file: were an output deleted by hand, it would not write it again.
-if (force || !existsSync(join(root, 'dist/src/index.js')) || !existsSync(join(root, 'dist/src/cli/main.js'))) {
+const compiled = ['src', 'bench'].flatMap((dir) => filesUnder(join(root, dir)))
+  .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+  .map((file) => join(root, 'dist', relative(root, file)).replace(/\.ts$/, '.js'));
+if (force || !compiled.every((file) => existsSync(file))) {
   rmSync(TS_BUILD_INFO, { force: true });
 }
 run('build:ts', ['--incremental', '--tsBuildInfoFile', JSON.stringify(TS_BUILD_INFO)]);
