@@ -1,9 +1,43 @@
+/**
+ * The package entry (`import { simulate } from 'bragg-engine'`), also bundled
+ * for browsers: everything exported here runs without Node modules (writing
+ * files atomically, src/io/atomicOutputs.ts, is the CLI's and stays out).
+ */
 export { simulate } from './simulate.js';
 export type { SimulationResult, SimulationSummary, SimulateOptions, DepthDose } from './simulate.js';
 export { parseConfig, configSchema } from './config/schema.js';
 export type { SimulationConfig, ResolvedConfig } from './config/schema.js';
 export { BraggInputError } from './errors.js';
-export { stoppingPower, csdaRange, getMaterial, getIon, MATERIAL_IDS, ION_IDS } from './physics/index.js';
-export type { Material, MaterialId, Ion, IonId } from './physics/index.js';
+export { ENGINE_VERSION } from './version.js';
 export type { EnergyBookkeeping, LateralProbe } from './engine/doseResults.js';
 export type { DeterministicResult, DeterministicSummary } from './deterministic/deterministicResults.js';
+
+// Physics: ions, materials, stopping powers and CSDA ranges.
+export {
+  stoppingPower, electronicStoppingPower, csdaRange, buildRangeTable, TABLE_ENERGY_LIMITS_MEV_PER_U,
+  getMaterial, isMaterialId, MATERIAL_IDS, getIon, isIonId, ION_IDS, getElement,
+  PROTON_MASS_MEV, ATOMIC_MASS_UNIT_MEV, ELECTRON_MASS_MEV,
+} from './physics/index.js';
+export type {
+  Material, MaterialId, MaterialOverrides, ElementFraction, ElementData, Ion, IonId, RangeTable, RangeTableOptions,
+} from './physics/index.js';
+
+// Analysis: depth-dose metrics, 1-D and 2-D gamma, comparison of two runs (as `bragg compare`).
+export { depthDoseMetrics } from './analysis/depthDose.js';
+export type { DepthDoseMetrics } from './analysis/depthDose.js';
+export { gamma1d } from './analysis/gamma.js';
+export type { GammaCriteria, GammaResult } from './analysis/gamma.js';
+export { gamma2d, sampleDosePlane } from './analysis/gamma2d.js';
+export type { DosePlane, Gamma2dCriteria, Gamma2dResult } from './analysis/gamma2d.js';
+export { compareDosePlanes, doseIntegratedOverY, depthDoseOfPlane } from './analysis/compareRuns.js';
+export type { RunGrid, RunComparison } from './analysis/compareRuns.js';
+
+// Outputs: .npy arrays and the depth-dose CSV and SVG of `bragg run` / `bragg compare`.
+export { encodeNpy, decodeNpy } from './io/npy.js';
+export type { NpyArray } from './io/npy.js';
+export { depthDoseCsv } from './io/depthDoseCsv.js';
+export type { DepthDoseSeries } from './io/depthDoseCsv.js';
+export { depthDoseSvg } from './io/depthDoseSvg.js';
+export type { DepthDosePlot } from './io/depthDoseSvg.js';
+export { depthDoseOverlaySvg } from './io/depthDoseOverlaySvg.js';
+export type { DepthDoseOverlay, OverlayCurve } from './io/depthDoseOverlaySvg.js';

@@ -144,7 +144,8 @@ export const AUTO_WEBGPU_MIN_HISTORIES = 1_000_000;
 async function chooseGpu(backend: SimulateOptions['backend'], histories: number) {
   if (backend !== 'webgpu' && !(backend === 'auto' && histories >= AUTO_WEBGPU_MIN_HISTORIES)) return null;
   const { requestGpuDevice } = await import('./gpu/device.js');
-  const gpu = await requestGpuDevice();
+  // 'auto' without the optional package 'webgpu' runs on WASM, as without an adapter
+  const gpu = await requestGpuDevice().catch((error) => { if (backend === 'auto' && error instanceof BraggInputError) return null; throw error; });
   if (backend === 'auto' && gpu && (gpu.adapterInfo as { isFallbackAdapter?: boolean }).isFallbackAdapter) {
     gpu.device.destroy(); // a software adapter: the WASM threads are faster
     return null;

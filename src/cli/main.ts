@@ -8,6 +8,7 @@ import { runCommand } from './runCommand.js';
 import { rangeCommand } from './rangeCommand.js';
 import { compareCommand, DEFAULT_OVERLAY_PATH } from './compareCommand.js';
 import { BraggInputError } from '../errors.js';
+import { ENGINE_VERSION } from '../version.js';
 
 /** Exit code for bad input (usage, config, physics range). */
 export const EXIT_BAD_INPUT = 2;
@@ -34,6 +35,7 @@ function refuseOptionAsValue(command: Command): void {
 
 const program = new Command('bragg')
   .description('Proton and ion-beam dose engine (condensed-history Monte Carlo in WebAssembly)')
+  .version(ENGINE_VERSION, '-V, --version', 'print the version')
   .exitOverride()
   .configureOutput({
     // help goes to stdout as usual; commander's own error text is replaced by our one line

@@ -90,10 +90,9 @@ const compiled = new Map<string, Promise<WebAssembly.Module>>();
  * browser bundle in dist/browser, three above dist/src/engine.
  */
 async function wasmBytes(name: string): Promise<Uint8Array<ArrayBuffer>> {
-  for (const up of ['../../build/', '../../../build/']) {
-    const bytes = await readPackageFile(new URL(up + name, import.meta.url));
-    if (bytes) return bytes;
-  }
+  const candidates = ['../../build/', '../../../build/'].map((up) => new URL(up + name, import.meta.url));
+  const bytes = await readPackageFile(candidates, 'the kernel');
+  if (bytes) return bytes;
   throw new Error(`kernel ${name} not found: run 'npm run build' first`);
 }
 

@@ -8,10 +8,9 @@ export function shaderSource(name: string): Promise<string> {
   let source = cache.get(name);
   if (!source) {
     source = (async () => {
-      for (const up of ['../../shaders/', '../../../shaders/']) {
-        const bytes = await readPackageFile(new URL(up + name, import.meta.url));
-        if (bytes) return new TextDecoder().decode(bytes);
-      }
+      const candidates = ['../../shaders/', '../../../shaders/'].map((up) => new URL(up + name, import.meta.url));
+      const bytes = await readPackageFile(candidates, 'the shader');
+      if (bytes) return new TextDecoder().decode(bytes);
       throw new Error(`shader ${name} not found`);
     })();
     cache.set(name, source);

@@ -4,6 +4,7 @@
  * the library loads in browsers and Deno unchanged.
  */
 import { WASM32_MAX_PAGES, WASM_PAGE_BYTES } from '../engine/regions.js';
+import { BraggInputError } from '../errors.js';
 
 const WASM32_BYTES = WASM32_MAX_PAGES * WASM_PAGE_BYTES;
 /** Share of the free memory a run may take by default. */
@@ -48,8 +49,33 @@ export function nextTurn(): Promise<void> {
   return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
-/** Reads a file that ships with the package: from disk in Node, by fetch elsewhere (http in browsers, file: in Deno). */
-export async function readPackageFile(url: URL): Promise<Uint8Array<ArrayBuffer> | null> {
+/**
+ * Reads a file that ships with the package, from the first of `candidates`
+ * that exists (its place relative to the calling module differs between the
+ * sources, dist/src and the browser bundle): from disk in Node, by fetch
+ * elsewhere (http in browsers, file: in Deno). Null when none exists.
+ * Deno without read permission for them: a BraggInputError naming `what`
+ * (e.g. 'the kernel') and the permission, rather than "not found".
+ */
+export async function readPackageFile(candidates: readonly URL[], what: string): Promise<Uint8Array<ArrayBuffer> | null> {
+  const denied: string[] = [];
+  for (const url of candidates) {
+    try {
+      const bytes = await readFileAt(url);
+      if (bytes) return bytes;
+    } catch (error) {
+      if (!isReadPermissionError(error)) throw error;
+      denied.push(url.protocol === 'file:' ? decodeURIComponent(url.pathname) : url.href);
+    }
+  }
+  if (denied.length > 0) {
+    throw new BraggInputError(`Deno needs --allow-read to load ${what} ${denied.join(' or ')} (run with --allow-read)`);
+  }
+  return null;
+}
+
+/** The bytes at `url`, null where there are none; throws only when Deno refuses the read. */
+async function readFileAt(url: URL): Promise<Uint8Array<ArrayBuffer> | null> {
   if (isNode()) {
     const { readFile } = await import('node:fs/promises');
     try {
@@ -62,7 +88,18 @@ export async function readPackageFile(url: URL): Promise<Uint8Array<ArrayBuffer>
   try {
     const response = await fetch(url);
     return response.ok ? new Uint8Array(await response.arrayBuffer()) : null;
-  } catch {
+  } catch (error) {
+    if (isReadPermissionError(error)) throw error;
     return null;
   }
+}
+
+/**
+ * Deno's refusal of a read without --allow-read: Deno.errors.NotCapable
+ * (Deno 2), PermissionDenied (Deno 1), "Requires read access to ..., run
+ * again with the --allow-read flag".
+ */
+function isReadPermissionError(error: unknown): boolean {
+  if (!('Deno' in globalThis) || !(error instanceof Error)) return false;
+  return error.name === 'NotCapable' || error.name === 'PermissionDenied' || /--allow-read/.test(error.message);
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENGINE_VERSION } from '../../src/version.js';
 
 // The CLI as users run it: the built bin (npm ci builds dist/).
 const bin = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
@@ -59,6 +60,15 @@ describe('bragg run --threads', () => {
     expect(JSON.parse(two.stdout).threads).toBe(2);
     expect(readFileSync(join(dir, 'one', 'dose.npy')).equals(readFileSync(join(dir, 'two', 'dose.npy')))).toBe(true);
     expect(readFileSync(join(dir, 'one', 'uncertainty.npy')).equals(readFileSync(join(dir, 'two', 'uncertainty.npy')))).toBe(true);
+  });
+});
+
+describe('bragg --version', () => {
+  it('prints the engine version on stdout and exits 0', () => {
+    for (const flag of ['--version', '-V']) {
+      const r = bragg(flag);
+      expect(r).toEqual({ code: 0, stdout: `${ENGINE_VERSION}\n`, stderr: '' });
+    }
   });
 });
 

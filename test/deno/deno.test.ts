@@ -24,6 +24,15 @@ describe('in Deno', () => {
     expect(createHash('sha256').update(new Uint8Array(node.dose.buffer)).digest('hex')).toBe(result.dose[0]);
   });
 
+  it('without --allow-read, names the permission (not "kernel not found")', () => {
+    const r = spawnSync(deno, ['run', '--allow-env', script], {
+      encoding: 'utf8', timeout: 120_000, cwd: fileURLToPath(new URL('../../', import.meta.url)), env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/BraggInputError: Deno needs --allow-read to load the kernel \S*build\/kernel\.simd\.wasm.* \(run with --allow-read\)/);
+    expect(r.stderr).not.toMatch(/not found/);
+  });
+
   it('runs the WGSL transport on Deno\'s built-in WebGPU', () => {
     const gpuScript = fileURLToPath(new URL('./gpuSmoke.ts', import.meta.url));
     const r = spawnSync(deno, ['run', '--allow-read', '--allow-env', gpuScript], { encoding: 'utf8', timeout: 120_000, cwd: fileURLToPath(new URL('../../', import.meta.url)) });
