@@ -1,7 +1,7 @@
 /**
  * The package entry (`import { simulate } from 'bragg-engine'`), also bundled
- * for browsers: everything exported here runs without Node modules (writing
- * files atomically, src/io/atomicOutputs.ts, is the CLI's and stays out).
+ * for browsers: everything exported here runs without Node modules. What
+ * writes files (output folders, run outputs) is in 'bragg-engine/node' (src/node.ts).
  */
 export { simulate } from './simulate.js';
 export type { SimulationResult, SimulationSummary, SimulateOptions, DepthDose } from './simulate.js';

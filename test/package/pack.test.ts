@@ -93,8 +93,11 @@ describe('npm pack, then npm install <tarball> into an empty folder', () => {
       // 'auto' asks for the GPU from 1e6 histories on: 10 MeV protons in a 4 mm cube take a fraction of a second
       const auto = await m.simulate({ beam: { energyMeVPerU: 10 }, phantom: { sizeMm: [4, 4, 4] }, transport: { histories: 1e6 } }, { backend: 'auto' });
       const npy = m.decodeNpy(m.encodeNpy(wasm.dose, wasm.summary.gridShape));
+      const node = await import('bragg-engine/node');
+      await node.writeRunOutputs('api-out', wasm);
+      const verified = await node.verifyOutputFolder('api-out');
       console.log(JSON.stringify({ r80Mm: wasm.summary.r80Mm, shape: npy.shape, webgpu, auto: [auto.summary.backend, auto.warnings],
-        gamma: typeof m.gamma2d, range: m.csdaRange(m.getIon('proton'), m.getMaterial('water'), 100) }));`;
+        verified, gamma: typeof m.gamma2d, range: m.csdaRange(m.getIon('proton'), m.getMaterial('water'), 100) }));`;
     const r = sh(process.execPath, ['--input-type=module', '-e', script]);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
@@ -104,6 +107,7 @@ describe('npm pack, then npm install <tarball> into an empty folder', () => {
     expect(result.webgpu).toBe("BraggInputError: backend webgpu needs the optional package 'webgpu' (Dawn): npm install webgpu");
     expect(result.auto).toEqual(['wasm', []]);
     expect(result.gamma).toBe('function');
+    expect(result.verified).toEqual([]); // 'bragg-engine/node' published a complete folder
     expect(result.range).toBeCloseTo(7.718, 1);
   });
 

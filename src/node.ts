@@ -1,0 +1,9 @@
+/**
+ * Node-only parts of the API (`import { writeRunOutputs } from 'bragg-engine/node'`):
+ * they use the file system, so the browser bundle, built from src/index.ts,
+ * leaves them out.
+ */
+export { writeRunOutputs, runOutputFiles, summaryDocument, geometryLabel } from './io/runOutputs.js';
+export { openOutputFolder, verifyOutputFolder, MANIFEST_NAME } from './io/outputFolder.js';
+export type { OutputFile, OutputFolder, OutputFolderOptions, OutputManifest, PublishStep } from './io/outputFolder.js';
+export { writeFileAtomically } from './io/atomicOutputs.js';

@@ -1,0 +1,78 @@
+/**
+ * simulate() as a library: options validated like the config (one
+ * BraggInputError naming the option), a throwing onProgress isolated (the run
+ * goes on, a warning says so), and nothing left behind after a rejection.
+ */
+import { describe, expect, it } from 'vitest';
+import { BraggInputError, simulate } from '../../src/index.js';
+
+const small = { beam: { energyMeVPerU: 70 }, phantom: { sizeMm: [20, 20, 50] as [number, number, number] }, transport: { histories: 400 } };
+
+async function refusal(options: unknown): Promise<string> {
+  const error = await simulate(small, options as never).then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(BraggInputError);
+  return (error as Error).message;
+}
+
+describe('simulate() options', () => {
+  it.each([
+    [null, /invalid options: expected an object, got null/],
+    [5, /invalid options: expected an object, got number/],
+    [{ backend: 'cuda' }, /options: backend: .*"auto"\|"wasm"\|"webgpu"/],
+    [{ threads: 0 }, /threads: must be at least 1/],
+    [{ threads: 1.5 }, /threads: .*expected int/],
+    [{ chunkSize: Number.NaN }, /chunkSize: .*(number|NaN)/],
+    [{ chunkSize: '64' }, /chunkSize: .*expected number/],
+    [{ memoryLimitBytes: Number.NaN }, /memoryLimitBytes/],
+    [{ memoryLimitBytes: '1e9' }, /memoryLimitBytes: .*expected number/],
+    [{ onProgress: 5 }, /onProgress: expected a function/],
+    [{ signal: {} }, /signal: expected an AbortSignal/],
+    [{ thread: 2 }, /unknown option thread/],
+  ])('%j is refused naming the option', async (options, pattern) => {
+    expect(await refusal(options)).toMatch(pattern);
+  });
+
+  it('a config that is not an object is refused', async () => {
+    for (const config of [null, 5, 'beam', []]) {
+      await expect(simulate(config as never)).rejects.toThrow(/invalid config: expected a JSON object/);
+    }
+  });
+
+  it('a throwing onProgress is reported once and the run completes with the same dose', async () => {
+    let calls = 0;
+    const reference = await simulate(small, { threads: 1 });
+    const result = await simulate(small, { threads: 1, onProgress: () => { calls++; throw new Error('display gone'); } });
+    expect(calls).toBe(1);
+    expect(result.warnings).toEqual(['onProgress threw (display gone); the run went on without it']);
+    expect(Buffer.from(result.dose.buffer).equals(Buffer.from(reference.dose.buffer))).toBe(true);
+    // a rejected promise from an async callback is caught too (no unhandled rejection)
+    const asyncResult = await simulate(small, { threads: 1, onProgress: async () => { throw new Error('async'); } });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(asyncResult.warnings).toEqual(['onProgress threw (async); the run went on without it']);
+  });
+
+  it('leaves no timers, workers or handles behind after a rejection', async () => {
+    const before = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').sort();
+    const controller = new AbortController();
+    const run = simulate({ ...small, transport: { histories: 2_000_000 } }, {
+      threads: 2, signal: controller.signal, onProgress: () => controller.abort(new Error('cancelled by the user')),
+    });
+    await expect(run).rejects.toThrow('cancelled by the user');
+    await expect(simulate({ ...small, beam: { energyMeVPerU: 1e6 } }, { threads: 2 })).rejects.toBeInstanceOf(BraggInputError);
+    await new Promise((r) => setTimeout(r, 50));
+    const after = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
+    // nothing new: every resource still active was there before (vitest's own may have ended meanwhile)
+    const count = (list: string[], kind: string) => list.filter((r) => r === kind).length;
+    for (const kind of new Set(after)) expect(count(after, kind), kind).toBeLessThanOrEqual(count(before, kind));
+  });
+
+  it('the summary names the engine version and the dose quantity; R80 is null when the beam leaves the phantom', async () => {
+    const through = await simulate({ beam: { energyMeVPerU: 1000 }, phantom: { sizeMm: [20, 20, 300] }, transport: { histories: 200 } }, { threads: 1 });
+    expect(through.summary).toMatchObject({ r90Mm: null, r80Mm: null, r20Mm: null, doseQuantity: 'dose to medium' });
+    expect(through.summary.engineVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(through.warnings.join(' ')).toMatch(/% of the beam's energy leaves the phantom/);
+    const stops = await simulate(small, { threads: 1 });
+    expect(stops.summary.r80Mm).toBeGreaterThan(35);
+    expect(stops.warnings).toEqual([]);
+  });
+});
