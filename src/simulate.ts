@@ -213,8 +213,10 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
     tallies = await runMonteCarlo(resolved, { ...options, shared: false });
   }
   const results = doseResults(tallies);
+  // Primaries that missed the phantom count as incident and escaped: leave them out of both.
+  const missedMeV = results.energy.incidentMeVPerPrimary * (results.missedHistories / tallies.histories);
   const metrics = withoutDistalPointsIfBeamLeaves(depthDoseMetrics(results.depthMm, results.depthDoseGyMm2PerPrimary),
-    results.energy.incidentMeVPerPrimary, results.energy.escapedMeVPerPrimary, warnings);
+    results.energy.incidentMeVPerPrimary - missedMeV, results.energy.escapedMeVPerPrimary - missedMeV, warnings);
   const { nx, ny, nz, voxelSizeMm, originMm } = tallies.phantom;
   const wallSeconds = (performance.now() - started) / 1000;
   const summary: SimulationSummary = {
