@@ -93,3 +93,13 @@
 @inline export function uniformFromBits(bits: u32): f32 {
   return <f32>(<i32>(bits >>> 9)) * <f32>1.1920929e-7 + <f32>5.9604645e-8;
 }
+
+/**
+ * The threshold t for which a uniform random 32-bit word w has P(w < t) = p,
+ * p rounded to the nearest multiple of 2^-32 (p in [0, 1]; the result is
+ * clamped to the largest f32 below 2^32, so the conversion is exact and never
+ * out of range). For rare events: uniformFromBits resolves only 2^-23.
+ */
+@inline export function wordThreshold(p: f32): u32 {
+  return <u32>min<f32>(p * <f32>4294967296.0 + <f32>0.5, <f32>4294967040.0);
+}

@@ -76,3 +76,8 @@
 @inline export function uniformFromBits4(bits: v128): v128 {
   return f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.shr_u(bits, 9)), k4(1.1920929e-7)), k4(5.9604645e-8));
 }
+
+/** Four thresholds t with P(w < t) = p for uniform random 32-bit words (fastmath.ts: wordThreshold). */
+@inline export function wordThreshold4(p: v128): v128 {
+  return i32x4.trunc_sat_f32x4_u(f32x4.min(f32x4.add(f32x4.mul(p, k4(4294967296.0)), k4(0.5)), k4(4294967040.0)));
+}

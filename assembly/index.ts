@@ -1,7 +1,7 @@
 // Exports of the transport kernel module. The same source builds two modules
 // (asconfig.json targets): `simd` (f32x4 lanes) and `scalar` (no SIMD).
 import { transportScalar, transportSimd } from './transport';
-import { logf, normalFromUniform, sinHalfPi } from './fastmath';
+import { logf, normalFromUniform, sinHalfPi, wordThreshold } from './fastmath';
 
 export { philox4x32 } from './philox';
 export { addTallies } from './reduce';
@@ -33,4 +33,5 @@ export function transportReference(params: usize, worker: usize, firstHistory: f
 export function mathLog(x: f32): f32 { return logf(x); }
 export function mathSinHalfPi(x: f32): f32 { return sinHalfPi(x); }
 export function mathNormal(u: f32): f32 { return normalFromUniform(u); }
+export function mathWordThreshold(p: f32): u32 { return wordThreshold(p); }
 export { mathLanes, philoxLanes } from './laneTests';

@@ -9,7 +9,7 @@ import {
   P_SPOT_SIGMA_X_MM, P_SPOT_SIGMA_Y_MM, P_DIVERGENCE_SIGMA_X_RAD, P_DIVERGENCE_SIGMA_Y_RAD,
   P_SEED_LO, P_SEED_HI,
   M_LOG_RANGE_MIN, M_INV_LOG_RANGE_STEP, M_Z_OVER_A_MOL_PER_G, M_RADIATION_LENGTH_G_PER_CM2,
-  M_CUTOFF_RANGE_G_PER_CM2, T_RANGE_LOW_AT_RANGE,
+  M_CUTOFF_RANGE_G_PER_CM2, T_RANGE_LOW_AT_RANGE, T_ENERGY_AT_RANGE,
   W_LANES_PTR, W_INCIDENT_ENERGY, W_DEPOSITED_ENERGY, W_CUTOFF_ENERGY, W_ESCAPED_ENERGY,
   W_STEPS, W_HISTORIES, W_STOPPED_COUNT, W_STOP_DEPTH_SUM, W_STOP_DEPTH_SUM_SQ,
   W_PROBE_COUNT, W_PROBE_SUM_X, W_PROBE_SUM_X_SQ, W_PROBE_SUM_Y, W_PROBE_SUM_Y_SQ,
@@ -18,7 +18,7 @@ import {
   L_SCATTER_INTEGRAL, L_THETA2, L_IX, L_IY, L_IZ, L_MATERIAL, L_STEP, L_HISTORY_LO,
   L_HISTORY_HI, L_ALIVE, L_LIST_LENGTH, L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP, L_Z_OVER_A,
   L_RADIATION_LENGTH, L_CUTOFF_RANGE, L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME,
-  L_CROSSED_PROBE, L_SCRATCH,
+  L_CROSSED_PROBE, L_SCRATCH, L_ENERGY_OFFSET,
   ENERGY_UNITS_PER_MEV, LENGTH_UNITS_PER_MM,
 } from './layout';
 import { philox4x32 } from './philox';
@@ -67,15 +67,19 @@ function loadMaterial(params: usize, worker: usize, lane: i32, material: i32): v
 /**
  * Sets the lane's residual range for an energy in its current material, and
  * the step limit derived from it. The energy itself is kept as given (not
- * re-read from the table), so crossing into a new material changes no energy.
+ * re-read from the table), so crossing into a new material changes no energy;
+ * the table's round-trip residue E - E(R(E)) is kept with it, and the steps add
+ * it to every energy they read from the table (stepScalar.ts, header: c).
  */
 function setRangeFromEnergy(params: usize, worker: usize, lane: i32, energyMeVPerU: f32): void {
   const tablePtr = <usize>getI(worker, L_TABLE_PTR, lane);
   const n = load<i32>(params + P_TABLE_LENGTH);
   const range = rangeAtEnergy(params, tablePtr, energyMeVPerU);
+  const position = rangePosition(tablePtr, n, range);
   setF(worker, L_RANGE, lane, range);
   setF(worker, L_ENERGY, lane, energyMeVPerU);
-  setF(worker, L_RANGE_LOW, lane, interpolate(tablePtr, n, T_RANGE_LOW_AT_RANGE, rangePosition(tablePtr, n, range)));
+  setF(worker, L_ENERGY_OFFSET, lane, energyMeVPerU - interpolate(tablePtr, n, T_ENERGY_AT_RANGE, position));
+  setF(worker, L_RANGE_LOW, lane, interpolate(tablePtr, n, T_RANGE_LOW_AT_RANGE, position));
 }
 
 /**
@@ -161,9 +165,10 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
 export function finishStep(params: usize, worker: usize, lane: i32): bool {
   const voxel = getI(worker, L_VOXEL, lane);
   const iz = getI(worker, L_VOXEL_Z, lane);
-  // The table energy after the step, never above the energy before it: a
-  // deposit is never negative, even where the table's rounding (a few 1e-6
-  // of E) exceeds the true loss, as on a sliver of a step through air.
+  // The energy after the step, never above the energy before it: a deposit is
+  // never negative, even where the last bit of the f32 table lookup is not
+  // monotonic in the range (a step without loss gives exactly the energy
+  // before it: stepScalar.ts, header: c).
   const previous = getF(worker, L_PREV_ENERGY, lane);
   const energy = min<f32>(getF(worker, L_ENERGY, lane), previous);
   const deposit = energyUnits(params, <f64>previous - <f64>energy);

@@ -123,6 +123,7 @@
 @inline export const L_TABLE_PTR: i32 = 432;
 @inline export const L_VOXEL: i32 = 448;          // voxel the last step started in
 @inline export const L_OUTCOME: i32 = 464;        // set by a step: 0 alive, 1 stopped, 2 escaped
+@inline export const L_ENERGY_OFFSET: i32 = 480;  // E - E(R(E)) where R was derived from E (stepScalar.ts)
 @inline export const L_RNG_0: i32 = 496;          // four u32 random words per lane
 @inline export const L_RNG_1: i32 = 512;
 @inline export const L_RNG_2: i32 = 528;

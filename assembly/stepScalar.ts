@@ -3,7 +3,8 @@
 //
 // The lane's state is its residual CSDA range R (g/cm^2) in its current
 // material; its energy comes from the tables, so the energy after a step is
-// E(R - rho s) (never S*s), and deposits telescope exactly.
+// E(R') + delta (never S*s), where R' is R less the sampled range loss, and
+// deposits telescope exactly.
 //  1. Step length: min of the energy-loss limit (R - R((1-f)E)), the maximum
 //     step and the distance to the next voxel plane (DDA).
 //  2. Straggling: Bohr variance with its relativistic factor, applied to R.
@@ -14,6 +15,49 @@
 //  4. Random-hinge transport: the deflection happens at a uniformly sampled
 //     point of the step, which gives the correct mean square lateral
 //     displacement (s^2 theta^2/3) and angle-displacement correlation.
+//
+// Low densities (air, lung, vacuum-like gaps down to 1e-6 g/cm^3). R is f32,
+// and its ulp is about 1e-6 g/cm^2 at R = 16 g/cm^2 (150 MeV protons), while
+// a 1 mm step at 1e-4 g/cm^3 has rho s = 1e-5 g/cm^2 and one at 1e-6 g/cm^3
+// 1e-7 g/cm^2. Three things keep the energy loss exact there, in f32 state:
+//  a. The mean range loss m of a step is rho s itself. It used to be the
+//     difference R - fl(R - rho s), which is rho s rounded to whole ulps of R:
+//     zero below half an ulp (no loss at all at 3e-6 g/cm^3 and below), and
+//     10 ulps for 10.5 (5 % short) at 1e-4 g/cm^3 in 1 mm steps.
+//  b. Such steps are in the two-point branch of the straggling (step 2),
+//     whose loss is 0 or the lump (sigma^2 + m^2)/m. In range units,
+//     sigma^2/m = K m_e c^2 z^2 (Z/A) gamma^2 (1 - beta^2/2) / S^2 (the Bohr
+//     variance of step 2 over m = rho s) does not depend on the step, and is
+//     at least 77 ulps of R for every ion, built-in material and energy from
+//     0.5 to 1000 MeV/u (smallest: oxygen near 860 MeV/u; computed from
+//     src/physics), and at least 1.9e-4 MeV in energy (3200 tally units of
+//     2^-24 MeV; smallest: protons at 0.5 MeV/u). The Gaussian branch needs
+//     m > 3 sigma, i.e. m > 9 sigma^2/m, hundreds of ulps of R; the lump is
+//     larger than sigma^2/m. So R - lump and E(R - lump) are resolved in f32,
+//     and the fixed-point tally resolves every deposit. What needs more
+//     resolution than the uniform deviates give is the lump's
+//     probability p = m^2/(sigma^2 + m^2), about rho s / (0.004 g/cm^2) for
+//     150 MeV protons, 2.6e-5 per mm at 1e-6 g/cm^3 and lower on shorter
+//     steps: it is compared with the step's whole 32-bit random word
+//     (wordThreshold, resolution 2^-32), not with the 23-bit uniform, which
+//     would bias p by up to 2^-24/p (0.2 % at p = 2.6e-5; all of it below
+//     p = 6e-8).
+//  c. The range is derived from an energy (history start, new material)
+//     through the R(E) table, and E(R(E)) differs from E by the tables'
+//     interpolation error (up to 8e-6 E; 4e-6 E = 6e-4 MeV at 150 MeV, ten
+//     times the whole loss in 10 cm at 1e-6 g/cm^3, and formerly taken off
+//     the first lump, 3 % of the loss at low density). The lane keeps that
+//     residue, delta = E - E(R(E)) (exact in f32 by Sterbenz's lemma: P. H.
+//     Sterbenz, Floating-Point Computation, Prentice-Hall 1974), and its
+//     energy after a step is E(R') + delta, so a step without loss deposits
+//     exactly nothing and no residue is ever scored as a deposit.
+// Why not a wider state (double-f32 range, or the stopping-power form
+// dE = S rho s on an f64-like energy): with straggling on, a thin step's loss
+// is never its mean, so the sampled loss is what must be resolved, and (b)
+// shows f32 already does; a wider state would cost every step of every
+// kernel, and WGSL has no f64. Tested: 10 cm of water at 1e-6 to 1 g/cm^3
+// deposits the integral of S rho dl within statistics
+// (test/monteCarlo/lowDensity.test.ts; on WebGPU in test/gpu/transport.test.ts).
 import {
   P_NX, P_NY, P_NZ, P_VOXEL_X_MM, P_VOXEL_Y_MM, P_VOXEL_Z_MM, P_ORIGIN_X_MM, P_ORIGIN_Y_MM,
   P_DENSITY_PTR, P_TABLE_LENGTH, P_MASS_NUMBER, P_CHARGE_NUMBER, P_MASS_PER_NUCLEON_MEV,
@@ -23,10 +67,10 @@ import {
   L_X, L_Y, L_Z, L_U, L_V, L_W, L_RANGE, L_ENERGY, L_RANGE_LOW, L_RAD_LENGTHS,
   L_SCATTER_INTEGRAL, L_THETA2, L_IX, L_IY, L_IZ, L_STEP, L_HISTORY_LO, L_HISTORY_HI,
   L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP, L_Z_OVER_A, L_RADIATION_LENGTH, L_CUTOFF_RANGE,
-  L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME, L_CROSSED_PROBE, L_SCRATCH,
+  L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME, L_CROSSED_PROBE, L_SCRATCH, L_ENERGY_OFFSET,
 } from './layout';
 import { philox4x32 } from './philox';
-import { logf, sinHalfPi, normalFromUniform, uniformFromBits } from './fastmath';
+import { logf, sinHalfPi, normalFromUniform, uniformFromBits, wordThreshold } from './fastmath';
 import { BOHR_K_ME_C2, HIGHLAND_E_MEV_SQUARED, INV_NINE_LN10, PI_F32, FAR_MM, MIN_RANGE_G_PER_CM2 } from './physicsConstants';
 import { tablePosition, interpolate, lastTablePosition } from './tables';
 
@@ -78,7 +122,8 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   const uTheta = uniformFromBits(load<u32>(words));
   const uPhi = uniformFromBits(load<u32>(words, 4));
   const uHinge = uniformFromBits(load<u32>(words, 8));
-  const uStraggling = uniformFromBits(load<u32>(words, 12));
+  const stragglingWord = load<u32>(words, 12);
+  const uStraggling = uniformFromBits(stragglingWord);
 
   // 1. Step length (mm).
   const energyLimitMm = ((range - rangeLow) / density) * <f32>10.0;
@@ -110,22 +155,25 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   const variance = (((BOHR_K_ME_C2 * (charge * charge)) * load<f32>(lanes + L_Z_OVER_A)) * massStep) * relativistic;
   const sigmaRange = sqrt<f32>(variance) / meanStopping;
   // Where the mean loss exceeds 3 sigma the loss is Gaussian; on shorter steps
-  // (e.g. a step cut short by a voxel plane) a Gaussian would often mean an
-  // energy gain, and clamping it would bias the loss. There the loss is drawn
-  // from the two-point distribution {0, a} with the same mean and variance, so
-  // means and variances still add up exactly over steps.
-  const meanRangeLoss = range - meanRange;
+  // (e.g. a step cut short by a voxel plane, or any step at low density) a
+  // Gaussian would often mean an energy gain, and clamping it would bias the
+  // loss. There the loss is drawn from the two-point distribution {0, a} with
+  // the same mean and variance, so means and variances still add up exactly
+  // over steps. The mean is rho s itself (header, a), the probability of the
+  // lump resolved to 2^-32 (header, b).
+  const meanRangeLoss = min<f32>(massStep, range);
   const secondMoment = sigmaRange * sigmaRange + meanRangeLoss * meanRangeLoss;
   const lumpRangeLoss = secondMoment / max<f32>(meanRangeLoss, MIN_RANGE_G_PER_CM2);
   const lumpProbability = (meanRangeLoss * meanRangeLoss) / max<f32>(secondMoment, MIN_RANGE_G_PER_CM2);
   const gaussian = meanRangeLoss > sigmaRange * <f32>3.0;
   let newRange = gaussian
     ? meanRange + sigmaRange * normalFromUniform(uStraggling)
-    : (uStraggling < lumpProbability ? range - lumpRangeLoss : range);
+    : (stragglingWord < wordThreshold(lumpProbability) ? range - lumpRangeLoss : range);
   newRange = max<f32>(min<f32>(newRange, range), MIN_RANGE_G_PER_CM2);
   const newPosition = tablePosition(logf(newRange), logRangeMin, invLogRangeStep, lastPosition);
   store<f32>(lanes + L_RANGE, newRange);
-  store<f32>(lanes + L_ENERGY, interpolate(tablePtr, n, T_ENERGY_AT_RANGE, newPosition));
+  // The table's energy plus the lane's round-trip residue (header, c).
+  store<f32>(lanes + L_ENERGY, interpolate(tablePtr, n, T_ENERGY_AT_RANGE, newPosition) + load<f32>(lanes + L_ENERGY_OFFSET));
   store<f32>(lanes + L_RANGE_LOW, interpolate(tablePtr, n, T_RANGE_LOW_AT_RANGE, newPosition));
 
   // 3. Multiple scattering, cumulative Highland.

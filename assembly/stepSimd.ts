@@ -12,10 +12,10 @@ import {
   L_X, L_Y, L_Z, L_U, L_V, L_W, L_RANGE, L_ENERGY, L_RANGE_LOW, L_RAD_LENGTHS,
   L_SCATTER_INTEGRAL, L_THETA2, L_IX, L_IY, L_IZ, L_STEP, L_HISTORY_LO, L_HISTORY_HI, L_ALIVE,
   L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP, L_Z_OVER_A, L_RADIATION_LENGTH, L_CUTOFF_RANGE,
-  L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME, L_CROSSED_PROBE, L_RNG_0,
+  L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME, L_CROSSED_PROBE, L_RNG_0, L_ENERGY_OFFSET,
 } from './layout';
 import { philox4x32x4 } from './philox';
-import { logf4, sinHalfPi4, normalFromUniform4, uniformFromBits4 } from './fastmath4';
+import { logf4, sinHalfPi4, normalFromUniform4, uniformFromBits4, wordThreshold4 } from './fastmath4';
 import { lastTablePosition } from './tables';
 import { BOHR_K_ME_C2, HIGHLAND_E_MEV_SQUARED, INV_NINE_LN10, PI_F32, FAR_MM, MIN_RANGE_G_PER_CM2 } from './physicsConstants';
 
@@ -96,7 +96,8 @@ export function stepSimd(params: usize, worker: usize): void {
   const uTheta = uniformFromBits4(v128.load(lanes + L_RNG_0));
   const uPhi = uniformFromBits4(v128.load(lanes + L_RNG_0, 16));
   const uHinge = uniformFromBits4(v128.load(lanes + L_RNG_0, 32));
-  const uStraggling = uniformFromBits4(v128.load(lanes + L_RNG_0, 48));
+  const stragglingWord = v128.load(lanes + L_RNG_0, 48);
+  const uStraggling = uniformFromBits4(stragglingWord);
 
   // 1. Step length (mm).
   const energyLimitMm = f32x4.mul(f32x4.div(f32x4.sub(range, rangeLow), density), k4(10.0));
@@ -121,7 +122,8 @@ export function stepSimd(params: usize, worker: usize): void {
   const meanEnergy = interpolate4(tablePtr, n, T_ENERGY_AT_RANGE, meanPosition);
   const meanStopping = interpolate4(tablePtr, n, T_STOPPING_AT_RANGE, meanPosition);
 
-  // 2. Bohr straggling.
+  // 2. Bohr straggling; two-point distribution on thin steps, its mean rho s
+  //    and its probability to 2^-32 (stepScalar.ts, header: low densities).
   const midEnergy = f32x4.mul(f32x4.add(energy, meanEnergy), half);
   const gamma = f32x4.add(one, f32x4.div(midEnergy, nucleonMass));
   const gamma2 = f32x4.mul(gamma, gamma);
@@ -129,19 +131,19 @@ export function stepSimd(params: usize, worker: usize): void {
   const relativistic = f32x4.mul(gamma2, f32x4.sub(one, f32x4.mul(beta2, half)));
   const variance = f32x4.mul(f32x4.mul(f32x4.mul(k4(BOHR_K_ME_C2 * (charge * charge)), v128.load(lanes + L_Z_OVER_A)), massStep), relativistic);
   const sigmaRange = f32x4.div(f32x4.sqrt(variance), meanStopping);
-  const meanRangeLoss = f32x4.sub(range, meanRange);
+  const meanRangeLoss = f32x4.min(massStep, range);
   const secondMoment = f32x4.add(f32x4.mul(sigmaRange, sigmaRange), f32x4.mul(meanRangeLoss, meanRangeLoss));
   const lumpRangeLoss = f32x4.div(secondMoment, f32x4.max(meanRangeLoss, k4(MIN_RANGE_G_PER_CM2)));
   const lumpProbability = f32x4.div(f32x4.mul(meanRangeLoss, meanRangeLoss), f32x4.max(secondMoment, k4(MIN_RANGE_G_PER_CM2)));
   const gaussian = f32x4.gt(meanRangeLoss, f32x4.mul(sigmaRange, k4(3.0)));
   let newRange = v128.bitselect(
     f32x4.add(meanRange, f32x4.mul(sigmaRange, normalFromUniform4(uStraggling))),
-    v128.bitselect(f32x4.sub(range, lumpRangeLoss), range, f32x4.lt(uStraggling, lumpProbability)),
+    v128.bitselect(f32x4.sub(range, lumpRangeLoss), range, i32x4.lt_u(stragglingWord, wordThreshold4(lumpProbability))),
     gaussian);
   newRange = f32x4.max(f32x4.min(newRange, range), k4(MIN_RANGE_G_PER_CM2));
   const newPosition = position4(logf4(newRange), logRangeMin, invLogRangeStep, lastPosition);
   v128.store(lanes + L_RANGE, newRange);
-  v128.store(lanes + L_ENERGY, interpolate4(tablePtr, n, T_ENERGY_AT_RANGE, newPosition));
+  v128.store(lanes + L_ENERGY, f32x4.add(interpolate4(tablePtr, n, T_ENERGY_AT_RANGE, newPosition), v128.load(lanes + L_ENERGY_OFFSET)));
   v128.store(lanes + L_RANGE_LOW, interpolate4(tablePtr, n, T_RANGE_LOW_AT_RANGE, newPosition));
 
   // 3. Multiple scattering, cumulative Highland.

@@ -117,6 +117,11 @@ fn uniformFromBits(bits: u32) -> f32 {
   return f32(bits >> 9u) * 1.1920929e-7 + 5.9604645e-8;
 }
 
+/** The threshold t with P(word < t) = p to 2^-32, for rare events (fastmath.ts: wordThreshold). */
+fn wordThreshold(p: f32) -> u32 {
+  return u32(min(p * 4294967296.0 + 0.5, 4294967040.0));
+}
+
 /** Standard normal from a uniform: sqrt(2) erfinv(2u - 1), Giles (2011) single precision, as fastmath.ts. */
 fn normalFromUniform(u: f32) -> f32 {
   let x = (u + u) - 1.0;
@@ -223,7 +228,10 @@ fn runHistory(historyLo: u32, historyHi: u32) {
   var base = tableBase(material);
   var range = rangeAtEnergy(base, energy0);
   var energy = energy0;
-  var rangeLow = interpolate(base, T_RANGE_LOW_AT_RANGE, rangePosition(base, range));
+  let position0 = rangePosition(base, range);
+  var rangeLow = interpolate(base, T_RANGE_LOW_AT_RANGE, position0);
+  // The table's round-trip residue E - E(R(E)), added to every energy read from the table (stepScalar.ts, header: c).
+  var energyOffset = energy0 - interpolate(base, T_ENERGY_AT_RANGE, position0);
   var previous = energy0;
   var radiationLengthsSum = 0.0;
   var scatterIntegral = 0.0;
@@ -264,7 +272,8 @@ fn runHistory(historyLo: u32, historyHi: u32) {
     let meanEnergy = interpolate(base, T_ENERGY_AT_RANGE, meanPosition);
     let meanStopping = interpolate(base, T_STOPPING_AT_RANGE, meanPosition);
 
-    // 2. Bohr straggling; two-point distribution on short steps.
+    // 2. Bohr straggling; two-point distribution on short steps, its mean rho s and its probability
+    //    to 2^-32 (stepScalar.ts, header: low densities).
     let midEnergy = (energy + meanEnergy) * 0.5;
     let gamma = 1.0 + midEnergy / nucleonMass;
     let gamma2 = gamma * gamma;
@@ -272,7 +281,7 @@ fn runHistory(historyLo: u32, historyHi: u32) {
     let relativistic = gamma2 * (1.0 - beta2 * 0.5);
     let variance = (((BOHR_K_ME_C2 * (charge * charge)) * tables[base + M_Z_OVER_A_MOL_PER_G]) * massStep) * relativistic;
     let sigmaRange = sqrt(variance) / meanStopping;
-    let meanRangeLoss = range - meanRange;
+    let meanRangeLoss = min(massStep, range);
     let secondMoment = sigmaRange * sigmaRange + meanRangeLoss * meanRangeLoss;
     let lumpRangeLoss = secondMoment / max(meanRangeLoss, MIN_RANGE_G_PER_CM2);
     let lumpProbability = (meanRangeLoss * meanRangeLoss) / max(secondMoment, MIN_RANGE_G_PER_CM2);
@@ -280,11 +289,11 @@ fn runHistory(historyLo: u32, historyHi: u32) {
     if (meanRangeLoss > sigmaRange * 3.0) {
       newRange = meanRange + sigmaRange * normalFromUniform(uStraggling);
     } else {
-      newRange = select(range, range - lumpRangeLoss, uStraggling < lumpProbability);
+      newRange = select(range, range - lumpRangeLoss, r.w < wordThreshold(lumpProbability));
     }
     newRange = max(min(newRange, range), MIN_RANGE_G_PER_CM2);
     let newPosition = rangePosition(base, newRange);
-    let newEnergy = interpolate(base, T_ENERGY_AT_RANGE, newPosition);
+    let newEnergy = interpolate(base, T_ENERGY_AT_RANGE, newPosition) + energyOffset;
     let newRangeLow = interpolate(base, T_RANGE_LOW_AT_RANGE, newPosition);
 
     // 3. Scattering, cumulative Highland.
@@ -395,7 +404,9 @@ fn runHistory(historyLo: u32, historyHi: u32) {
       base = tableBase(material);
       range = rangeAtEnergy(base, stepEnergy);
       energy = stepEnergy;
-      rangeLow = interpolate(base, T_RANGE_LOW_AT_RANGE, rangePosition(base, range));
+      let position = rangePosition(base, range);
+      rangeLow = interpolate(base, T_RANGE_LOW_AT_RANGE, position);
+      energyOffset = stepEnergy - interpolate(base, T_ENERGY_AT_RANGE, position);
     }
   }
 }

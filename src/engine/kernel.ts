@@ -21,6 +21,8 @@ export interface KernelExports {
   mathLog(x: number): number;
   mathSinHalfPi(x: number): number;
   mathNormal(u: number): number;
+  /** u32 threshold of a probability (returned as a signed i32: read it with >>> 0). */
+  mathWordThreshold(p: number): number;
   mathLanes(which: number, values: number): void;
   philoxLanes(counters: number, k0: number, k1: number, out: number): void;
 

@@ -6,6 +6,7 @@ import { doseResults } from '../../src/engine/doseResults.js';
 import { depthDoseMetrics } from '../../src/analysis/depthDose.js';
 import { useGpuDevice } from '../helpers/gpu.js';
 import { simulate } from '../../src/index.js';
+import { csdaEnergyLossMeV } from '../helpers/energyLoss.js';
 
 // The WGSL transport (shaders/transport.wgsl) on Mesa lavapipe, held to the WASM kernel.
 const gpu = useGpuDevice();
@@ -152,5 +153,28 @@ describe('one physics definition', () => {
       total += Number(onCpu.energySum[v]!);
     }
     expect(difference / total).toBeLessThan(0.01);
+  });
+});
+
+describe('WebGPU at low density', () => {
+  it('deposits the integral of S rho dl over 10 cm at 1e-4 g/cm3, and the same energy as the WASM kernel for the same seed', async () => {
+    // As test/monteCarlo/lowDensity.test.ts: one voxel of water at 1e-4 g/cm3, 1 mm steps, whose range
+    // loss (1e-5 g/cm2) is about ten ulps of the f32 residual range (stepScalar.ts, header).
+    const low = parseConfig({
+      beam: { energyMeVPerU: 150, spotSigmaMm: 0 },
+      phantom: { sizeMm: [100, 100, 100], voxelSizeMm: [100, 100, 100], densityGPerCm3: 1e-4 },
+      transport: { histories: 40_000, seed: 11, maxStepMm: 1 },
+    });
+    const onGpu = await runWebGpu(low, { gpu: gpu() });
+    const results = doseResults(onGpu);
+    const expected = csdaEnergyLossMeV('proton', 'water', 150, 1e-4, 10);
+    const deposited = results.energy.depositedMeVPerPrimary;
+    const sigma = results.doseGyPerPrimary[0]! > 0 ? (deposited * results.uncertaintyGyPerPrimary[0]!) / results.doseGyPerPrimary[0]! : 0;
+    expect(Math.abs(deposited - expected)).toBeLessThanOrEqual(Math.max(0.005 * expected, 3 * sigma));
+    expect(sigma).toBeLessThan(0.012 * expected);
+    // same seed, same random streams: the same lumps of energy loss on the same steps
+    const onCpu = await runParallel(low, { threads: 2 });
+    const cpu = Number(onCpu.energySum[0]!);
+    expect(Math.abs(Number(onGpu.energySum[0]!) / cpu - 1)).toBeLessThan(1e-3);
   });
 });

@@ -42,6 +42,27 @@ describe.each(KERNEL_VARIANTS)('single-precision math of the %s kernel', (varian
   });
 });
 
+describe.each(KERNEL_VARIANTS)('random-word thresholds of the %s kernel', (variant) => {
+  it('give P(word < t) = p to 2^-33: t = p 2^32 rounded to nearest, clamped below 2^32, in the scalar and lane-wise versions', async () => {
+    const { kernel, memory } = await smallKernel(variant);
+    const inputs = [0, 2 ** -33, 2 ** -32, 1e-9, 2.6e-5, 0.3, 0.9, 1];
+    const values = new Float32Array(memory.buffer, 256, 4);
+    const words = new Uint32Array(memory.buffer, 256, 4);
+    for (let start = 0; start < inputs.length; start += 4) {
+      const p = inputs.slice(start, start + 4).map(Math.fround);
+      values.set(p);
+      kernel.mathLanes(3, 256);
+      p.forEach((pi, i) => {
+        // p 2^32 + 0.5 in f32, then truncated (exact below 2^24, and within an f32 ulp of p 2^32 above it)
+        const expected = Math.min(Math.floor(Math.fround(pi * 2 ** 32 + 0.5)), 2 ** 32 - 256);
+        expect(kernel.mathWordThreshold(pi) >>> 0, `p = ${pi}`).toBe(expected);
+        expect(words[i], `lane ${i}, p = ${pi}`).toBe(expected);
+        expect(Math.abs(expected - pi * 2 ** 32)).toBeLessThanOrEqual(pi < 2 ** -8 ? 0.5 : 256);
+      });
+    }
+  });
+});
+
 describe.each(KERNEL_VARIANTS)('lane-wise math of the %s kernel equals its scalar math bit for bit', (variant) => {
   it.each([[0, 'log', [1e-30, 0.5, 1, 12345.678]], [1, 'sin', [-1.5707, -0.3, 0.001, 1.5707]], [2, 'normal', [1e-7, 0.3, 0.5, 0.9999]]] as const)(
     'function %d (%s)', async (which, _name, inputs) => {

@@ -10,6 +10,12 @@ describe('energy bookkeeping', () => {
       phantom: { sizeMm: [30, 30, 200], regions: [
         { shape: 'slab', material: 'air', zMinMm: 10, zMaxMm: 20 }, { shape: 'slab', material: 'lung', zMinMm: 40, zMaxMm: 70 }] },
     }],
+    ['protons through a vacuum-like gap (1e-6 g/cm3) and a low-density slab (1e-4 g/cm3)', {
+      beam: { energyMeVPerU: 150 },
+      phantom: { sizeMm: [30, 30, 200], regions: [
+        { shape: 'slab', material: 'air', densityGPerCm3: 1e-6, zMinMm: 10, zMaxMm: 50 },
+        { shape: 'slab', material: 'lung', densityGPerCm3: 1e-4, zMinMm: 60, zMaxMm: 90 }] },
+    }],
     ['carbon ions through a bone slab', {
       beam: { particle: 'carbon', energyMeVPerU: 200 },
       phantom: { sizeMm: [30, 30, 120], regions: [{ shape: 'slab', material: 'compact-bone', zMinMm: 20, zMaxMm: 40 }] },
