@@ -20,13 +20,15 @@ export type { SimulateOptions, Progress, StepProgress } from './simulateOptions.
 export const DOSE_QUANTITY = 'dose to medium';
 
 /**
- * R90, R80 and R20 describe where a beam stops; when most of its energy leaves
- * the phantom (e.g. 1000 MeV protons through 300 mm of water) there is no
- * distal fall-off inside it, so they are null and a warning says why.
+ * R90, R80 and R20 describe where a beam stops; when the dose never falls to
+ * 20 % of its peak inside the phantom and most of the energy of the primaries
+ * that entered leaves it (e.g. 1000 MeV protons through 300 mm of water),
+ * the beam does not stop inside, so they are null and a warning says why.
  */
 function withoutDistalPointsIfBeamLeaves<M extends { r90Mm: number | null; r80Mm: number | null; r20Mm: number | null }>(
   metrics: M, incidentMeV: number, escapedMeV: number, warnings: string[]): M {
-  if (!(incidentMeV > 0) || escapedMeV <= 0.5 * incidentMeV) return metrics;
+  // A fall-off to 20 % inside the phantom is a stopping beam, whatever leaks sideways.
+  if (metrics.r20Mm !== null || !(incidentMeV > 0) || escapedMeV <= 0.5 * incidentMeV) return metrics;
   warnings.push(`${(100 * escapedMeV / incidentMeV).toFixed(0)} % of the beam's energy leaves the phantom: the beam does not stop inside it, so R90, R80 and R20 are null`);
   return { ...metrics, r90Mm: null, r80Mm: null, r20Mm: null };
 }
@@ -193,6 +195,9 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
   const resolved = parseConfig(config);
   const warnings: string[] = [];
   const parsed = parseSimulateOptions(optionsInput);
+  if (parsed.firstHistory !== undefined && parsed.firstHistory >= resolved.transport.histories) {
+    throw new BraggInputError(`invalid options: firstHistory must be below transport.histories (${resolved.transport.histories}), got ${parsed.firstHistory}`);
+  }
   const onProgress = isolateCallback(parsed.onProgress, 'onProgress', warnings);
   const options: SimulateOptions = { ...parsed, ...(onProgress ? { onProgress } : {}) };
   if (resolved.solver === 'deterministic') {

@@ -6,14 +6,19 @@
  */
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
-/** Runs `cleanUp` (synchronously) on SIGINT or SIGTERM until the returned function is called. */
-export function onTermination(cleanUp: () => void): () => void {
+/**
+ * Runs `cleanUp` (synchronously) on SIGINT or SIGTERM until the returned
+ * function is called; `cleanUp` returns false when the outputs were already
+ * published (the signal came after the swap), so the message says so.
+ */
+export function onTermination(cleanUp: () => boolean): () => void {
   const handlers = Object.entries(EXIT_CODES).map(([signal, code]) => {
     const handler = () => {
+      let abandoned = true;
       try {
-        cleanUp();
+        abandoned = cleanUp();
       } finally {
-        process.stderr.write(`\nbragg: stopped by ${signal}; nothing was written\n`);
+        process.stderr.write(`\nbragg: stopped by ${signal}; ${abandoned ? 'nothing was written' : 'the outputs had been published'}\n`);
         process.exit(code);
       }
     };

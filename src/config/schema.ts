@@ -143,15 +143,33 @@ export function describeIssues(error: z.ZodError, root: string): string {
 /** Keys that would reach an object's prototype if a consumer ever copied the config by assignment. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** The path of the first forbidden key in a JSON-like value, or null. */
-function forbiddenKeyPath(value: unknown, path: string[] = []): string[] | null {
-  if (typeof value !== 'object' || value === null) return null;
-  for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) return [...path, key];
-    const below = forbiddenKeyPath((value as Record<string, unknown>)[key], [...path, key]);
-    if (below) return below;
+/** Deeper than any real config (regions hold arrays of arrays at depth 5). */
+const MAX_CONFIG_DEPTH = 32;
+
+/**
+ * Walks a JSON-like value without recursion: the path of the first forbidden
+ * key, or of a value nested deeper than MAX_CONFIG_DEPTH (which also ends a
+ * cyclic object), or null.
+ */
+function badKeyPath(value: unknown): { path: string[]; reason: 'forbidden' | 'too deep' } | null {
+  const stack: Array<{ value: unknown; path: string[] }> = [{ value, path: [] }];
+  while (stack.length > 0) {
+    const { value: node, path } = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (path.length >= MAX_CONFIG_DEPTH) return { path, reason: 'too deep' };
+    for (const key of Object.keys(node)) {
+      if (FORBIDDEN_KEYS.has(key)) return { path: [...path, key], reason: 'forbidden' };
+      stack.push({ value: (node as Record<string, unknown>)[key], path: [...path, key] });
+    }
   }
   return null;
+}
+
+/** A plain object: made by a literal or JSON.parse (not a Map, Date, class instance or array). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 export interface ParseConfigOptions {
@@ -167,11 +185,13 @@ export interface ParseConfigOptions {
  */
 export function parseConfig(input: unknown, options: ParseConfigOptions = {}): ResolvedConfig {
   const what = options.source ? `invalid config (${options.source})` : 'invalid config';
-  if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
-    throw new BraggInputError(`${what}: expected a JSON object, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`);
+  if (input !== undefined && !isPlainObject(input)) {
+    const kind = input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input === 'object' ? `a ${input.constructor?.name ?? 'non-plain'} object` : typeof input;
+    throw new BraggInputError(`${what}: expected a JSON object, got ${kind}`);
   }
-  const forbidden = forbiddenKeyPath(input);
-  if (forbidden) throw new BraggInputError(`${what}: key ${forbidden.join('.')} is not allowed`);
+  const bad = badKeyPath(input);
+  if (bad?.reason === 'forbidden') throw new BraggInputError(`${what}: key ${bad.path.join('.')} is not allowed`);
+  if (bad) throw new BraggInputError(`${what}: ${bad.path.slice(0, 6).join('.')}... nests deeper than ${MAX_CONFIG_DEPTH} levels`);
   const result = configSchema.safeParse(input ?? {});
   if (result.success) return result.data;
   let message = describeIssues(result.error, 'config');

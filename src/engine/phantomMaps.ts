@@ -10,8 +10,8 @@ import { buildPhantom } from './phantom.js';
 import { resolvePhysics } from './monteCarlo.js';
 
 export interface PhantomMaps {
-  /** Mass density (g/cm^3) per voxel, gridShape order [nz, ny, nx]. */
-  readonly densityGPerCm3: Float64Array;
+  /** Mass density (g/cm^3) per voxel, gridShape order [nz, ny, nx]: float32, as the kernels transport it. */
+  readonly densityGPerCm3: Float32Array;
   /** Index into materialIds per voxel. */
   readonly materialIndex: Uint8Array;
   readonly materialIds: readonly MaterialId[];
@@ -22,10 +22,10 @@ export function phantomMaps(config: ResolvedConfig, gridShape: readonly [number,
   const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
   const { nx, ny, nz } = phantom;
   if (gridShape[1] === ny) {
-    return { densityGPerCm3: Float64Array.from(phantom.densityGPerCm3), materialIndex: phantom.materialIndex, materialIds: phantom.materials };
+    return { densityGPerCm3: phantom.densityGPerCm3, materialIndex: phantom.materialIndex, materialIds: phantom.materials };
   }
   const iy = Math.floor(ny / 2);
-  const densityGPerCm3 = new Float64Array(nz * nx);
+  const densityGPerCm3 = new Float32Array(nz * nx);
   const materialIndex = new Uint8Array(nz * nx);
   for (let z = 0; z < nz; z++) {
     for (let x = 0; x < nx; x++) {

@@ -22,8 +22,8 @@
  * folder and releases the lock.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmod, chown, lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { BraggInputError } from '../errors.js';
@@ -62,13 +62,13 @@ export interface OutputFolder {
   publish(files: readonly OutputFile[]): Promise<void>;
   /** Removes the staging folder and releases the lock (after a failed or cancelled run). */
   abandon(): Promise<void>;
-  /** The same, synchronously, for signal handlers. */
-  abandonSync(): void;
+  /** The same, synchronously, for signal handlers; false when the set was already published (nothing to abandon). */
+  abandonSync(): boolean;
 }
 
 /** Files that earlier bragg versions wrote without a manifest: such a folder is still ours to replace. */
 const LEGACY_OUTPUTS = new Set(['summary.json', 'depth_dose.csv', 'depth_dose.svg', 'dose.npy', 'uncertainty.npy']);
-/** Pseudo file systems: writing there is never an output folder (and /proc can spin forever). */
+/** Pseudo file systems: writing there is never an output folder (and /proc can spin forever); /dev/shm, a tmpfs, is allowed. */
 const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
 
 interface LockOwner { readonly pid: number; readonly host: string; readonly startedAt: string }
@@ -126,67 +126,119 @@ function readLockOwner(lockPath: string): LockOwner | null {
   }
 }
 
-/** Takes the lock, or throws naming the run that holds it. A lock of a dead process on this host is taken over. */
+/**
+ * Takes the lock, or throws naming the run that holds it. The lock file is
+ * written in full beside it and then hard-linked into place, so it never
+ * exists empty. A lock of a process that no longer runs on this host is taken
+ * over by renaming it to a unique name first: of several runs that find the
+ * same stale lock, only one can rename it, and that one checks that what it
+ * renamed is the lock it judged stale (else it puts it back).
+ */
 function acquireLock(lockPath: string, dir: string, label: string): void {
   const me: LockOwner = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx', 0o644);
-      try {
-        writeSync(fd, JSON.stringify(me) + '\n');
-      } finally {
-        closeSync(fd);
-      }
-      return;
-    } catch (error) {
-      if (errorCode(error) !== 'EEXIST') throw error;
-    }
-    const owner = readLockOwner(lockPath);
-    if (owner && (owner.host !== me.host || processAlive(owner.pid))) {
-      throw new BraggInputError(`${label} ${dir}: another bragg run (pid ${owner.pid} on ${owner.host}, started ${owner.startedAt}) `
-        + `is writing this folder; if none is, remove ${lockPath}`);
-    }
-    if (!owner && attempt === 0) {
-      // Unreadable: a run that is creating it this instant, or a remnant. Look once more after a moment.
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-      const again = readLockOwner(lockPath);
-      if (again && (again.host !== me.host || processAlive(again.pid))) continue;
-    }
-    try {
-      unlinkSync(lockPath); // stale: its run is gone
-    } catch (error) {
-      if (errorCode(error) !== 'ENOENT') throw error;
-    }
+  const mine = `${lockPath}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  const fd = openSync(mine, 'wx', 0o644);
+  try {
+    writeSync(fd, JSON.stringify(me) + '\n');
+  } finally {
+    closeSync(fd);
   }
-  throw new BraggInputError(`${label} ${dir}: could not take the lock ${lockPath} (another run keeps taking it)`);
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        linkSync(mine, lockPath);
+        return;
+      } catch (error) {
+        if (errorCode(error) !== 'EEXIST') throw error;
+      }
+      const owner = readLockOwner(lockPath);
+      if (owner && (owner.host !== me.host || processAlive(owner.pid))) {
+        throw new BraggInputError(`${label} ${dir}: another bragg run (pid ${owner.pid} on ${owner.host}, started ${owner.startedAt}) `
+          + `is writing this folder; if none is, remove ${lockPath}`);
+      }
+      if (!owner) {
+        throw new BraggInputError(`${label} ${dir}: the lock ${lockPath} is not a bragg lock; if no run is writing this folder, remove it`);
+      }
+      const taken = `${lockPath}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+      try {
+        renameSync(lockPath, taken);
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT') continue; // another run took it over first
+        throw error;
+      }
+      const renamed = readLockOwner(taken);
+      if (renamed && (renamed.pid !== owner.pid || renamed.startedAt !== owner.startedAt || renamed.host !== owner.host)) {
+        // A live run's fresh lock replaced the stale one between the read and the rename: give it back.
+        try {
+          linkSync(taken, lockPath);
+        } catch {
+          // a third run holds the place now; the live run keeps its folder either way
+        }
+        unlinkSync(taken);
+        continue;
+      }
+      unlinkSync(taken);
+    }
+    throw new BraggInputError(`${label} ${dir}: could not take the lock ${lockPath} (other runs keep taking it)`);
+  } finally {
+    unlinkSync(mine);
+  }
 }
 
-/** True for a folder this engine wrote (manifest.json from bragg, or only the files earlier versions wrote). */
-async function isBraggFolder(dir: string): Promise<boolean> {
+/**
+ * The entries of DIR that a run would lose: everything but the files its
+ * bragg manifest lists (or, for folders of earlier versions without one, the
+ * files those wrote). An empty folder has none.
+ */
+async function foreignEntries(dir: string): Promise<string[]> {
   const entries = await readdir(dir);
-  if (entries.length === 0) return true;
+  let ours = LEGACY_OUTPUTS;
   if (entries.includes(MANIFEST_NAME)) {
     try {
       const manifest = JSON.parse(await readFile(join(dir, MANIFEST_NAME), 'utf8')) as Partial<OutputManifest>;
-      return manifest.generator === 'bragg-engine';
+      if (manifest.generator === 'bragg-engine' && Array.isArray(manifest.files)) {
+        ours = new Set([MANIFEST_NAME, ...manifest.files.map((f) => f.name)]);
+      }
     } catch {
-      return false;
+      // not a bragg manifest: every entry is foreign
     }
   }
-  return entries.every((name) => LEGACY_OUTPUTS.has(name) || /^\..+\.(tmp|bak)$/.test(name));
+  return entries.filter((name) => !ours.has(name));
 }
 
-/** Removes what killed runs left beside DIR; restores a previous set that was moved aside but never replaced. */
+function refuseForeign(names: readonly string[], label: string, dir: string): void {
+  if (names.length === 0) return;
+  const listed = names.slice(0, 3).join(', ') + (names.length > 3 ? `, ... (${names.length} in all)` : '');
+  throw new BraggInputError(`${label} ${dir}: holds files that bragg did not write (${listed}); a run replaces the whole folder, `
+    + 'so move them or choose a new or empty folder');
+}
+
+/** Whether a side file's run (pid in its name, '<kind>-<pid>-<hex>' or 'lock.<pid>-<hex>') can no longer be running on this host. */
+function sideFileOfDeadRun(name: string, prefix: string): boolean {
+  const pid = /^(?:lock\.(?:stale-)?|stage-|old-)(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length))?.[1];
+  return pid !== undefined && !processAlive(Number(pid));
+}
+
+/**
+ * Under the lock: removes what killed runs left beside DIR (staging folders,
+ * old sets, lock files being written); restores a previous set that was
+ * moved aside but never replaced.
+ */
 async function sweep(dir: string): Promise<void> {
   const parent = dirname(dir);
   const prefix = `.${basename(dir)}.bragg-`;
-  const leftovers = (await readdir(parent)).filter((name) => name.startsWith(prefix) && name !== `${prefix}lock`);
-  const olds = leftovers.filter((name) => name.startsWith(`${prefix}old-`));
+  const names = (await readdir(parent)).filter((name) => name.startsWith(prefix));
+  const olds = names.filter((name) => name.startsWith(`${prefix}old-`));
   if (olds.length > 0 && !(await exists(dir))) {
     const newest = await newestOf(olds.map((name) => join(parent, name)));
     await rename(newest, dir);
   }
-  for (const name of leftovers) await rm(join(parent, name), { recursive: true, force: true });
+  for (const name of names) {
+    // Staging folders and old sets are leftovers whoever left them (this run holds the lock); lock files of live runs stay.
+    const isLockFile = name.startsWith(`${prefix}lock`);
+    if (name === `${prefix}lock` || (isLockFile && !sideFileOfDeadRun(name, prefix))) continue;
+    await rm(join(parent, name), { recursive: true, force: true });
+  }
 }
 
 async function newestOf(paths: readonly string[]): Promise<string> {
@@ -234,7 +286,29 @@ async function syncFolder(path: string): Promise<void> {
 /** A file system error while preparing or publishing, as the one-line input error the CLI prints. */
 function asInputError(error: unknown, label: string, dir: string): unknown {
   const code = errorCode(error);
-  return code ? new BraggInputError(`${label} ${dir}: cannot write there (${code})`) : error;
+  if (!code) return error;
+  const hint = code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+    ? ': bragg builds the new set beside the folder and swaps it in, so the folder\'s parent must be writable' : '';
+  return new BraggInputError(`${label} ${dir}: cannot write there (${code})${hint}`);
+}
+
+/** Refuses places a whole-folder swap must not touch: pseudo file systems, the root, the working directory and its ancestors, mount points. */
+function refusePlace(dir: string, label: string, dirArgument: string): void {
+  if (PSEUDO_ROOTS.some((root) => dir === root || dir.startsWith(root + sep)) && !dir.startsWith('/dev/shm' + sep)) {
+    throw new BraggInputError(`${label} ${dirArgument}: ${dir} is on a pseudo file system (/proc, /sys, /dev): choose a folder on a disk`);
+  }
+  if (dirname(dir) === dir) throw new BraggInputError(`${label} ${dirArgument}: the root folder cannot be an output folder`);
+  const cwd = process.cwd();
+  if (cwd === dir || cwd.startsWith(dir + sep)) {
+    throw new BraggInputError(`${label} ${dirArgument}: is the working directory or contains it; a run replaces the whole folder, so choose a folder below it`);
+  }
+  try {
+    if (statSync(dir).dev !== statSync(dirname(dir)).dev) {
+      throw new BraggInputError(`${label} ${dirArgument}: is a mount point, which cannot be swapped for a new folder; choose a folder inside it`);
+    }
+  } catch (error) {
+    if (error instanceof BraggInputError) throw error;
+  }
 }
 
 /** Checks DIR, takes its lock, sweeps leftovers and creates the staging folder (see the file comment). */
@@ -244,17 +318,15 @@ export async function openOutputFolder(dirArgument: string, options: OutputFolde
     throw new BraggInputError(`${label}: expected a folder path, got ${JSON.stringify(dirArgument)}`);
   }
   const dir = await realTarget(resolve(dirArgument));
-  if (PSEUDO_ROOTS.some((root) => dir === root || dir.startsWith(root + sep))) {
-    throw new BraggInputError(`${label} ${dirArgument}: ${dir} is on a pseudo file system (/proc, /sys, /dev): choose a folder on a disk`);
-  }
-  if (dirname(dir) === dir) throw new BraggInputError(`${label} ${dirArgument}: the root folder cannot be an output folder`);
+  const link = await lstat(dir).catch(() => null);
+  if (link?.isSymbolicLink()) throw new BraggInputError(`${label} ${dirArgument}: is a symbolic link to nothing; remove it or point it at a folder`);
+  refusePlace(dir, label, dirArgument);
+  let previous: { mode: number; uid: number; gid: number } | null = null;
   try {
     const st = await stat(dir);
     if (!st.isDirectory()) throw new BraggInputError(`${label} ${dirArgument}: exists and is not a folder`);
-    if (!(await isBraggFolder(dir))) {
-      throw new BraggInputError(`${label} ${dirArgument}: holds files that bragg did not write (no bragg manifest.json); `
-        + 'choose a new or empty folder (a run replaces the whole folder)');
-    }
+    refuseForeign(await foreignEntries(dir), label, dirArgument);
+    previous = { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
   } catch (error) {
     if (errorCode(error) !== 'ENOENT') throw asInputError(error, label, dirArgument);
   }
@@ -271,8 +343,8 @@ export async function openOutputFolder(dirArgument: string, options: OutputFolde
   }
   const id = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = sidePath(dir, 'stage', id);
-  const releaseSync = () => {
-    rmSync(staging, { recursive: true, force: true });
+  const old = sidePath(dir, 'old', id);
+  const releaseLock = () => {
     try {
       unlinkSync(lockPath);
     } catch {
@@ -282,23 +354,28 @@ export async function openOutputFolder(dirArgument: string, options: OutputFolde
   try {
     await sweep(dir);
     await mkdir(staging);
+    if (previous) {
+      // The new folder keeps the old one's permissions, setgid bit and group (the owner where allowed).
+      await chmod(staging, previous.mode);
+      await chown(staging, previous.uid, previous.gid).catch(() => chown(staging, -1, previous!.gid).catch(() => undefined));
+    }
   } catch (error) {
-    releaseSync();
+    rmSync(staging, { recursive: true, force: true });
+    releaseLock();
     throw asInputError(error, label, dirArgument);
   }
 
-  let finished = false;
-  const abandon = async () => {
-    if (finished) return;
-    finished = true;
-    await rm(staging, { recursive: true, force: true });
-    await unlink(lockPath).catch(() => undefined);
+  let state: 'open' | 'published' | 'abandoned' = 'open';
+  const abandonSync = (): boolean => {
+    if (state !== 'open') return false;
+    state = 'abandoned';
+    rmSync(staging, { recursive: true, force: true });
+    releaseLock();
+    return true;
   };
   const publish = async (files: readonly OutputFile[]) => {
-    if (finished) throw new Error('output folder: already published or abandoned');
+    if (state !== 'open') throw new Error('output folder: already published or abandoned');
     checkNames(files);
-    const old = sidePath(dir, 'old', id);
-    let movedAside = false;
     try {
       const entries: { name: string; bytes: number; sha256: string }[] = [];
       for (const file of files) {
@@ -310,33 +387,43 @@ export async function openOutputFolder(dirArgument: string, options: OutputFolde
       await writeSynced(join(staging, MANIFEST_NAME), JSON.stringify(manifest, null, 2) + '\n');
       await syncFolder(staging);
       await options.afterStep?.('staged');
-      if (await exists(dir)) {
-        await rename(dir, old);
-        movedAside = true;
-        await options.afterStep?.('moved-old-aside');
-      }
-      await rename(staging, dir);
-      movedAside = false;
-      await syncFolder(dirname(dir));
-      await options.afterStep?.('published');
+      // Files added to DIR while the run went on would be lost with it: look again, under the lock.
+      if (await exists(dir)) refuseForeign(await foreignEntries(dir), label, dirArgument);
     } catch (error) {
-      if (movedAside) await rename(old, dir).catch(() => undefined);
-      await abandon();
+      abandonSync();
       throw asInputError(error, label, dirArgument);
     }
-    finished = true;
+    // The swap is synchronous: no signal handler (they run on the event loop) can fall between its renames.
+    try {
+      let movedAside = false;
+      try {
+        renameSync(dir, old);
+        movedAside = true;
+      } catch (error) {
+        if (errorCode(error) !== 'ENOENT') throw error;
+      }
+      if (movedAside) void options.afterStep?.('moved-old-aside');
+      try {
+        renameSync(staging, dir);
+      } catch (error) {
+        if (movedAside) renameSync(old, dir);
+        throw error;
+      }
+      state = 'published';
+    } catch (error) {
+      abandonSync();
+      throw asInputError(error, label, dirArgument);
+    }
+    await syncFolder(dirname(dir));
+    await options.afterStep?.('published');
     await rm(old, { recursive: true, force: true });
-    await unlink(lockPath).catch(() => undefined);
+    releaseLock();
   };
   return {
     path: dir,
     publish,
-    abandon,
-    abandonSync: () => {
-      if (finished) return;
-      finished = true;
-      releaseSync();
-    },
+    abandon: async () => { abandonSync(); },
+    abandonSync,
   };
 }
 

@@ -32,10 +32,21 @@ describe('simulate() options', () => {
     expect(await refusal(options)).toMatch(pattern);
   });
 
-  it('a config that is not an object is refused', async () => {
-    for (const config of [null, 5, 'beam', []]) {
+  it('a config that is not a plain object, nests too deep or is cyclic is refused', async () => {
+    for (const config of [null, 5, 'beam', [], new Map(), new Date()]) {
       await expect(simulate(config as never)).rejects.toThrow(/invalid config: expected a JSON object/);
     }
+    let deep: unknown = {};
+    for (let i = 0; i < 10_000; i++) deep = { beam: deep };
+    await expect(simulate(deep as never)).rejects.toThrow(/nests deeper than 32 levels/);
+    const cyclic: Record<string, unknown> = { beam: {} };
+    (cyclic.beam as Record<string, unknown>).self = cyclic;
+    await expect(simulate(cyclic as never)).rejects.toThrow(/nests deeper than 32 levels/);
+  });
+
+  it('firstHistory must be below the histories', async () => {
+    expect(await refusal({ firstHistory: 400 })).toMatch(/firstHistory must be below transport\.histories \(400\), got 400/);
+    expect(await refusal({ firstHistory: -1 })).toMatch(/firstHistory: must be at least 0/);
   });
 
   it('a throwing onProgress is reported once and the run completes with the same dose', async () => {
@@ -74,5 +85,8 @@ describe('simulate() options', () => {
     const stops = await simulate(small, { threads: 1 });
     expect(stops.summary.r80Mm).toBeGreaterThan(35);
     expect(stops.warnings).toEqual([]);
+    // a beam along the phantom's edge loses most of its energy sideways, but stops inside: R80 stays
+    const edge = await simulate({ ...small, beam: { energyMeVPerU: 70, centerMm: [9.99, 0], spotSigmaMm: 0 } }, { threads: 1 });
+    expect(edge.summary.r80Mm).toBeGreaterThan(35);
   });
 });

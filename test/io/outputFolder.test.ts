@@ -133,4 +133,63 @@ describe('output folder', () => {
       expect(await readdir(join(root, step)), step).toEqual(['out']);
     }
   });
+
+  it('never deletes files it did not write: found at open, and again under the lock just before the swap', async () => {
+    const dir = join(root, 'out');
+    await publish(dir, 'old');
+    await writeFile(join(dir, 'plan.json'), '{}');
+    await expect(openOutputFolder(dir)).rejects.toThrow(/holds files that bragg did not write \(plan\.json\)/);
+    await rm(join(dir, 'plan.json'));
+    const folder = await openOutputFolder(dir, { afterStep: async (step) => { if (step === 'staged') await writeFile(join(dir, 'notes.txt'), 'added meanwhile'); } });
+    await expect(folder.publish(set('new'))).rejects.toThrow(/holds files that bragg did not write \(notes\.txt\)/);
+    expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('added meanwhile');
+    expect(await readdir(root)).toEqual(['out']);
+  });
+
+  it('refuses the working directory and its ancestors, and dangling links', async () => {
+    const cwd = process.cwd();
+    for (const dir of [cwd, join(cwd, '..'), '.']) {
+      await expect(openOutputFolder(dir), dir).rejects.toThrow(/is the working directory or contains it/);
+    }
+    await import('node:fs/promises').then((fs) => fs.symlink(join(root, 'nowhere'), join(root, 'dangling')));
+    await expect(openOutputFolder(join(root, 'dangling'))).rejects.toThrow(/symbolic link to nothing/);
+  });
+
+  it('keeps the folder\'s permissions and setgid bit', async () => {
+    const dir = join(root, 'out');
+    await publish(dir, 'old');
+    const fs = await import('node:fs/promises');
+    await fs.chmod(dir, 0o2770);
+    await publish(dir, 'new');
+    expect((await fs.stat(dir)).mode & 0o7777).toBe(0o2770);
+  });
+
+  it('of several runs finding the same stale lock, exactly one takes the folder', async () => {
+    const moduleUrl = new URL('../../dist/src/io/outputFolder.js', import.meta.url).href;
+    const { hostname } = await import('node:os');
+    for (let trial = 0; trial < 5; trial++) {
+      const dir = join(root, `race${trial}`, 'out');
+      await publish(dir, 'old');
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+      await writeFile(join(root, `race${trial}`, '.out.bragg-lock'), JSON.stringify({ pid: Number(dead.stdout), host: hostname(), startedAt: 'then' }));
+      const script = `
+        const { openOutputFolder } = await import(${JSON.stringify(moduleUrl)});
+        try {
+          const folder = await openOutputFolder(${JSON.stringify(dir)});
+          await new Promise((r) => setTimeout(r, 300));
+          await folder.publish([{ name: 'summary.json', contents: '{"run":"new"}\\n' }]);
+          console.log('published');
+        } catch (e) { console.log(/another bragg run/.test(e.message) ? 'refused' : 'error: ' + e.message); }`;
+      const { spawn } = await import('node:child_process');
+      const outcomes = await Promise.all(Array.from({ length: 4 }, () => new Promise<string>((resolve) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let text = '';
+        child.stdout.on('data', (d) => { text += d; });
+        child.on('exit', () => resolve(text.trim()));
+      })));
+      expect(outcomes.sort(), `trial ${trial}`).toEqual(['published', 'refused', 'refused', 'refused']);
+      expect(await state(dir)).toBe('new');
+      expect(await readdir(join(root, `race${trial}`))).toEqual(['out']);
+    }
+  }, 60_000);
 });
