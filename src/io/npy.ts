@@ -7,7 +7,7 @@
  * dict literal, padded with spaces and terminated by `\n` so that the array
  * data starts at a multiple of 64 bytes. The data follow in C (row-major)
  * order as little-endian IEEE-754 values: `<f8` for Float64Array, `<f4` for
- * Float32Array; or as bytes, `|u1`, for Uint8Array (encoding only). Units are not part of the format; callers document them.
+ * Float32Array; or as bytes, `|u1`, for Uint8Array. Units are not part of the format; callers document them.
  */
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59] as const; // \x93NUMPY
@@ -79,16 +79,16 @@ export function encodeNpy(data: Float64Array | Float32Array | Uint8Array, shape:
 
 /** An array read back from a `.npy` file: its dtype descriptor, shape and values (C order). */
 export interface NpyArray {
-  /** NumPy dtype descriptor: '<f8' or '<f4'. */
-  readonly descr: '<f8' | '<f4';
+  /** NumPy dtype descriptor: '<f8', '<f4' or '|u1'. */
+  readonly descr: '<f8' | '<f4' | '|u1';
   readonly shape: readonly number[];
-  readonly data: Float64Array | Float32Array;
+  readonly data: Float64Array | Float32Array | Uint8Array;
 }
 
 /**
  * Decode a `.npy` file of format version 1.0, 2.0 or 3.0 (versions 2 and 3
  * differ from 1 only in a uint32 header length) holding little-endian float64
- * or float32 values in C order: the two kinds `encodeNpy` writes. Throws a
+ * or float32 values, or bytes (uint8), in C order: the kinds `encodeNpy` writes. Throws a
  * RangeError naming what is wrong for anything else: a bad magic string, an
  * unreadable header, another dtype, Fortran order, or a data section whose
  * length disagrees with the shape (a truncated file, say).
@@ -114,7 +114,7 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     throw new RangeError(`decodeNpy: unreadable header ${JSON.stringify(header.trim())}`);
   }
-  if (descr !== '<f8' && descr !== '<f4') throw new RangeError(`decodeNpy: dtype '${descr}' is not '<f8' or '<f4'`);
+  if (descr !== '<f8' && descr !== '<f4' && descr !== '|u1') throw new RangeError(`decodeNpy: dtype '${descr}' is not '<f8', '<f4' or '|u1'`);
   if (fortran === 'True') throw new RangeError('decodeNpy: Fortran-ordered arrays are not supported (need C order)');
   const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => {
     if (!/^\d+L?$/.test(s)) throw new RangeError(`decodeNpy: invalid dimension '${s}' in the shape`);
@@ -122,13 +122,13 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   });
 
   const count = shape.reduce((a, b) => a * b, 1);
-  const width = descr === '<f8' ? 8 : 4;
+  const width = descr === '<f8' ? 8 : descr === '<f4' ? 4 : 1;
   const dataBytes = bytes.length - dataStart;
   if (dataBytes !== count * width) {
     throw new RangeError(`decodeNpy: shape (${shape.join(', ')}) needs ${count * width} data bytes, the file has ${dataBytes}`);
   }
-  const data = descr === '<f8' ? new Float64Array(count) : new Float32Array(count);
-  if (HOST_IS_LITTLE_ENDIAN) {
+  const data = descr === '<f8' ? new Float64Array(count) : descr === '<f4' ? new Float32Array(count) : new Uint8Array(count);
+  if (HOST_IS_LITTLE_ENDIAN || width === 1) {
     // Copy the bytes: the data may not start on an 8-byte boundary of the underlying buffer.
     new Uint8Array(data.buffer).set(bytes.subarray(dataStart));
   } else {

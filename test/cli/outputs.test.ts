@@ -1,0 +1,55 @@
+/**
+ * What a run's folder says about itself: the geometry maps (density.npy,
+ * material.npy, read back with NumPy), the summary's material list, lateral
+ * probe and resolved config, the plot title naming the geometry.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+
+function python(): string {
+  for (const exe of ['python3', '/usr/bin/python3']) {
+    if (spawnSync(exe, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0) return exe;
+  }
+  throw new Error('no python3 with numpy found; install python3-numpy');
+}
+
+describe('bragg run outputs describe the geometry', () => {
+  it('writes density and material maps, the material list, the lateral probe and a title naming the slab', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bragg-outputs-'));
+    const config = join(dir, 'c.json');
+    writeFileSync(config, JSON.stringify({
+      beam: { energyMeVPerU: 100 },
+      phantom: { sizeMm: [20, 10, 100], voxelSizeMm: [2, 2, 2], regions: [{ shape: 'slab', material: 'compact-bone', zMinMm: 30, zMaxMm: 50 }] },
+      transport: { histories: 300 }, scoring: { lateralProbeDepthMm: 20 },
+    }));
+    const out = join(dir, 'out');
+    const r = spawnSync(process.execPath, [bin, 'run', '--config', config, '--out', out, '--json'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.materialIds).toEqual(['water', 'compact-bone']);
+    expect(summary.lateralProbe).toMatchObject({ depthMm: 20 });
+    expect(summary.lateralProbe.sigmaXMm).toBeGreaterThan(2);
+    expect(summary.config.phantom.regions).toHaveLength(1);
+    expect(readFileSync(join(out, 'depth_dose.svg'), 'utf8')).toContain('100 MeV/u proton in water with a compact-bone slab at 30-50 mm');
+    // NumPy reads the maps: bone (slot 1, 1.85 g/cm3, ICRU compact bone) exactly at 30-50 mm
+    const script = `
+import json, sys, numpy
+d = numpy.load(sys.argv[1] + '/density.npy'); m = numpy.load(sys.argv[1] + '/material.npy')
+print(json.dumps({'shape': list(m.shape), 'dtypes': [str(d.dtype), str(m.dtype)],
+  'boneRows': sorted(set(int(z) for z in numpy.nonzero(m == 1)[0])), 'boneDensity': float(d[20, 0, 0]), 'waterDensity': float(d[0, 0, 0])}))`;
+    const py = spawnSync(python(), ['-c', script, out], { encoding: 'utf8' });
+    expect(py.status, py.stderr).toBe(0);
+    const maps = JSON.parse(py.stdout);
+    expect(maps.shape).toEqual([50, 5, 10]);
+    expect(maps.dtypes).toEqual(['float32', 'uint8']);
+    expect(maps.boneRows).toEqual([15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
+    expect(maps.boneDensity).toBeCloseTo(1.85, 5);
+    expect(maps.waterDensity).toBe(1);
+  });
+});
