@@ -250,7 +250,7 @@ describe('elements ICRU 63 lacks: A^(2/3) scaling from the two neighbours in ato
 
   it('P and Cu elastic tables are inconsistent with the others (why they are not scaling neighbours)', () => {
     // At 100 MeV P's tabulated elastic cross section is 3.1 times silicon's although their angular
-    // distributions at 5-30 degrees are within 20 % (MCsquare Materials/*/ICRU_Nuclear_elastic.dat).
+    // distributions at 5-25 degrees are within 20 % (MCsquare Materials/*/ICRU_Nuclear_elastic.dat).
     expect(elementCrossSectionBarn(15, 'elastic', 100) / elementCrossSectionBarn(14, 'elastic', 100)).toBeGreaterThan(3);
     expect(elementCrossSectionBarn(29, 'elastic', 100) / elementCrossSectionBarn(26, 'elastic', 100)).toBeGreaterThan(5);
   });

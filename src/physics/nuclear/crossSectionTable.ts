@@ -4,7 +4,7 @@
  * Interpolation is linear in E and in sigma (lin-lin):
  *  - MCsquare, the engine we compare doses with, reads the same tables lin-lin
  *    (src/compute_nuclear_interaction.c, Linear_Interpolation), so the two engines use one model;
- *  - the nonelastic tables are dense (1 MeV steps below 20 MeV, 5-20 MeV above) and smooth: above
+ *  - the nonelastic tables are dense (1 MeV steps below 20 MeV, 2-30 MeV above) and smooth: above
  *    20 MeV lin-lin and log-log readings differ by < 0.5 % for every element. Below 20 MeV they
  *    differ by more only in the first cells above threshold, where sigma is small and rises
  *    steeply, which log-log does not describe better;

@@ -18,7 +18,7 @@
  * ICRU 63's own tables bend (Fe, Cu above 200 MeV); elastic within 7 % from 20 to 200 MeV.
  *
  * Neighbours: any ICRU 63 element for nonelastic. For elastic, phosphorus and copper are not used:
- * their tabulated elastic cross sections are 2-5.5 times the integral of their own angular
+ * their tabulated elastic cross sections are 2-5.6 times the integral of their own angular
  * distributions (0.84-0.99 for the nine other elements; see README.md), so they would carry that
  * inconsistency into the scaled elements.
  *

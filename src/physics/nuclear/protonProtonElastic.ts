@@ -14,7 +14,7 @@
  * 353 mb at 10 MeV, 163 mb at 20 MeV, 32.0 mb at 100 MeV and 23.4 mb at 200 MeV. Cross-check:
  * the Geant4 p-p elastic table that MOQUI ships (GitHub MGHPhysicsResearch/moquimc, commit
  * 4ec8185607c14f045e3d6dd71353416268798442, moqui/base/mqi_pp_elastic.hpp, per gram of water)
- * is lower by 15-20 % from 10 to 100 MeV and equal within 5 % from 150 to 300 MeV.
+ * is lower by 7-17 % from 10 to 100 MeV and equal within 6 % from 150 to 300 MeV.
  *
  * Validity and what we do outside it (PP_ELASTIC_FIT_RANGE_MEV):
  *  - below 10 MeV: zero, as in MCsquare. Elastic p-p scattering there is indistinguishable from
