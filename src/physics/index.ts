@@ -3,3 +3,4 @@ export * from './elements.js';
 export * from './materials.js';
 export * from './stoppingPower.js';
 export * from './rangeTables.js';
+export * from './nuclear/index.js';

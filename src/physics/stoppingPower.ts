@@ -32,7 +32,7 @@ import type { Material, MaterialId } from './materials.js';
 /** K = 4 pi N_A r_e^2 m_e c^2 = 0.307075 MeV cm^2/mol (PDG RPP, "Passage of particles through matter", Table of constants). */
 export const BETHE_K_MEV_CM2_PER_MOL = 0.307075;
 /** Avogadro constant, 1/mol (SI 2019 exact). */
-const AVOGADRO_PER_MOL = 6.02214076e23;
+export const AVOGADRO_PER_MOL = 6.02214076e23;
 /** Proton mass in u (CODATA 2018: 1.007276466621); ICRU 49 fits are in keV per this mass. */
 const PROTON_MASS_U = 1.007276466621;
 
