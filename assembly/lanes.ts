@@ -4,83 +4,38 @@
 // stepSimd.ts; both read and write the lane state laid out in layout.ts.
 import {
   P_NX, P_NY, P_VOXEL_X_MM, P_VOXEL_Y_MM, P_ORIGIN_X_MM, P_ORIGIN_Y_MM,
-  P_MATERIAL_INDEX_PTR, P_TABLES_PTR, P_TABLE_STRIDE, P_TABLE_LENGTH, P_MASS_NUMBER,
-  P_BEAM_ENERGY_MEV_PER_U, P_BEAM_ENERGY_SIGMA_MEV_PER_U, P_BEAM_CENTER_X_MM, P_BEAM_CENTER_Y_MM,
+  P_MATERIAL_INDEX_PTR, P_BEAM_ENERGY_MEV_PER_U, P_BEAM_ENERGY_SIGMA_MEV_PER_U, P_BEAM_CENTER_X_MM, P_BEAM_CENTER_Y_MM,
   P_SPOT_SIGMA_X_MM, P_SPOT_SIGMA_Y_MM, P_DIVERGENCE_SIGMA_X_RAD, P_DIVERGENCE_SIGMA_Y_RAD,
-  P_SEED_LO, P_SEED_HI,
-  M_LOG_RANGE_MIN, M_INV_LOG_RANGE_STEP, M_Z_OVER_A_MOL_PER_G, M_RADIATION_LENGTH_G_PER_CM2,
-  M_CUTOFF_RANGE_G_PER_CM2, T_RANGE_LOW_AT_RANGE, T_ENERGY_AT_RANGE,
-  W_LANES_PTR, W_INCIDENT_ENERGY, W_DEPOSITED_ENERGY, W_CUTOFF_ENERGY, W_ESCAPED_ENERGY,
+  P_SEED_LO, P_SEED_HI, P_NUCLEAR,
+  W_INCIDENT_ENERGY, W_DEPOSITED_ENERGY, W_CUTOFF_ENERGY, W_ESCAPED_ENERGY,
   W_STEPS, W_HISTORIES, W_STOPPED_COUNT, W_STOP_DEPTH_SUM, W_STOP_DEPTH_SUM_SQ,
   W_PROBE_COUNT, W_PROBE_SUM_X, W_PROBE_SUM_X_SQ, W_PROBE_SUM_Y, W_PROBE_SUM_Y_SQ,
   W_ABORTED_HISTORIES, W_MISSED_HISTORIES,
-  L_X, L_Y, L_Z, L_U, L_V, L_W, L_RANGE, L_ENERGY, L_RANGE_LOW, L_PREV_ENERGY, L_RAD_LENGTHS,
+  L_X, L_Y, L_Z, L_U, L_V, L_W, L_RANGE, L_ENERGY, L_PREV_ENERGY, L_RAD_LENGTHS,
   L_SCATTER_INTEGRAL, L_THETA2, L_IX, L_IY, L_IZ, L_MATERIAL, L_STEP, L_HISTORY_LO,
-  L_HISTORY_HI, L_ALIVE, L_LIST_LENGTH, L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP, L_Z_OVER_A,
-  L_RADIATION_LENGTH, L_CUTOFF_RANGE, L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME,
-  L_CROSSED_PROBE, L_SCRATCH, L_ENERGY_OFFSET,
-  ENERGY_UNITS_PER_MEV, LENGTH_UNITS_PER_MM,
+  L_HISTORY_HI, L_ALIVE, L_LIST_LENGTH, L_CUTOFF_RANGE, L_VOXEL, L_VOXEL_Z, L_OUTCOME,
+  L_CROSSED_PROBE, L_SCRATCH, L_MFP, L_STREAM, L_SECONDARIES, L_STACK_SIZE,
+  LENGTH_UNITS_PER_MM,
 } from './layout';
 import { philox4x32 } from './philox';
 import { logf, sinHalfPi, normalFromUniform, uniformFromBits } from './fastmath';
 import { PI_F32, MAX_STEPS_PER_HISTORY } from './physicsConstants';
-import { rangeAtEnergy, rangePosition, interpolate } from './tables';
 import { recordDeposit, flushHistory } from './tally';
+import {
+  laneField, getF, setF, getI, setI, addCounter, energyUnits, voxelIndex, loadMaterial, setRangeFromEnergy,
+  sampleMeanFreePaths,
+} from './laneState';
+import {
+  nuclearEvent, stackField, S_X, S_Y, S_Z, S_U, S_V, S_W, S_ENERGY, S_IX, S_IY, S_IZ, S_PARTICLE,
+} from './nuclear';
 
 @inline export const OUTCOME_ALIVE: i32 = 0;
 @inline export const OUTCOME_STOPPED: i32 = 1;
 @inline export const OUTCOME_ESCAPED: i32 = 2;
+/** The step ended where a nuclear event happens (stepScalar.ts, 5.). */
+@inline export const OUTCOME_NUCLEAR: i32 = 3;
 
-@inline function laneField(worker: usize, field: i32, lane: i32): usize {
-  return <usize>load<u32>(worker + W_LANES_PTR) + <usize>field + (<usize>lane << 2);
-}
-@inline function getF(worker: usize, field: i32, lane: i32): f32 { return load<f32>(laneField(worker, field, lane)); }
-@inline function setF(worker: usize, field: i32, lane: i32, value: f32): void { store<f32>(laneField(worker, field, lane), value); }
-@inline function getI(worker: usize, field: i32, lane: i32): i32 { return load<i32>(laneField(worker, field, lane)); }
-@inline function setI(worker: usize, field: i32, lane: i32, value: i32): void { store<i32>(laneField(worker, field, lane), value); }
-
-@inline function addCounter(worker: usize, offset: i32, value: i64): void {
-  store<i64>(worker + offset, load<i64>(worker + offset) + value);
-}
-
-/** Energy (MeV, f64, exact for f32 inputs) of a whole ion with energy per nucleon e, in fixed-point units. */
-@inline function energyUnits(params: usize, energyMeVPerU: f64): i64 {
-  return <i64>nearest<f64>(energyMeVPerU * <f64>load<f32>(params + P_MASS_NUMBER) * ENERGY_UNITS_PER_MEV);
-}
-
-@inline function voxelIndex(params: usize, ix: i32, iy: i32, iz: i32): i32 {
-  return (iz * load<i32>(params + P_NY) + iy) * load<i32>(params + P_NX) + ix;
-}
-
-/** Loads the material of the lane's current voxel: table pointer and per-material constants. */
-function loadMaterial(params: usize, worker: usize, lane: i32, material: i32): void {
-  const tablePtr = <usize>load<u32>(params + P_TABLES_PTR) + <usize>(material * load<i32>(params + P_TABLE_STRIDE));
-  setI(worker, L_MATERIAL, lane, material);
-  setI(worker, L_TABLE_PTR, lane, <i32>tablePtr);
-  setF(worker, L_LOG_RANGE_MIN, lane, load<f32>(tablePtr + M_LOG_RANGE_MIN));
-  setF(worker, L_INV_LOG_RANGE_STEP, lane, load<f32>(tablePtr + M_INV_LOG_RANGE_STEP));
-  setF(worker, L_Z_OVER_A, lane, load<f32>(tablePtr + M_Z_OVER_A_MOL_PER_G));
-  setF(worker, L_RADIATION_LENGTH, lane, load<f32>(tablePtr + M_RADIATION_LENGTH_G_PER_CM2));
-  setF(worker, L_CUTOFF_RANGE, lane, load<f32>(tablePtr + M_CUTOFF_RANGE_G_PER_CM2));
-}
-
-/**
- * Sets the lane's residual range for an energy in its current material, and
- * the step limit derived from it. The energy itself is kept as given (not
- * re-read from the table), so crossing into a new material changes no energy;
- * the table's round-trip residue E - E(R(E)) is kept with it, and the steps add
- * it to every energy they read from the table (stepScalar.ts, header: c).
- */
-function setRangeFromEnergy(params: usize, worker: usize, lane: i32, energyMeVPerU: f32): void {
-  const tablePtr = <usize>getI(worker, L_TABLE_PTR, lane);
-  const n = load<i32>(params + P_TABLE_LENGTH);
-  const range = rangeAtEnergy(params, tablePtr, energyMeVPerU);
-  const position = rangePosition(tablePtr, n, range);
-  setF(worker, L_RANGE, lane, range);
-  setF(worker, L_ENERGY, lane, energyMeVPerU);
-  setF(worker, L_ENERGY_OFFSET, lane, energyMeVPerU - interpolate(tablePtr, n, T_ENERGY_AT_RANGE, position));
-  setF(worker, L_RANGE_LOW, lane, interpolate(tablePtr, n, T_RANGE_LOW_AT_RANGE, position));
-}
+@inline function nuclearOn(params: usize): bool { return load<i32>(params + P_NUCLEAR) != 0; }
 
 /**
  * Box-Muller: a 2-D standard Gaussian from two uniforms, as its radius and the
@@ -141,6 +96,11 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
   setI(worker, L_STEP, lane, 0);
   setI(worker, L_HISTORY_LO, lane, <i32>historyLo); setI(worker, L_HISTORY_HI, lane, <i32>historyHi);
   setI(worker, L_LIST_LENGTH, lane, 0);
+  // The primary is particle 0: steps on Philox word 1 = 1, nuclear numbers on 2 (nuclear.ts).
+  setI(worker, L_STREAM, lane, 1);
+  setI(worker, L_SECONDARIES, lane, 0);
+  setI(worker, L_STACK_SIZE, lane, 0);
+  if (nuclearOn(params)) sampleMeanFreePaths(params, worker, lane, 0, 2);
   setF(worker, L_PREV_ENERGY, lane, energy);
   const voxel = voxelIndex(params, ix, iy, 0);
   loadMaterial(params, worker, lane, <i32>load<u8>(<usize>load<u32>(params + P_MATERIAL_INDEX_PTR) + <usize>voxel));
@@ -155,6 +115,50 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
   }
   setI(worker, L_ALIVE, lane, -1);
   return true;
+}
+
+/**
+ * Starts the secondary on top of the lane's stack (nuclear.ts) as the lane's
+ * particle: its own step counter, scattering history, Philox streams and mean
+ * free paths. False if it is below the cut-off (then absorbed where it is).
+ */
+function startSecondary(params: usize, worker: usize, lane: i32): bool {
+  const entry = getI(worker, L_STACK_SIZE, lane) - 1;
+  setI(worker, L_STACK_SIZE, lane, entry);
+  const energy = load<f32>(stackField(worker, lane, entry, S_ENERGY));
+  const particle = load<i32>(stackField(worker, lane, entry, S_PARTICLE));
+  const ix = load<i32>(stackField(worker, lane, entry, S_IX));
+  const iy = load<i32>(stackField(worker, lane, entry, S_IY));
+  const iz = load<i32>(stackField(worker, lane, entry, S_IZ));
+  setF(worker, L_X, lane, load<f32>(stackField(worker, lane, entry, S_X)));
+  setF(worker, L_Y, lane, load<f32>(stackField(worker, lane, entry, S_Y)));
+  setF(worker, L_Z, lane, load<f32>(stackField(worker, lane, entry, S_Z)));
+  setF(worker, L_U, lane, load<f32>(stackField(worker, lane, entry, S_U)));
+  setF(worker, L_V, lane, load<f32>(stackField(worker, lane, entry, S_V)));
+  setF(worker, L_W, lane, load<f32>(stackField(worker, lane, entry, S_W)));
+  setI(worker, L_IX, lane, ix); setI(worker, L_IY, lane, iy); setI(worker, L_IZ, lane, iz);
+  setF(worker, L_RAD_LENGTHS, lane, 0); setF(worker, L_SCATTER_INTEGRAL, lane, 0); setF(worker, L_THETA2, lane, 0);
+  setI(worker, L_STEP, lane, 0);
+  setI(worker, L_STREAM, lane, 1 + 2 * particle);
+  setF(worker, L_PREV_ENERGY, lane, energy);
+  const voxel = voxelIndex(params, ix, iy, iz);
+  loadMaterial(params, worker, lane, <i32>load<u8>(<usize>load<u32>(params + P_MATERIAL_INDEX_PTR) + <usize>voxel));
+  setRangeFromEnergy(params, worker, lane, energy);
+  sampleMeanFreePaths(params, worker, lane, 0, <u32>(2 + 2 * particle));
+  if (getF(worker, L_RANGE, lane) > getF(worker, L_CUTOFF_RANGE, lane)) return true;
+  const units = energyUnits(params, <f64>energy);
+  recordDeposit(worker, lane, voxel, iz, units);
+  addCounter(worker, W_CUTOFF_ENERGY, units);
+  return false;
+}
+
+/** The lane's particle has ended: the next one from its stack goes on, or the history ends (false). */
+function endParticle(params: usize, worker: usize, lane: i32): bool {
+  while (getI(worker, L_STACK_SIZE, lane) > 0) {
+    if (startSecondary(params, worker, lane)) return true;
+  }
+  flushHistory(worker, lane);
+  return false;
 }
 
 /**
@@ -176,7 +180,8 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
   addCounter(worker, W_DEPOSITED_ENERGY, deposit);
   addCounter(worker, W_STEPS, 1);
   setF(worker, L_PREV_ENERGY, lane, energy);
-  if (getI(worker, L_CROSSED_PROBE, lane) != 0) {
+  const primary = getI(worker, L_STREAM, lane) == 1;
+  if (getI(worker, L_CROSSED_PROBE, lane) != 0 && primary) {
     const x = <f64>getF(worker, L_X, lane);
     const y = <f64>getF(worker, L_Y, lane);
     addCounter(worker, W_PROBE_COUNT, 1);
@@ -186,7 +191,7 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
     addCounter(worker, W_PROBE_SUM_Y_SQ, <i64>nearest<f64>(y * y * LENGTH_UNITS_PER_MM));
   }
   let outcome = getI(worker, L_OUTCOME, lane);
-  if (outcome == OUTCOME_ALIVE && getI(worker, L_STEP, lane) >= MAX_STEPS_PER_HISTORY) {
+  if ((outcome == OUTCOME_ALIVE || outcome == OUTCOME_NUCLEAR) && getI(worker, L_STEP, lane) >= MAX_STEPS_PER_HISTORY) {
     addCounter(worker, W_ABORTED_HISTORIES, 1);
     outcome = OUTCOME_STOPPED;
   }
@@ -194,17 +199,18 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
     const units = energyUnits(params, <f64>energy);
     recordDeposit(worker, lane, voxel, iz, units);
     addCounter(worker, W_CUTOFF_ENERGY, units);
-    const depth = <f64>getF(worker, L_Z, lane);
-    addCounter(worker, W_STOPPED_COUNT, 1);
-    addCounter(worker, W_STOP_DEPTH_SUM, <i64>nearest<f64>(depth * LENGTH_UNITS_PER_MM));
-    addCounter(worker, W_STOP_DEPTH_SUM_SQ, <i64>nearest<f64>(depth * depth * LENGTH_UNITS_PER_MM));
-    flushHistory(worker, lane);
-    return false;
+    if (primary) {
+      // Range straggling of primaries (stop depths).
+      const depth = <f64>getF(worker, L_Z, lane);
+      addCounter(worker, W_STOPPED_COUNT, 1);
+      addCounter(worker, W_STOP_DEPTH_SUM, <i64>nearest<f64>(depth * LENGTH_UNITS_PER_MM));
+      addCounter(worker, W_STOP_DEPTH_SUM_SQ, <i64>nearest<f64>(depth * depth * LENGTH_UNITS_PER_MM));
+    }
+    return endParticle(params, worker, lane);
   }
   if (outcome == OUTCOME_ESCAPED) {
     addCounter(worker, W_ESCAPED_ENERGY, energyUnits(params, <f64>energy));
-    flushHistory(worker, lane);
-    return false;
+    return endParticle(params, worker, lane);
   }
   const next = voxelIndex(params, getI(worker, L_IX, lane), getI(worker, L_IY, lane), getI(worker, L_IZ, lane));
   const material = <i32>load<u8>(<usize>load<u32>(params + P_MATERIAL_INDEX_PTR) + <usize>next);
@@ -213,12 +219,17 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
     loadMaterial(params, worker, lane, material);
     setRangeFromEnergy(params, worker, lane, energy);
   }
+  if (outcome == OUTCOME_NUCLEAR) {
+    if (!nuclearEvent(params, worker, lane, energy)) return endParticle(params, worker, lane);
+    setF(worker, L_PREV_ENERGY, lane, getF(worker, L_ENERGY, lane));
+  }
   return true;
 }
 
 /** Marks a lane as idle, with indices that keep its (ignored) SIMD loads inside the phantom. */
 export function parkLane(worker: usize, lane: i32): void {
   setI(worker, L_ALIVE, lane, 0);
+  setF(worker, L_MFP, lane, 1);
   setI(worker, L_IX, lane, 0); setI(worker, L_IY, lane, 0); setI(worker, L_IZ, lane, 0);
 }
 

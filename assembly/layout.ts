@@ -43,6 +43,7 @@
 @inline export const P_SEED_LO: i32 = 108;
 @inline export const P_SEED_HI: i32 = 112;
 @inline export const P_PROBE_Z_INDEX: i32 = 116;
+@inline export const P_NUCLEAR: i32 = 120;            // 1: nuclear interactions on (nuclear.ts)
 @inline export const PARAMS_BYTES: i32 = 128;
 
 // ---- material block header (then the tables) ----
@@ -51,12 +52,17 @@
 @inline export const M_Z_OVER_A_MOL_PER_G: i32 = 8;
 @inline export const M_RADIATION_LENGTH_G_PER_CM2: i32 = 12;
 @inline export const M_CUTOFF_RANGE_G_PER_CM2: i32 = 16;
+@inline export const M_ELASTIC_TARGET_MASS_NUMBER: i32 = 20;
 @inline export const M_HEADER_BYTES: i32 = 64;
 // table k starts at M_HEADER_BYTES + k * tableLength * 4
 @inline export const T_RANGE_AT_ENERGY: i32 = 0;
 @inline export const T_ENERGY_AT_RANGE: i32 = 1;
 @inline export const T_STOPPING_AT_RANGE: i32 = 2;
 @inline export const T_RANGE_LOW_AT_RANGE: i32 = 3;
+// nuclear (protons; zero otherwise): mu/rho total (cm^2/g), cumulative shares p-p elastic, + nonelastic
+@inline export const T_NUCLEAR_AT_RANGE: i32 = 4;
+@inline export const T_PROTON_ELASTIC_SHARE_AT_RANGE: i32 = 5;
+@inline export const T_NONELASTIC_SHARE_AT_RANGE: i32 = 6;
 
 // ---- worker block ----
 @inline export const W_ENERGY_SUM_PTR: i32 = 0;        // i64[nVoxels]
@@ -86,6 +92,11 @@
 @inline export const W_LIST_OVERFLOWS: i32 = 176;
 @inline export const W_ABORTED_HISTORIES: i32 = 184;
 @inline export const W_MISSED_HISTORIES: i32 = 192;   // primaries that did not enter the phantom
+@inline export const W_NEUTRAL_ENERGY: i32 = 200;      // carried off by neutrons, gammas and binding (nuclear.ts)
+@inline export const W_NUCLEAR_EVENTS: i32 = 208;      // elastic and nonelastic, all particles
+@inline export const W_PRIMARY_NONELASTIC_EVENTS: i32 = 216;
+@inline export const W_SECONDARIES: i32 = 224;         // secondary protons created
+@inline export const W_STACK_OVERFLOWS: i32 = 232;     // secondaries deposited locally for want of stack room
 @inline export const WORKER_BYTES: i32 = 256;
 
 // ---- deposit list entry: voxel index, depth index, energy (fixed point) ----
@@ -131,7 +142,15 @@
 @inline export const L_CROSSED_PROBE: i32 = 560;
 @inline export const L_VOXEL_Z: i32 = 576;        // depth index the last step started in
 @inline export const L_SCRATCH: i32 = 592;        // 16 bytes per lane for scalar random words
-@inline export const LANE_STATE_BYTES: i32 = 656;
+@inline export const L_MFP: i32 = 656;            // nuclear mean free paths left to the next event
+@inline export const L_NUCLEAR_MU: i32 = 672;     // nuclear mu/rho (cm^2/g) at the lane's range
+@inline export const L_STREAM: i32 = 688;         // Philox word 1 of this particle's steps: 1 + 2 p
+@inline export const L_SECONDARIES: i32 = 704;    // secondaries created so far in this history
+@inline export const L_STACK_SIZE: i32 = 720;     // entries on this lane's secondary stack
+@inline export const L_STACK: i32 = 736;          // STACK_CAPACITY entries of STACK_FIELDS fields
+@inline export const STACK_CAPACITY: i32 = 16;
+@inline export const STACK_FIELDS: i32 = 11;      // x y z u v w energy ix iy iz particle
+@inline export const LANE_STATE_BYTES: i32 = 3552;
 
 // ---- fixed-point units of the tallies ----
 // Energy: 2^-24 MeV per unit; square of a history's voxel energy: 2^-32 MeV^2 per unit

@@ -6,13 +6,14 @@
 import {
   P_NX, P_NY, P_NZ, P_VOXEL_X_MM, P_VOXEL_Y_MM, P_VOXEL_Z_MM, P_ORIGIN_X_MM, P_ORIGIN_Y_MM,
   P_DENSITY_PTR, P_TABLE_LENGTH, P_MASS_NUMBER, P_CHARGE_NUMBER, P_MASS_PER_NUCLEON_MEV,
-  P_MAX_STEP_MM, P_SEED_LO, P_SEED_HI, P_PROBE_Z_INDEX,
-  M_HEADER_BYTES, T_ENERGY_AT_RANGE, T_STOPPING_AT_RANGE, T_RANGE_LOW_AT_RANGE,
+  P_MAX_STEP_MM, P_SEED_LO, P_SEED_HI, P_PROBE_Z_INDEX, P_NUCLEAR,
+  M_HEADER_BYTES, T_ENERGY_AT_RANGE, T_STOPPING_AT_RANGE, T_RANGE_LOW_AT_RANGE, T_NUCLEAR_AT_RANGE,
   W_LANES_PTR,
   L_X, L_Y, L_Z, L_U, L_V, L_W, L_RANGE, L_ENERGY, L_RANGE_LOW, L_RAD_LENGTHS,
   L_SCATTER_INTEGRAL, L_THETA2, L_IX, L_IY, L_IZ, L_STEP, L_HISTORY_LO, L_HISTORY_HI, L_ALIVE,
   L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP, L_Z_OVER_A, L_RADIATION_LENGTH, L_CUTOFF_RANGE,
   L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME, L_CROSSED_PROBE, L_RNG_0, L_ENERGY_OFFSET,
+  L_MFP, L_NUCLEAR_MU, L_STREAM,
 } from './layout';
 import { philox4x32x4 } from './philox';
 import { logf4, sinHalfPi4, normalFromUniform4, uniformFromBits4, wordThreshold4 } from './fastmath4';
@@ -91,7 +92,7 @@ export function stepSimd(params: usize, worker: usize): void {
 
   const step = v128.load(lanes + L_STEP);
   v128.store(lanes + L_STEP, i32x4.add(step, ones));
-  philox4x32x4(step, ones, v128.load(lanes + L_HISTORY_LO), v128.load(lanes + L_HISTORY_HI),
+  philox4x32x4(step, v128.load(lanes + L_STREAM), v128.load(lanes + L_HISTORY_LO), v128.load(lanes + L_HISTORY_HI),
     load<u32>(params + P_SEED_LO), load<u32>(params + P_SEED_HI), lanes + L_RNG_0);
   const uTheta = uniformFromBits4(v128.load(lanes + L_RNG_0));
   const uPhi = uniformFromBits4(v128.load(lanes + L_RNG_0, 16));
@@ -111,7 +112,12 @@ export function stepSimd(params: usize, worker: usize): void {
   const toX = v128.bitselect(far, f32x4.max(f32x4.div(f32x4.sub(planeX, x), u), zero), f32x4.eq(u, zero));
   const toY = v128.bitselect(far, f32x4.max(f32x4.div(f32x4.sub(planeY, y), v), zero), f32x4.eq(v, zero));
   const toZ = v128.bitselect(far, f32x4.max(f32x4.div(f32x4.sub(planeZ, z), w), zero), f32x4.eq(w, zero));
-  const physicsLimit = f32x4.min(energyLimitMm, k4(load<f32>(params + P_MAX_STEP_MM)));
+  const nuclearOn = load<i32>(params + P_NUCLEAR) != 0;
+  const freePaths = v128.load(lanes + L_MFP);
+  const muStart = v128.load(lanes + L_NUCLEAR_MU);
+  const nuclearLimitMm = nuclearOn ? f32x4.mul(f32x4.div(freePaths, f32x4.mul(muStart, density)), k4(10.0)) : k4(FAR_MM);
+  const otherLimit = f32x4.min(energyLimitMm, k4(load<f32>(params + P_MAX_STEP_MM)));
+  const physicsLimit = f32x4.min(otherLimit, nuclearLimitMm);
   const toPlane = f32x4.min(toX, f32x4.min(toY, toZ));
   const crossing = f32x4.le(toPlane, physicsLimit);
   const s = f32x4.min(physicsLimit, toPlane);
@@ -145,6 +151,16 @@ export function stepSimd(params: usize, worker: usize): void {
   v128.store(lanes + L_RANGE, newRange);
   v128.store(lanes + L_ENERGY, f32x4.add(interpolate4(tablePtr, n, T_ENERGY_AT_RANGE, newPosition), v128.load(lanes + L_ENERGY_OFFSET)));
   v128.store(lanes + L_RANGE_LOW, interpolate4(tablePtr, n, T_RANGE_LOW_AT_RANGE, newPosition));
+
+  // 5. Nuclear free paths used, and whether the event is due at the step's end (stepScalar.ts, 5.).
+  let nuclearEvent = i32x4.splat(0);
+  if (nuclearOn) {
+    const muEnd = interpolate4(tablePtr, n, T_NUCLEAR_AT_RANGE, meanPosition);
+    const used = f32x4.mul(f32x4.mul(f32x4.add(muStart, muEnd), half), massStep);
+    nuclearEvent = v128.or(v128.andnot(f32x4.le(nuclearLimitMm, otherLimit), crossing), f32x4.ge(used, freePaths));
+    v128.store(lanes + L_MFP, v128.bitselect(freePaths, f32x4.sub(freePaths, used), nuclearEvent));
+    v128.store(lanes + L_NUCLEAR_MU, interpolate4(tablePtr, n, T_NUCLEAR_AT_RANGE, newPosition));
+  }
 
   // 3. Multiple scattering, cumulative Highland.
   const pv = f32x4.div(f32x4.mul(f32x4.mul(massNumber, midEnergy), f32x4.add(midEnergy, f32x4.mul(two, nucleonMass))), f32x4.add(midEnergy, nucleonMass));
@@ -218,6 +234,7 @@ export function stepSimd(params: usize, worker: usize): void {
   const outside = v128.or(
     v128.or(i32x4.lt_s(ix, i32x4.splat(0)), v128.or(i32x4.lt_s(iy, i32x4.splat(0)), i32x4.lt_s(iz, i32x4.splat(0)))),
     v128.or(i32x4.ge_s(ix, i32x4.splat(nx)), v128.or(i32x4.ge_s(iy, i32x4.splat(ny)), i32x4.ge_s(iz, i32x4.splat(nz)))));
-  // 1 stopped, 2 escaped, 0 alive (stopped wins).
-  v128.store(lanes + L_OUTCOME, v128.bitselect(ones, v128.and(outside, i32x4.splat(2)), stopped));
+  // 1 stopped, 2 escaped, 3 nuclear event, 0 alive (in that precedence).
+  const notStopped = v128.bitselect(i32x4.splat(2), v128.and(nuclearEvent, i32x4.splat(3)), outside);
+  v128.store(lanes + L_OUTCOME, v128.bitselect(ones, notStopped, stopped));
 }

@@ -85,6 +85,10 @@ export interface SimulationSummary {
   readonly r20Mm: number | null;
   readonly entranceToPeak: number;
   readonly energyDepositedMeVPerPrimary: number;
+  /** Energy carried off by neutrons and gammas of nuclear events, with their binding energy (MeV per primary). */
+  readonly neutralEnergyMeVPerPrimary: number;
+  /** Nuclear events (elastic and nonelastic, all protons) per primary; 0 with transport.nuclear off. */
+  readonly nuclearEventsPerPrimary: number;
   /** Spread (one sigma) of the depths where primaries come to rest (mm). */
   readonly rangeStragglingMm: number;
   /** Primaries that did not enter the phantom (aimed or spread outside its entrance face). */
@@ -237,6 +241,8 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
     threads: tallies.threads,
     ...metrics,
     energyDepositedMeVPerPrimary: results.energy.depositedMeVPerPrimary,
+    neutralEnergyMeVPerPrimary: results.energy.neutralMeVPerPrimary,
+    nuclearEventsPerPrimary: results.nuclearEventsPerPrimary,
     rangeStragglingMm: results.rangeStraggling.sigmaStopDepthMm,
     missedHistories: results.missedHistories,
     abortedHistories: results.abortedHistories,

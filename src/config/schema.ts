@@ -114,6 +114,11 @@ export const configSchema = z.strictObject({
     cutoffEnergyMeVPerU: positive.max(100, 'must be at most 100 MeV/u').default(0.5),
     /** 'simd' (default) or 'scalar', the reference kernel. */
     kernel: z.enum(['simd', 'scalar']).default('simd'),
+    /**
+     * Nuclear interactions of protons (elastic and nonelastic, secondary protons; assembly/nuclear.ts).
+     * Off by default until the WebGPU kernel has them too; other ions are refused for now.
+     */
+    nuclear: z.boolean().default(false),
   }).prefault({}),
   /** 'montecarlo' (default) or 'deterministic': the phase-space solver (2-D, dose integrated over y). */
   solver: z.enum(['montecarlo', 'deterministic']).default('montecarlo'),

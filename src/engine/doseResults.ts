@@ -28,14 +28,25 @@ export interface DoseResults {
   readonly listOverflows: number;
   readonly abortedHistories: number;
   readonly missedHistories: number;
+  /** Nuclear events (elastic and nonelastic, of primaries and secondaries) per primary. */
+  readonly nuclearEventsPerPrimary: number;
+  /** Primaries that ended in a nonelastic nuclear event, per primary. */
+  readonly primaryNonelasticPerPrimary: number;
+  readonly secondariesPerPrimary: number;
+  /** Secondaries deposited where they were made because their lane's stack was full (should be 0). */
+  readonly stackOverflows: number;
 }
 
-/** Energies per primary (MeV): incident = deposited + absorbed below cut-off + escaped. */
+/** Energies per primary (MeV): incident = deposited + absorbed below cut-off + escaped + neutral. */
 export interface EnergyBookkeeping {
   readonly incidentMeVPerPrimary: number;
+  /** Deposited along steps and locally at nuclear events (recoils, short-range fragments). */
   readonly depositedInStepsMeVPerPrimary: number;
   readonly absorbedBelowCutoffMeVPerPrimary: number;
+  /** Charged particles leaving the phantom. */
   readonly escapedMeVPerPrimary: number;
+  /** Carried off by neutrons and gammas of nuclear events, with the reactions' binding energy (0 without nuclear events). */
+  readonly neutralMeVPerPrimary: number;
   /** Total energy scored in the dose grid per primary (MeV). */
   readonly depositedMeVPerPrimary: number;
 }
@@ -158,6 +169,7 @@ export function doseResults(t: RawTallies): DoseResults {
       depositedInStepsMeVPerPrimary: perPrimary(c.depositedEnergy),
       absorbedBelowCutoffMeVPerPrimary: perPrimary(c.cutoffEnergy),
       escapedMeVPerPrimary: perPrimary(c.escapedEnergy),
+      neutralMeVPerPrimary: perPrimary(c.neutralEnergy),
       depositedMeVPerPrimary: perPrimary(depositedUnits),
     },
     rangeStraggling: { stoppedPerPrimary: stopped / n, meanStopDepthMm: meanStop, sigmaStopDepthMm: sdStop },
@@ -166,5 +178,9 @@ export function doseResults(t: RawTallies): DoseResults {
     listOverflows: Number(c.listOverflows),
     abortedHistories: Number(c.abortedHistories),
     missedHistories: Number(c.missedHistories),
+    nuclearEventsPerPrimary: Number(c.nuclearEvents) / n,
+    primaryNonelasticPerPrimary: Number(c.primaryNonelasticEvents) / n,
+    secondariesPerPrimary: Number(c.secondaries) / n,
+    stackOverflows: Number(c.stackOverflows),
   };
 }

@@ -20,16 +20,25 @@ export const PARAMS = {
   divergenceSigmaXRad: [100, 'f32'], divergenceSigmaYRad: [104, 'f32'],
   seedLo: [108, 'u32'], seedHi: [112, 'u32'],
   probeZIndex: [116, 'i32'],
+  /** 1: nuclear interactions of protons on (assembly/nuclear.ts), 0: off. */
+  nuclear: [120, 'i32'],
 } as const satisfies Record<string, readonly [number, 'i32' | 'u32' | 'f32']>;
 export const PARAMS_BYTES = 128;
 
-/** Material block header (then four f32 tables of tableLength points each). */
+/** Material block header (then the f32 tables of MATERIAL_TABLES, tableLength points each). */
 export const MATERIAL_HEADER = {
   logRangeMin: 0, invLogRangeStep: 4, zOverAMolPerG: 8, radiationLengthGPerCm2: 12, cutoffRangeGPerCm2: 16,
+  /** Mass number of the nucleus that stands for the material's elements heavier than H in elastic events. */
+  elasticTargetMassNumber: 20,
 } as const;
 export const MATERIAL_HEADER_BYTES = 64;
-/** Order of the tables after the header. */
-export const MATERIAL_TABLES = ['rangeAtEnergy', 'energyAtRange', 'stoppingAtRange', 'rangeLowAtRange'] as const;
+/**
+ * Order of the tables after the header. The nuclear ones (protons only, zero otherwise) are on
+ * the range grid: total nuclear mass coefficient mu/rho (cm^2/g), and the cumulative shares
+ * of p-p elastic and of p-p elastic + nonelastic in it (the rest is elastic on heavier nuclei).
+ */
+export const MATERIAL_TABLES = ['rangeAtEnergy', 'energyAtRange', 'stoppingAtRange', 'rangeLowAtRange',
+  'nuclearAtRange', 'protonElasticShareAtRange', 'nonelasticShareAtRange'] as const;
 
 /** Worker block: pointers (u32) then 64-bit counters. */
 export const WORKER_POINTERS = {
@@ -41,12 +50,16 @@ export const WORKER_COUNTERS = {
   histories: 104, stoppedCount: 112, stopDepthSum: 120, stopDepthSumSq: 128, probeCount: 136,
   probeSumX: 144, probeSumXSq: 152, probeSumY: 160, probeSumYSq: 168, listOverflows: 176,
   abortedHistories: 184, missedHistories: 192,
+  neutralEnergy: 200, nuclearEvents: 208, primaryNonelasticEvents: 216, secondaries: 224, stackOverflows: 232,
 } as const;
 export type WorkerCounter = keyof typeof WORKER_COUNTERS;
 export const WORKER_BYTES = 256;
 
 export const LANES = 4;
-export const LANE_STATE_BYTES = 656;
+/** Secondary-particle stack of each lane (assembly/layout.ts, lanes.ts): entries and fields per entry. */
+export const STACK_CAPACITY = 16;
+export const STACK_FIELDS = 11;
+export const LANE_STATE_BYTES = 3552;
 export const LIST_ENTRY_BYTES = 16;
 
 /** Fixed-point units of the integer tallies (assembly/layout.ts). */

@@ -1,10 +1,13 @@
 /**
  * Packs the range tables of one ion in each phantom material into the f32
  * material blocks the kernel reads (layout in src/engine/layout.ts):
- * header, R(E) on the energy grid, and E(R), S(R), R((1-f) E(R)) on the range grid.
+ * header, R(E) on the energy grid, and E(R), S(R), R((1-f) E(R)) on the range grid;
+ * for protons also the nuclear tables on the range grid (src/physics/nuclear/README.md):
+ * mu/rho in total and the cumulative shares of p-p elastic and of nonelastic events.
  */
 import type { Ion, Material, RangeTable } from '../physics/index.js';
-import { buildRangeTable, electronicStoppingPower } from '../physics/index.js';
+import { buildRangeTable, electronicStoppingPower, getElement } from '../physics/index.js';
+import { kernelGridCrossSections, macroscopicCrossSections } from '../physics/nuclear/index.js';
 import { MATERIAL_HEADER, MATERIAL_HEADER_BYTES, MATERIAL_TABLES } from './layout.js';
 
 export interface PackedTables {
@@ -65,6 +68,10 @@ export function writeTables(buffer: ArrayBufferLike, offset: number, packed: Pac
     header[MATERIAL_HEADER.cutoffRangeGPerCm2 / 4] =
       interpolateLog(t.csdaRangeGPerCm2, t.logEnergyMin, t.logEnergyStep, cutoffEnergyMeVPerU);
     const tables = new Float32Array(buffer, base + MATERIAL_HEADER_BYTES, MATERIAL_TABLES.length * n);
+    if (isProton(t.ion)) {
+      header[MATERIAL_HEADER.elasticTargetMassNumber / 4] = elasticTargetMassNumber(t.material);
+      writeNuclearTables(t, tables);
+    }
     tables.set(t.csdaRangeGPerCm2, 0);
     tables.set(t.energyAtRangeMeVPerU, n);
     for (let j = 0; j < n; j++) {
@@ -74,4 +81,41 @@ export function writeTables(buffer: ArrayBufferLike, offset: number, packed: Pac
       tables[3 * n + j] = interpolateLog(t.csdaRangeGPerCm2, t.logEnergyMin, t.logEnergyStep, lowered);
     }
   });
+}
+
+const isProton = (ion: Ion) => ion.chargeNumber === 1 && ion.massNumber === 1;
+
+/** Energy at which the elastic shares of a material's heavier elements are weighed (MeV). */
+const ELASTIC_TARGET_ENERGY_MEV = 100;
+
+/**
+ * The one nucleus that stands for a material's elements heavier than hydrogen in elastic
+ * events: the mean of their atomic weights (u), weighted by their elastic mass coefficients at
+ * 100 MeV (water: 16.0, oxygen alone). It sets the recoil's kinematic limit and mean energy
+ * (assembly/nuclear.ts); a material without heavier elements gets 16.
+ */
+export function elasticTargetMassNumber(material: Material): number {
+  const x = macroscopicCrossSections(material, [ELASTIC_TARGET_ENERGY_MEV]);
+  let weight = 0, sum = 0;
+  for (const e of x.elements) {
+    if (e.atomicNumber === 1) continue;
+    weight += e.elasticCm2PerG[0]!;
+    sum += e.elasticCm2PerG[0]! * getElement(e.atomicNumber).atomicWeight;
+  }
+  return weight > 0 ? sum / weight : 16;
+}
+
+/** Tables 4-6 of a proton material block (range grid): mu/rho, cumulative p-p elastic and nonelastic shares. */
+function writeNuclearTables(t: RangeTable, tables: Float32Array): void {
+  const n = t.length;
+  const x = kernelGridCrossSections(t).rangeGrid;
+  const hydrogen = x.elements.find((e) => e.atomicNumber === 1);
+  const at = (name: (typeof MATERIAL_TABLES)[number]) => MATERIAL_TABLES.indexOf(name) * n;
+  for (let j = 0; j < n; j++) {
+    const total = x.totalCm2PerG[j]!;
+    const pp = hydrogen ? hydrogen.elasticCm2PerG[j]! : 0;
+    tables[at('nuclearAtRange') + j] = total;
+    tables[at('protonElasticShareAtRange') + j] = total > 0 ? pp / total : 0;
+    tables[at('nonelasticShareAtRange') + j] = total > 0 ? (pp + x.nonelasticCm2PerG[j]!) / total : 0;
+  }
 }

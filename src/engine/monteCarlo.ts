@@ -166,6 +166,9 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     throw new BraggInputError(`transport.histories ${config.transport.histories} is more than one run can tally for this beam (${maxHistories}): split it into runs with different seeds`);
   }
   const probeZIndex = probeIndexFor(config, shape);
+  if (config.transport.nuclear && !(ion.chargeNumber === 1 && ion.massNumber === 1)) {
+    throw new BraggInputError(`transport.nuclear is for proton beams only: ${ion.id} has no nuclear model yet (set transport.nuclear to false)`);
+  }
   const voxels = shape.nx * shape.ny * shape.nz;
   const plan = planMemory({
     voxels, nz: shape.nz, tableBytes: packed.strideBytes * materials.length, workers,
@@ -203,6 +206,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     divergenceSigmaXRad: divX / 1000, divergenceSigmaYRad: divY / 1000,
     seedLo: seed % 2 ** 32, seedHi: Math.floor(seed / 2 ** 32),
     probeZIndex,
+    nuclear: config.transport.nuclear ? 1 : 0,
   });
   for (const w of plan.workers) {
     view.setUint32(w.block + WORKER_POINTERS.energySumPtr, w.energySum, true);

@@ -89,6 +89,9 @@ export interface WebGpuOptions extends RunOptions {
 }
 
 export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions = {}): Promise<RawTallies> {
+  if (config.transport.nuclear) {
+    throw new BraggInputError('transport.nuclear is not in the WebGPU kernel yet: use the wasm backend, or set transport.nuclear to false');
+  }
   const gpu = options.gpu ?? (await requestGpuDevice());
   if (!gpu) throw new BraggInputError('no WebGPU adapter found: use the wasm backend');
   const { device } = gpu;
