@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
   PARAMS, PARAMS_BYTES, MATERIAL_HEADER, MATERIAL_HEADER_BYTES, WORKER_POINTERS, WORKER_COUNTERS,
-  WORKER_BYTES, LANE_STATE_BYTES, LANES, LIST_ENTRY_BYTES, ENERGY_UNITS_PER_MEV, ENERGY_SQ_UNITS_PER_MEV2,
+  WORKER_BYTES, LANE_STATE_BYTES, LANES, LIST_ENTRY_BYTES, STACK_CAPACITY, STACK_FIELDS, MATERIAL_TABLES, ENERGY_UNITS_PER_MEV, ENERGY_SQ_UNITS_PER_MEV2,
   LENGTH_UNITS_PER_MM,
 } from '../src/engine/layout.js';
 
@@ -42,5 +42,14 @@ describe('shared-memory layout', () => {
     expect(new Set(lanes).size).toBe(lanes.length);
     for (const offset of lanes) expect(offset % 16).toBe(0);
     expect(lanes.at(-1)! + 64).toBeLessThanOrEqual(LANE_STATE_BYTES);
+    // the secondary stack is the last field and fills the lane state
+    expect(constants.get('STACK_CAPACITY')).toBe(STACK_CAPACITY);
+    expect(constants.get('STACK_FIELDS')).toBe(STACK_FIELDS);
+    expect(lanes.at(-1)).toBe(constants.get('L_STACK'));
+    expect(constants.get('L_STACK')! + STACK_CAPACITY * STACK_FIELDS * 16).toBe(LANE_STATE_BYTES);
+  });
+
+  it('material tables are in the same order', () => {
+    MATERIAL_TABLES.forEach((name, k) => expect(constants.get(`T_${snake(name)}`), name).toBe(k));
   });
 });
