@@ -1,7 +1,7 @@
 /**
  * Benchmark of the WebAssembly Monte Carlo: histories/s and steps/s, SIMD
- * against scalar, and thread scaling, all in one run, for 150 MeV protons and
- * 400 MeV/u carbon ions in the default phantom (100 x 100 x 300 mm water,
+ * against scalar, and thread scaling, all in one run, for 150 MeV protons (nuclear
+ * events off, and on: proton-150-nuclear) and 400 MeV/u carbon ions in the default phantom (100 x 100 x 300 mm water,
  * 2 x 2 x 1 mm voxels).
  *
  *   npm run bench -- [--threads 1,2] [--histories-proton N] [--histories-carbon N] [--repeat R]
@@ -23,7 +23,11 @@ import { parseConfig } from '../src/config/schema.js';
 import { runWebGpu } from '../src/gpu/gpuEngine.js';
 import type { KernelVariant } from '../src/engine/kernel.js';
 
-interface BenchCase { readonly name: string; readonly particle: 'proton' | 'carbon'; readonly energyMeVPerU: number; readonly histories: number }
+interface BenchCase {
+  readonly name: string; readonly particle: 'proton' | 'carbon'; readonly energyMeVPerU: number; readonly histories: number;
+  /** transport.nuclear (WASM only for now). */
+  readonly nuclear?: boolean;
+}
 interface BenchRecord {
   name: string; backend: string; variant: KernelVariant; threads: number; particle: string; energyMeVPerU: number;
   histories: number; historiesPerSecond: number; stepsPerSecond: number; wallSeconds: number;
@@ -42,6 +46,7 @@ if (threadCounts.some((t) => !Number.isInteger(t) || t < 1)) throw new Error('--
 const maxThreads = Math.max(...threadCounts);
 const cases: BenchCase[] = [
   { name: 'proton-150', particle: 'proton', energyMeVPerU: 150, histories: Number(argument('histories-proton') ?? 100_000 * maxThreads) },
+  { name: 'proton-150-nuclear', particle: 'proton', energyMeVPerU: 150, histories: Number(argument('histories-proton') ?? 100_000 * maxThreads), nuclear: true },
   { name: 'carbon-400', particle: 'carbon', energyMeVPerU: 400, histories: Number(argument('histories-carbon') ?? 50_000 * maxThreads) },
 ];
 const repeat = Number(argument('repeat') ?? 3);
@@ -49,8 +54,9 @@ const records: BenchRecord[] = [];
 const diagnostics: { label: string; historiesPerSecond: number; stepsPerSecond: number }[] = [];
 
 async function measure(c: BenchCase, variant: KernelVariant, threads: number): Promise<BenchRecord> {
-  const config = { beam: { particle: c.particle, energyMeVPerU: c.energyMeVPerU }, transport: { histories: c.histories, kernel: variant } };
-  await simulate({ ...config, transport: { histories: 2000 * threads, kernel: variant } }, { threads }); // warm-up
+  const nuclear = c.nuclear ?? false;
+  const config = { beam: { particle: c.particle, energyMeVPerU: c.energyMeVPerU }, transport: { histories: c.histories, kernel: variant, nuclear } };
+  await simulate({ ...config, transport: { histories: 2000 * threads, kernel: variant, nuclear } }, { threads }); // warm-up
   let best: BenchRecord | null = null;
   for (let r = 0; r < repeat; r++) {
     const { summary, diagnostics } = await simulate(config, { threads });
@@ -74,7 +80,7 @@ const gpuSizes = argument('backend') === 'webgpu' ? sizes(argument('gpu-historie
 const gpuSizesCarbon = sizes(argument('gpu-histories-carbon') ?? '1e6,1e7,5e7');
 if (gpuSizes) {
   const cores = os.availableParallelism();
-  for (const c of cases) {
+  for (const c of cases.filter((k) => !k.nuclear)) {
     for (const histories of c.particle === 'carbon' ? gpuSizesCarbon : gpuSizes) {
       const config = { beam: { particle: c.particle, energyMeVPerU: c.energyMeVPerU }, transport: { histories } };
       await simulate({ ...config, transport: { histories: 10_000 } }, { backend: 'webgpu' }); // warm-up: pipeline compilation
@@ -113,7 +119,7 @@ const machine = {
 };
 const lines = gpuSizes
   ? ['case         backend                       histories   histories/s   M steps/s   vs WASM (all cores)   R80 (mm)   MeV/primary']
-  : ['case         variant  threads  histories/s   M steps/s  vs scalar  efficiency  pool start (ms)  reduce (ms)'];
+  : ['case               variant  threads  histories/s   M steps/s  vs scalar  efficiency  pool start (ms)  reduce (ms)'];
 for (const r of gpuSizes ? records : []) {
   const cpu = records.find((s) => s.name === r.name && s.backend === 'wasm')!;
   lines.push([
@@ -127,7 +133,7 @@ for (const r of gpuSizes ? [] : records) {
   const scalar = records.find((s) => s.name === r.name && s.variant === 'scalar');
   const ratio = scalar && r.variant === 'simd' && r.threads === 1 ? `${(r.historiesPerSecond / scalar.historiesPerSecond).toFixed(2)}x` : '';
   lines.push([
-    r.name.padEnd(12), r.variant.padEnd(8), String(r.threads).padStart(7), Math.round(r.historiesPerSecond).toString().padStart(12),
+    r.name.padEnd(18), r.variant.padEnd(8), String(r.threads).padStart(7), Math.round(r.historiesPerSecond).toString().padStart(12),
     (r.stepsPerSecond / 1e6).toFixed(2).padStart(11), ratio.padStart(10), `${(100 * (r.parallelEfficiency ?? 0)).toFixed(1)}%`.padStart(11),
     (r.poolStartupMs === null ? '' : r.poolStartupMs.toFixed(0)).padStart(16),
     (r.reduceMs === null ? '' : r.reduceMs.toFixed(0)).padStart(12),
