@@ -148,6 +148,8 @@
 @inline export const L_SECONDARIES: i32 = 704;    // secondaries created so far in this history
 @inline export const L_STACK_SIZE: i32 = 720;     // entries on this lane's secondary stack
 @inline export const L_STACK: i32 = 736;          // STACK_CAPACITY entries of STACK_FIELDS fields
+// Measured (100k protons, water with a 40 mm bone slab, overflows per history): capacity 4: 1.6e-3
+// at 150 MeV, 5.0e-3 at 230 MeV; 6: 2e-5, 3e-5; 16: none (each 2 entries more cut them ~30-fold).
 @inline export const STACK_CAPACITY: i32 = 16;
 @inline export const STACK_FIELDS: i32 = 11;      // x y z u v w energy ix iy iz particle
 @inline export const LANE_STATE_BYTES: i32 = 3552;
