@@ -5,6 +5,7 @@
  * threads sharing the memory, until every particle has been absorbed or has
  * left the grid. psi is never copied.
  */
+import { BraggInputError } from '../errors.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { createSharedMemory, instantiateKernel, compileKernel, type KernelVariant } from '../engine/kernel.js';
 import { isNode } from '../runtime/environment.js';
@@ -107,6 +108,9 @@ function placeSource(psi: Float64Array, t: SolverTables): SolverWindow {
 }
 
 export async function runDeterministic(config: ResolvedConfig, options: DeterministicOptions = {}): Promise<DeterministicTallies> {
+  if (config.transport.nuclear) {
+    throw new BraggInputError('transport.nuclear is not in the deterministic solver yet: use the Monte Carlo, or set transport.nuclear to false');
+  }
   const tables = prepareSolverTables(config);
   const { grid } = tables;
   const { ne, nTheta, nz, nx } = grid;

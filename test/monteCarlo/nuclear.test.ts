@@ -5,6 +5,7 @@ import { simulate, BraggInputError } from '../../src/index.js';
 import { parseConfig } from '../../src/config/schema.js';
 import { runMonteCarlo } from '../../src/engine/monteCarlo.js';
 import { doseResults } from '../../src/engine/doseResults.js';
+import { runWebGpu } from '../../src/gpu/gpuEngine.js';
 
 const sha256 = (a: Float64Array, b: Float64Array) =>
   createHash('sha256').update(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).update(Buffer.from(b.buffer, b.byteOffset, b.byteLength)).digest('hex');
@@ -95,5 +96,11 @@ describe('nuclear interactions of protons', () => {
     const carbon = simulate({ beam: { particle: 'carbon', energyMeVPerU: 200 }, phantom: { sizeMm: [20, 20, 100] }, transport: { histories: 10, nuclear: true } });
     await expect(carbon).rejects.toThrow(BraggInputError);
     await expect(carbon).rejects.toThrow(/transport.nuclear is for proton beams only/);
+  });
+
+  it('is refused, not ignored, where it is not built yet: WebGPU and the deterministic solver', async () => {
+    const config = { beam: { energyMeVPerU: 100 }, phantom: { sizeMm: [20, 20, 100] as [number, number, number] }, transport: { histories: 10, nuclear: true } };
+    await expect(runWebGpu(parseConfig(config))).rejects.toThrow(/not in the WebGPU kernel yet/);
+    await expect(simulate({ ...config, solver: 'deterministic' })).rejects.toThrow(/not in the deterministic solver yet/);
   });
 });
