@@ -17,10 +17,11 @@
 // nonelastic model below does not depend on the target.
 //
 // Products:
-//  - p-p elastic: isotropic in the centre of mass (the p-p elastic angular
-//    distribution is flat in cos theta_CM within ~20 % from 10 to 250 MeV;
-//    MCsquare, compute_nuclear_interaction.c, and MOQUI, mqi_pp_elastic.hpp, do
-//    the same), so the struck proton's kinetic energy is uniform in [0, T].
+//  - p-p elastic: isotropic in the centre of mass (below the pion threshold the
+//    nuclear p-p elastic cross section is nearly flat in cos theta_CM, apart
+//    from the Coulomb-nuclear interference at small angles that multiple
+//    scattering already covers; MCsquare, compute_nuclear_interaction.c, and
+//    MOQUI, mqi_pp_elastic.hpp, sample it the same way), so the struck proton's kinetic energy is uniform in [0, T].
 //    Lab angles of both protons from exact relativistic energy and momentum
 //    conservation: cos theta_i = (p^2 + p_i^2 - p_j^2) / (2 p p_i), with
 //    p^2 = T (T + 2 m). Both are transported (opposite azimuths).
@@ -31,8 +32,8 @@
 //    moqui/base/mqi_po_elastic.hpp), scaled by (16/A)^(5/3) for other nuclei
 //    (diffraction: mean |t| ~ 1/R^2 ~ A^(-2/3), T_r = |t|/2M), truncated at the
 //    kinematic maximum T_max = 2 M beta^2 gamma^2 / (1 + 2 gamma M/m_p + (M/m_p)^2)
-//    (PDG, "Passage of particles through matter", eq. 34.4 with the target mass
-//    M). An exponential in T_r is an exponential in |t|: the forward
+//    (the maximum energy transfer of PDG, "Passage of particles through
+//    matter", with the electron mass replaced by the target's M). An exponential in T_r is an exponential in |t|: the forward
 //    diffraction peak. The recoil is deposited locally (its range is microns);
 //    the proton's lab angle follows from T_r by the same momentum balance.
 //  - nonelastic: the proton ends. Energy dissipation after Fippel & Soukup

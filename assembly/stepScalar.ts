@@ -20,18 +20,19 @@
 //     and mu/rho (cm^2/g) at its current range (T_NUCLEAR_AT_RANGE). The step
 //     is also limited by the distance those free paths make at the step's
 //     start, mfp / (mu_start rho). A step uses up the trapezoid
-//     (mu_start + mu_end)/2 rho s, mu_end read at the step's mean end range,
-//     i.e. the cross section at the step's mean energy to second order (as
-//     MCsquare and VMCpro integrate it, Fippel & Soukup, Med. Phys. 31 (2004)
-//     2263). The event happens at the end of the step that the nuclear limit
-//     ended, or of any step that used up the free paths. Only the last step
-//     before an event uses mu_start instead of the trapezoid, which moves the
-//     event within that step by half the relative change of mu over it: with
-//     steps losing at most 20 % of the energy and |dln mu/dln E| < 0.4 in
-//     water above 20 MeV, under 4 % of that one step, and the number and
-//     energies of events are unbiased to that order (tested: the nonelastic
-//     fractions of test/monteCarlo/nuclear.test.ts). With P_NUCLEAR = 0 none
-//     of this runs, and the limit is FAR_MM, so the dose is bitwise today's.
+//     (mu_start + mu_end)/2 rho s, mu_end read at the step's mean end range:
+//     the integral of mu along the step to second order in its length, like
+//     taking the cross section at the step's mean energy. The event happens
+//     at the end of the step that the nuclear limit ended, or of any step that
+//     used up the free paths. Only the last step before an event uses
+//     mu_start instead of the trapezoid, which moves the event within that
+//     step by half the relative change of mu over it: with steps losing at
+//     most 20 % of the energy and |dln mu/dln E| < 0.4 in water above 20 MeV,
+//     under 4 % of that one step; the number and energies of events are
+//     unbiased to that order (tested: the nonelastic fractions of
+//     test/monteCarlo/nuclear.test.ts). With P_NUCLEAR = 0 none of this runs
+//     and the limit is FAR_MM, so the dose is bitwise that of the kernel
+//     before nuclear events (tested by hash).
 //
 // Low densities (air, lung, vacuum-like gaps down to 1e-6 g/cm^3). R is f32,
 // and its ulp is about 1e-6 g/cm^2 at R = 16 g/cm^2 (150 MeV protons), while
