@@ -52,7 +52,11 @@
 @inline export const M_Z_OVER_A_MOL_PER_G: i32 = 8;
 @inline export const M_RADIATION_LENGTH_G_PER_CM2: i32 = 12;
 @inline export const M_CUTOFF_RANGE_G_PER_CM2: i32 = 16;
-@inline export const M_ELASTIC_TARGET_MASS_NUMBER: i32 = 20;
+// elastic targets heavier than H: mass numbers of slots 0-3 (materialTables.ts: elasticTargets)
+@inline export const M_ELASTIC_TARGET0_MASS_NUMBER: i32 = 20;
+@inline export const M_ELASTIC_TARGET1_MASS_NUMBER: i32 = 24;
+@inline export const M_ELASTIC_TARGET2_MASS_NUMBER: i32 = 28;
+@inline export const M_ELASTIC_TARGET3_MASS_NUMBER: i32 = 32;
 @inline export const M_HEADER_BYTES: i32 = 64;
 // table k starts at M_HEADER_BYTES + k * tableLength * 4
 @inline export const T_RANGE_AT_ENERGY: i32 = 0;
@@ -63,6 +67,10 @@
 @inline export const T_NUCLEAR_AT_RANGE: i32 = 4;
 @inline export const T_PROTON_ELASTIC_SHARE_AT_RANGE: i32 = 5;
 @inline export const T_NONELASTIC_SHARE_AT_RANGE: i32 = 6;
+// cumulative shares of elastic target slots 0-2 among elastic events on heavier nuclei (slot 3: the rest)
+@inline export const T_ELASTIC_TARGET0_SHARE_AT_RANGE: i32 = 7;
+@inline export const T_ELASTIC_TARGET1_SHARE_AT_RANGE: i32 = 8;
+@inline export const T_ELASTIC_TARGET2_SHARE_AT_RANGE: i32 = 9;
 
 // ---- worker block ----
 @inline export const W_ENERGY_SUM_PTR: i32 = 0;        // i64[nVoxels]

@@ -7,14 +7,13 @@
 // elastic fit for hydrogen (src/physics/nuclear/README.md), packed per material
 // on the range grid as mu/rho and cumulative channel shares (materialTables.ts).
 //
-// Channel: a uniform deviate against the cumulative shares at the particle's
-// residual range picks p-p elastic (target: hydrogen), nonelastic (any heavier
-// nucleus: hydrogen has none below the pion threshold) or elastic on a heavier
-// nucleus. The heavier elements of a material are represented, in elastic
-// events, by one nucleus whose mass number is their mean weighted by elastic
-// cross section at 100 MeV (materialTables.ts: elasticTargetMassNumber; water:
-// oxygen, 16). Per-element choice would only change that mass number here: the
-// nonelastic model below does not depend on the target.
+// Channel and target: a uniform deviate against the cumulative shares at the
+// particle's residual range picks p-p elastic (target: hydrogen), nonelastic
+// (on a heavier nucleus: hydrogen has none below the pion threshold), or
+// elastic on a heavier nucleus, whose element is then chosen by its share of
+// those elastic events at that energy (up to four target slots per material,
+// materialTables.ts: elasticTargets). The nonelastic target is not drawn: the
+// energy-dissipation model below does not depend on it.
 //
 // Products:
 //  - p-p elastic: isotropic in the centre of mass (below the pion threshold the
@@ -64,8 +63,9 @@
 // So every particle's numbers depend only on (seed, history, p), whatever the
 // thread, chunk, lane or driver.
 import {
-  P_TABLE_LENGTH, M_ELASTIC_TARGET_MASS_NUMBER,
+  P_TABLE_LENGTH, M_ELASTIC_TARGET0_MASS_NUMBER,
   T_PROTON_ELASTIC_SHARE_AT_RANGE, T_NONELASTIC_SHARE_AT_RANGE,
+  T_ELASTIC_TARGET0_SHARE_AT_RANGE, T_ELASTIC_TARGET1_SHARE_AT_RANGE, T_ELASTIC_TARGET2_SHARE_AT_RANGE,
   W_NUCLEAR_EVENTS, W_PRIMARY_NONELASTIC_EVENTS, W_SECONDARIES, W_STACK_OVERFLOWS, W_NEUTRAL_ENERGY,
   W_DEPOSITED_ENERGY, W_CUTOFF_ENERGY,
   L_X, L_Y, L_Z, L_U, L_V, L_W, L_IX, L_IY, L_IZ, L_RANGE, L_CUTOFF_RANGE, L_TABLE_PTR, L_STEP,
@@ -276,7 +276,8 @@ export function nuclearEvent(params: usize, worker: usize, lane: i32, energy: f3
     return carryOn(params, worker, lane, scattered, direction, freePaths);
   }
 
-  if (uChannel < interpolate(tablePtr, n, T_NONELASTIC_SHARE_AT_RANGE, position)) {
+  const nonelasticShare = interpolate(tablePtr, n, T_NONELASTIC_SHARE_AT_RANGE, position);
+  if (uChannel < nonelasticShare) {
     if (getI(worker, L_STREAM, lane) == 1) addCounter(worker, W_PRIMARY_NONELASTIC_EVENTS, 1);
     // Parameters by energy band (MOQUI, tuned for water).
     const exponent: f64 = e > 200.0 ? 0.40 : e > 150.0 ? 0.45 : 0.52;
@@ -315,9 +316,16 @@ export function nuclearEvent(params: usize, worker: usize, lane: i32, energy: f3
     return false;
   }
 
-  // Elastic on a heavier nucleus.
-  const targetMass = <f64>load<f32>(tablePtr + M_ELASTIC_TARGET_MASS_NUMBER) * ATOMIC_MASS_UNIT_MEV;
-  const massNumber = targetMass / ATOMIC_MASS_UNIT_MEV;
+  // Elastic on a heavier nucleus. Its target slot: the channel deviate, uniform
+  // again above the nonelastic share, against the slots' cumulative shares.
+  const uTarget = (uChannel - nonelasticShare) / max<f32>(<f32>1.0 - nonelasticShare, <f32>1e-30);
+  const slot = uTarget < interpolate(tablePtr, n, T_ELASTIC_TARGET0_SHARE_AT_RANGE, position) ? 0
+    : uTarget < interpolate(tablePtr, n, T_ELASTIC_TARGET1_SHARE_AT_RANGE, position) ? 1
+    : uTarget < interpolate(tablePtr, n, T_ELASTIC_TARGET2_SHARE_AT_RANGE, position) ? 2 : 3;
+  // (An unused slot, reached only by rounding of uTarget near 1, falls back to slot 0.)
+  const slotMass = load<f32>(tablePtr + M_ELASTIC_TARGET0_MASS_NUMBER + (slot << 2));
+  const massNumber = <f64>max<f32>(slotMass > 0 ? slotMass : load<f32>(tablePtr + M_ELASTIC_TARGET0_MASS_NUMBER), <f32>1.0);
+  const targetMass = massNumber * ATOMIC_MASS_UNIT_MEV;
   const gamma = 1.0 + e / PROTON_MASS_MEV;
   const ratio = targetMass / PROTON_MASS_MEV;
   const maxRecoil = (2.0 * targetMass * (gamma * gamma - 1.0)) / (1.0 + 2.0 * gamma * ratio + ratio * ratio);

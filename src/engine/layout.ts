@@ -28,17 +28,25 @@ export const PARAMS_BYTES = 128;
 /** Material block header (then the f32 tables of MATERIAL_TABLES, tableLength points each). */
 export const MATERIAL_HEADER = {
   logRangeMin: 0, invLogRangeStep: 4, zOverAMolPerG: 8, radiationLengthGPerCm2: 12, cutoffRangeGPerCm2: 16,
-  /** Mass number of the nucleus that stands for the material's elements heavier than H in elastic events. */
-  elasticTargetMassNumber: 20,
+  /**
+   * Elastic events on elements heavier than H: the mass numbers (atomic weights, u) of up to four
+   * target slots (materialTables.ts: elasticTargets), chosen by the elasticTarget*ShareAtRange tables.
+   */
+  elasticTarget0MassNumber: 20, elasticTarget1MassNumber: 24, elasticTarget2MassNumber: 28, elasticTarget3MassNumber: 32,
 } as const;
 export const MATERIAL_HEADER_BYTES = 64;
 /**
  * Order of the tables after the header. The nuclear ones (protons only, zero otherwise) are on
- * the range grid: total nuclear mass coefficient mu/rho (cm^2/g), and the cumulative shares
- * of p-p elastic and of p-p elastic + nonelastic in it (the rest is elastic on heavier nuclei).
+ * the range grid: total nuclear mass coefficient mu/rho (cm^2/g), the cumulative shares of p-p
+ * elastic and of p-p elastic + nonelastic in it (the rest is elastic on heavier nuclei), and the
+ * cumulative shares of elastic target slots 0, 1, 2 in the elastic events on heavier nuclei
+ * (slot 3 has the rest).
  */
 export const MATERIAL_TABLES = ['rangeAtEnergy', 'energyAtRange', 'stoppingAtRange', 'rangeLowAtRange',
-  'nuclearAtRange', 'protonElasticShareAtRange', 'nonelasticShareAtRange'] as const;
+  'nuclearAtRange', 'protonElasticShareAtRange', 'nonelasticShareAtRange',
+  'elasticTarget0ShareAtRange', 'elasticTarget1ShareAtRange', 'elasticTarget2ShareAtRange'] as const;
+/** Target slots of elastic events on heavier nuclei. */
+export const ELASTIC_TARGET_SLOTS = 4;
 
 /** Worker block: pointers (u32) then 64-bit counters. */
 export const WORKER_POINTERS = {

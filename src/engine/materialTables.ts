@@ -8,7 +8,7 @@
 import type { Ion, Material, RangeTable } from '../physics/index.js';
 import { buildRangeTable, electronicStoppingPower, getElement } from '../physics/index.js';
 import { kernelGridCrossSections, macroscopicCrossSections } from '../physics/nuclear/index.js';
-import { MATERIAL_HEADER, MATERIAL_HEADER_BYTES, MATERIAL_TABLES } from './layout.js';
+import { MATERIAL_HEADER, MATERIAL_HEADER_BYTES, MATERIAL_TABLES, ELASTIC_TARGET_SLOTS } from './layout.js';
 
 export interface PackedTables {
   readonly tableLength: number;
@@ -68,10 +68,7 @@ export function writeTables(buffer: ArrayBufferLike, offset: number, packed: Pac
     header[MATERIAL_HEADER.cutoffRangeGPerCm2 / 4] =
       interpolateLog(t.csdaRangeGPerCm2, t.logEnergyMin, t.logEnergyStep, cutoffEnergyMeVPerU);
     const tables = new Float32Array(buffer, base + MATERIAL_HEADER_BYTES, MATERIAL_TABLES.length * n);
-    if (isProton(t.ion)) {
-      header[MATERIAL_HEADER.elasticTargetMassNumber / 4] = elasticTargetMassNumber(t.material);
-      writeNuclearTables(t, tables);
-    }
+    if (isProton(t.ion)) writeNuclearTables(t, header, tables);
     tables.set(t.csdaRangeGPerCm2, 0);
     tables.set(t.energyAtRangeMeVPerU, n);
     for (let j = 0; j < n; j++) {
@@ -85,37 +82,67 @@ export function writeTables(buffer: ArrayBufferLike, offset: number, packed: Pac
 
 const isProton = (ion: Ion) => ion.chargeNumber === 1 && ion.massNumber === 1;
 
-/** Energy at which the elastic shares of a material's heavier elements are weighed (MeV). */
+/** Energy at which the elastic shares of a material's heavier elements are ranked (MeV). */
 const ELASTIC_TARGET_ENERGY_MEV = 100;
 
-/**
- * The one nucleus that stands for a material's elements heavier than hydrogen in elastic
- * events: the mean of their atomic weights (u), weighted by their elastic mass coefficients at
- * 100 MeV (water: 16.0, oxygen alone). It sets the recoil's kinematic limit and mean energy
- * (assembly/nuclear.ts); a material without heavier elements gets 16.
- */
-export function elasticTargetMassNumber(material: Material): number {
-  const x = macroscopicCrossSections(material, [ELASTIC_TARGET_ENERGY_MEV]);
-  let weight = 0, sum = 0;
-  for (const e of x.elements) {
-    if (e.atomicNumber === 1) continue;
-    weight += e.elasticCm2PerG[0]!;
-    sum += e.elasticCm2PerG[0]! * getElement(e.atomicNumber).atomicWeight;
-  }
-  return weight > 0 ? sum / weight : 16;
+export interface ElasticTargets {
+  /** Atomic weight (u) of each slot's element, at most ELASTIC_TARGET_SLOTS. */
+  readonly massNumbers: readonly number[];
+  /** Slot of each of material.elements (-1: hydrogen, whose elastic events are p-p). */
+  readonly slotOfElement: readonly number[];
 }
 
-/** Tables 4-6 of a proton material block (range grid): mu/rho, cumulative p-p elastic and nonelastic shares. */
-function writeNuclearTables(t: RangeTable, tables: Float32Array): void {
+/**
+ * The target slots of elastic events on a material's elements heavier than hydrogen: one per
+ * element, for the ELASTIC_TARGET_SLOTS elements with the largest elastic coefficients at
+ * 100 MeV; an element beyond those (under 1 % of the elastic events of any built-in material)
+ * shares the slot whose mass is nearest its own. The kernel picks the slot by its share at the
+ * event's energy and takes its mass for the recoil (assembly/nuclear.ts).
+ */
+export function elasticTargets(material: Material): ElasticTargets {
+  const x = macroscopicCrossSections(material, [ELASTIC_TARGET_ENERGY_MEV]);
+  const heavy = x.elements.map((e, i) => ({ i, z: e.atomicNumber, mu: e.elasticCm2PerG[0]!, a: getElement(e.atomicNumber).atomicWeight }))
+    .filter((e) => e.z !== 1).sort((p, q) => q.mu - p.mu || p.z - q.z);
+  const slots = heavy.slice(0, ELASTIC_TARGET_SLOTS);
+  const slotOfElement = x.elements.map(() => -1);
+  slots.forEach((e, k) => { slotOfElement[e.i] = k; });
+  for (const e of heavy.slice(ELASTIC_TARGET_SLOTS)) {
+    let best = 0;
+    slots.forEach((s, k) => { if (Math.abs(Math.log(s.a / e.a)) < Math.abs(Math.log(slots[best]!.a / e.a))) best = k; });
+    slotOfElement[e.i] = best;
+  }
+  return { massNumbers: slots.map((e) => e.a), slotOfElement };
+}
+
+/**
+ * Nuclear header fields and tables of a proton material block (range grid): mu/rho, cumulative
+ * p-p elastic and nonelastic shares, cumulative shares of the elastic target slots.
+ */
+function writeNuclearTables(t: RangeTable, header: Float32Array, tables: Float32Array): void {
   const n = t.length;
   const x = kernelGridCrossSections(t).rangeGrid;
+  const targets = elasticTargets(t.material);
+  const massNumberFields = [MATERIAL_HEADER.elasticTarget0MassNumber, MATERIAL_HEADER.elasticTarget1MassNumber,
+    MATERIAL_HEADER.elasticTarget2MassNumber, MATERIAL_HEADER.elasticTarget3MassNumber];
+  targets.massNumbers.forEach((a, k) => { header[massNumberFields[k]! / 4] = a; });
   const hydrogen = x.elements.find((e) => e.atomicNumber === 1);
   const at = (name: (typeof MATERIAL_TABLES)[number]) => MATERIAL_TABLES.indexOf(name) * n;
+  const slotTables = [at('elasticTarget0ShareAtRange'), at('elasticTarget1ShareAtRange'), at('elasticTarget2ShareAtRange')];
+  const slotMu = new Float64Array(ELASTIC_TARGET_SLOTS);
   for (let j = 0; j < n; j++) {
     const total = x.totalCm2PerG[j]!;
     const pp = hydrogen ? hydrogen.elasticCm2PerG[j]! : 0;
     tables[at('nuclearAtRange') + j] = total;
     tables[at('protonElasticShareAtRange') + j] = total > 0 ? pp / total : 0;
     tables[at('nonelasticShareAtRange') + j] = total > 0 ? (pp + x.nonelasticCm2PerG[j]!) / total : 0;
+    slotMu.fill(0);
+    x.elements.forEach((e, i) => { const k = targets.slotOfElement[i]!; if (k >= 0) slotMu[k] = slotMu[k]! + e.elasticCm2PerG[j]!; });
+    const heavyElastic = slotMu.reduce((a, b) => a + b, 0);
+    let cumulative = 0;
+    slotTables.forEach((offset, k) => {
+      cumulative += slotMu[k]!;
+      // No elastic events on heavier nuclei here (below 7 MeV): slot 0 stands in.
+      tables[offset + j] = heavyElastic > 0 ? cumulative / heavyElastic : 1;
+    });
   }
 }

@@ -6,6 +6,8 @@ import { parseConfig } from '../../src/config/schema.js';
 import { runMonteCarlo } from '../../src/engine/monteCarlo.js';
 import { doseResults } from '../../src/engine/doseResults.js';
 import { runWebGpu } from '../../src/gpu/gpuEngine.js';
+import { elasticTargets } from '../../src/engine/materialTables.js';
+import { getMaterial } from '../../src/physics/index.js';
 
 const sha256 = (a: Float64Array, b: Float64Array) =>
   createHash('sha256').update(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).update(Buffer.from(b.buffer, b.byteOffset, b.byteLength)).digest('hex');
@@ -43,6 +45,18 @@ describe('nuclear interactions of protons', () => {
       expect(r.stackOverflows).toBe(0);
       expect(r.abortedHistories).toBe(0);
     });
+
+  it('elastic targets heavier than hydrogen: oxygen alone in water; four slots in bone, every element in one', () => {
+    const water = elasticTargets(getMaterial('water'));
+    expect(water.massNumbers).toHaveLength(1);
+    expect(water.massNumbers[0]).toBeCloseTo(15.999, 2);
+    expect(water.slotOfElement).toEqual(getMaterial('water').elements.map((e) => (e.atomicNumber === 1 ? -1 : 0)));
+    const bone = elasticTargets(getMaterial('compact-bone'));
+    expect(bone.massNumbers).toHaveLength(4);
+    expect(bone.massNumbers[0]).toBeCloseTo(15.999, 2); // oxygen has most of bone's elastic events
+    getMaterial('compact-bone').elements.forEach((e, i) => expect(bone.slotOfElement[i]! >= 0).toBe(e.atomicNumber !== 1));
+    expect(bone.slotOfElement.every((k) => k < 4)).toBe(true);
+  });
 
   it('SIMD and scalar kernels give bit-identical dose with nuclear events on, and so do the two drivers of the SIMD build', async () => {
     const simd = await simulate(slab(true, 'simd'), { threads: 1 });
