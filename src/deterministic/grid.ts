@@ -4,7 +4,9 @@
  * equally spaced in the ion's CSDA range in water, and the step length.
  *
  * Energies: bin centres R_e = R_top - (ne - 1 - e) dR in water range, E_e = E_water(R_e);
- * the top bin holds E_top exactly (E0 + 4 sigma_E, or E0). `energyMeVPerU` is
+ * the top bin holds E_top exactly (E0 + 4 sigma_E, or E0); dR = rho_water ds / K,
+ * K bins per step in water (binsPerStep.ts chooses K for the grid's materials
+ * unless the settings give it or energyBins). `energyMeVPerU` is
  * per nucleon (what the range tables take); `energyMeV` is per particle
  * (A x per nucleon), the unit of every deposit and energy tally.
  *
@@ -22,6 +24,8 @@ import { resolvePhysics } from '../engine/monteCarlo.js';
 import { DEFAULT_TABLE } from '../physics/index.js';
 import type { Ion, Material, MaterialId } from '../physics/index.js';
 import { buildMaterialRange, type MaterialRange } from './materialRange.js';
+import { chooseBinsPerStep } from './binsPerStep.js';
+import { WASM32_MAX_PAGES, WASM_PAGE_BYTES } from '../engine/regions.js';
 import { parseDeterministicSettings, type DeterministicSettingsInput } from './settings.js';
 
 export interface PhaseSpaceMaterial {
@@ -54,6 +58,15 @@ export interface PhaseSpaceGrid {
   readonly ne: number;
   /** dR: spacing of the bin centres in water range (g/cm^2). */
   readonly rangeStepGPerCm2: number;
+  /** K: bins a step in water moves (dR = rho_water ds / K); null when the settings gave energyBins. */
+  readonly binsPerStep: number | null;
+  /**
+   * The K binsPerStep.ts asked for when it chose K but the grid could not have it
+   * (two f64 psi buffers beyond wasm32 memory), else null.
+   */
+  readonly binsPerStepWanted: number | null;
+  /** Mass thickness of one step of the grid's water (g/cm^2): K dR. */
+  readonly waterStepGPerCm2: number;
   /** R_e, the bin centres' CSDA range in water (g/cm^2). */
   readonly waterRangeGPerCm2: Float64Array;
   /** E_e per nucleon (MeV/u). */
@@ -166,27 +179,41 @@ export function buildPhaseSpaceGrid(config: ResolvedConfig, settings: Determinis
   const water = rangeOf('water');
   const topRange = water.rangeGPerCm2(topEnergyMeVPerU);
   const cutoffRange = water.rangeGPerCm2(cutoffEnergyMeVPerU);
-  // Default: one bin per step in water (dR = rho_water ds), so a step in water moves exactly one bin.
-  const rangeStepGPerCm2 = options.energyBins === undefined
-    ? (material('water').densityGPerCm3 * stepMm) / 10
-    : (topRange - cutoffRange) / (options.energyBins - 1);
-  const ne = options.energyBins ?? Math.floor((topRange - cutoffRange) / rangeStepGPerCm2) + 1;
-  if (ne < 2) {
+  const waterStepGPerCm2 = (material('water').densityGPerCm3 * stepMm) / 10;
+  if (options.energyBins !== undefined && options.energyBinsPerStep !== undefined) {
+    throw new BraggInputError('deterministic.energyBins and deterministic.energyBinsPerStep cannot both be given: each fixes the energy grid');
+  }
+  if (options.energyBins === undefined && topRange - cutoffRange < waterStepGPerCm2) {
     throw new BraggInputError(`the beam's range in water (${(topRange * 10).toPrecision(3)} mm) is shorter than one step of ${stepMm} mm: use a smaller deterministic.stepMm`);
   }
-  const waterRangeGPerCm2 = new Float64Array(ne);
-  const energyMeVPerU = new Float64Array(ne);
-  const energyMeV = new Float64Array(ne);
-  for (let e = 0; e < ne; e++) {
-    waterRangeGPerCm2[e] = e === ne - 1 ? topRange : topRange - (ne - 1 - e) * rangeStepGPerCm2;
-    energyMeVPerU[e] = e === ne - 1 ? topEnergyMeVPerU : water.energyMeVPerU(waterRangeGPerCm2[e]!);
-    energyMeV[e] = ion.massNumber * energyMeVPerU[e]!;
-  }
-
-  return {
+  const axis = (binsPerStep: number | null) => {
+    // Default: K bins per step in water (dR = rho_water ds / K), so a step in water moves exactly K bins.
+    const rangeStepGPerCm2 = binsPerStep !== null ? waterStepGPerCm2 / binsPerStep : (topRange - cutoffRange) / (options.energyBins! - 1);
+    const ne = options.energyBins ?? Math.floor((topRange - cutoffRange) / rangeStepGPerCm2) + 1;
+    const waterRangeGPerCm2 = new Float64Array(ne);
+    const energyMeVPerU = new Float64Array(ne);
+    const energyMeV = new Float64Array(ne);
+    for (let e = 0; e < ne; e++) {
+      waterRangeGPerCm2[e] = e === ne - 1 ? topRange : topRange - (ne - 1 - e) * rangeStepGPerCm2;
+      energyMeVPerU[e] = e === ne - 1 ? topEnergyMeVPerU : water.energyMeVPerU(waterRangeGPerCm2[e]!);
+      energyMeV[e] = ion.massNumber * energyMeVPerU[e]!;
+    }
+    return { ne, rangeStepGPerCm2, binsPerStep, waterRangeGPerCm2, energyMeVPerU, energyMeV };
+  };
+  const grid = (binsPerStep: number | null, binsPerStepWanted: number | null): PhaseSpaceGrid => ({
     ion, nx, nz, dxMm, dzMm, originXMm: phantom.originMm[0], stepMm,
     nTheta, dThetaRad, thetaMaxRad, thetaRad,
-    ne, rangeStepGPerCm2, waterRangeGPerCm2, energyMeVPerU, energyMeV, topEnergyMeVPerU, cutoffEnergyMeVPerU, water,
+    ...axis(binsPerStep), binsPerStepWanted, waterStepGPerCm2, topEnergyMeVPerU, cutoffEnergyMeVPerU, water,
     materials, cellMaterial, densityGPerCm3,
-  };
+  });
+  if (options.energyBins !== undefined) return grid(null, null);
+  if (options.energyBinsPerStep !== undefined) return grid(options.energyBinsPerStep, null);
+  const coarse = grid(1, null);
+  if (materials.every((m) => m.range === water && m.densityGPerCm3 === material('water').densityGPerCm3)) return coarse;
+  const wanted = chooseBinsPerStep(coarse, material('water')).binsPerStep;
+  // As many as two f64 psi buffers allow in wasm32 memory (with 64 MiB for the rest), if fewer than wanted.
+  // (K bins per step give at most K times the bins of K = 1.)
+  const fitting = Math.floor((WASM32_MAX_PAGES * WASM_PAGE_BYTES - 2 ** 26) / 16 / (nTheta * nz * nx) / coarse.ne);
+  const binsPerStep = Math.max(1, Math.min(wanted, fitting));
+  return binsPerStep === 1 ? { ...coarse, binsPerStepWanted: wanted > 1 ? wanted : null } : grid(binsPerStep, binsPerStep < wanted ? wanted : null);
 }

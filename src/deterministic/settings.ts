@@ -16,8 +16,13 @@ export const deterministicSettingsSchema = z.strictObject({
     .refine((n) => n % 2 === 0, 'must be even (one bin is centred on the beam axis)').default(72),
   /** Largest direction (degrees from +z) on the grid; the bins cover about ±angleMaxDeg. */
   angleMaxDeg: z.number().finite().gt(0, 'must be above 0').lt(90, 'must be below 90').default(18),
-  /** Energy bins; default: one bin per step in water, down to the cut-off energy. */
+  /** Energy bins; default: K bins per step in water (energyBinsPerStep), down to the cut-off energy. */
   energyBins: z.number().int().min(8, 'must be at least 8').max(100_000, 'must be at most 100000').optional(),
+  /**
+   * K: energy bins a step in water moves (the bins' spacing is rho_water ds / K); default: chosen for the
+   * phantom's materials (src/deterministic/binsPerStep.ts; 1 in water alone).
+   */
+  energyBinsPerStep: z.number().int().min(1, 'must be at least 1').max(16, 'must be at most 16').optional(),
 }).prefault({});
 
 export type DeterministicSettingsInput = z.input<typeof deterministicSettingsSchema>;

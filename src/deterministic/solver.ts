@@ -113,14 +113,15 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
   const variant = options.variant ?? config.transport.kernel;
   const threads = options.onStep || !isNode() ? 1 : Math.max(1, Math.floor(options.threads ?? 1));
   const nMaterials = grid.materials.length;
-  const plan = planSolverMemory({ ne, nTheta, nz, nx, nMaterials, jMax: tables.scattering.jMax, threads, lossReach: tables.loss.maxDropBins },
+  const plan = planSolverMemory({ ne, nTheta, nz, nx, nMaterials, jMax: tables.scattering.jMax, threads, lossReach: tables.loss.maxDropBins,
+    lossSlots: tables.loss.slots },
     options.memoryLimitBytes);
   const memory = createSharedMemory(plan.pages);
   const { buffer } = memory;
   writeTables(buffer, plan, tables);
   const energyMeV = tables.energyMeV;
   const job: SolverJob = {
-    plan, ne, nTheta, nz, nx, nMaterials, jMax: tables.scattering.jMax, lossReach: tables.loss.maxDropBins,
+    plan, ne, nTheta, nz, nx, nMaterials, jMax: tables.scattering.jMax, lossReach: tables.loss.maxDropBins, lossSlots: tables.loss.slots,
     probeFace: tables.probeFace ?? -1, floor: PSI_FLOOR, maxSteps: options.denseSteps ?? ne + nz + 8,
   };
   const control = new Int32Array(buffer, plan.control, CONTROL_BYTES / 4);

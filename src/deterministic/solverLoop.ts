@@ -38,6 +38,8 @@ export interface SolverJob {
   readonly nMaterials: number; readonly jMax: number;
   /** The most bins a particle drops in one step (the window's growth at the bottom). */
   readonly lossReach: number;
+  /** Targets per (e, m) of the energy-loss tables (lossWeights' stride). */
+  readonly lossSlots: number;
   /** Probe face index, or -1. */
   readonly probeFace: number;
   readonly floor: number;
@@ -115,7 +117,7 @@ export function sharedBarrier(control: Int32Array, size: number): () => void {
 
 /** Runs steps until the window is empty, the step limit is reached or the stop flag is set. psi is in plan.psiA between steps. */
 export function runSolverLoop(kernel: KernelExports, buffer: ArrayBufferLike, job: SolverJob, rank: number, size: number, hooks: LoopHooks): void {
-  const { plan, nTheta, nz, nx, nMaterials, jMax } = job;
+  const { plan, nTheta, nz, nx, nMaterials, jMax, lossSlots } = job;
   const control = new Int32Array(buffer, plan.control, CONTROL_BYTES / 4);
   const binsVisited = new Float64Array(buffer, plan.control + CONTROL_BINS_BYTE, 1);
   const psi = new Float64Array(buffer, plan.psiA, plan.psiValues);
@@ -131,7 +133,7 @@ export function runSolverLoop(kernel: KernelExports, buffer: ArrayBufferLike, jo
     const [z0, z1] = share(w.zLo, w.zHi, rank, size);
     for (let z = z0; z < z1; z++) {
       kernel.collide(plan.psiA, plan.psiB, nTheta, nz, nx, z, z + 1, w.eLo, w.eHi, job.lossReach, plan.cellMaterial, nMaterials,
-        plan.kernelHalfWidth, plan.kernelWeights, jMax, plan.lossFirstBin, plan.lossWeights, plan.lossDepositMeV, plan.lossAbsorbed,
+        plan.kernelHalfWidth, plan.kernelWeights, jMax, plan.lossFirstBin, plan.lossWeights, lossSlots, plan.lossDepositMeV, plan.lossAbsorbed,
         plan.energyMeV, plan.doseEnergyMeV, mine.tallies, job.floor, mine.scratch);
     }
     hooks.barrier();

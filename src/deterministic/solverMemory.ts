@@ -17,6 +17,8 @@ export const SOLVER_TALLY_SLOTS = 8;
 export interface SolverShape {
   readonly ne: number; readonly nTheta: number; readonly nz: number; readonly nx: number;
   readonly nMaterials: number; readonly jMax: number; readonly threads: number;
+  /** Targets per (e, m) of the energy-loss tables. */
+  readonly lossSlots: number;
   /** The most bins a particle drops in one step (the energy-loss tables' maxDropBins). */
   readonly lossReach: number;
 }
@@ -35,7 +37,7 @@ export function collideScratchValues(nTheta: number, nx: number, jMax: number, l
  * tests call needs: scatterAngles a padded row, collide its ring, stream one
  * energy bin's plane of nz x nx x nTheta.
  */
-export function threadScratchValues(shape: Omit<SolverShape, 'ne' | 'nMaterials' | 'threads'>): number {
+export function threadScratchValues(shape: Omit<SolverShape, 'ne' | 'nMaterials' | 'threads' | 'lossSlots'>): number {
   const { nTheta, nz, nx, jMax, lossReach } = shape;
   return Math.max(nTheta + 2 * jMax + 4, collideScratchValues(nTheta, nx, jMax, lossReach), nz * nx * nTheta);
 }
@@ -57,7 +59,7 @@ export interface SolverMemoryPlan {
 }
 
 export function planSolverMemory(shape: SolverShape, limitBytes = WASM32_MAX_PAGES * WASM_PAGE_BYTES): SolverMemoryPlan {
-  const { ne, nTheta, nz, nx, nMaterials, jMax, threads } = shape;
+  const { ne, nTheta, nz, nx, nMaterials, jMax, threads, lossSlots } = shape;
   const psiValues = ne * nTheta * nz * nx;
   const pairs = ne * nMaterials;
   const plan = new RegionPlan();
@@ -69,7 +71,7 @@ export function planSolverMemory(shape: SolverShape, limitBytes = WASM32_MAX_PAG
     kernelHalfWidth: plan.reserve('kernelHalfWidth', pairs * 4),
     kernelWeights: plan.reserve('kernelWeights', pairs * (2 * jMax + 1) * 8),
     lossFirstBin: plan.reserve('lossFirstBin', pairs * 4),
-    lossWeights: plan.reserve('lossWeights', pairs * 3 * 8),
+    lossWeights: plan.reserve('lossWeights', pairs * lossSlots * 8),
     lossDepositMeV: plan.reserve('lossDepositMeV', pairs * 8),
     lossAbsorbed: plan.reserve('lossAbsorbed', pairs * 8),
     shiftX: plan.reserve('shiftX', nTheta * 8),

@@ -26,6 +26,8 @@ export interface SolverTables {
   readonly energyMeV: Float64Array;
   readonly scattering: { readonly jMax: number; readonly halfWidth: Int32Array; readonly weights: Float64Array };
   readonly loss: {
+    /** Targets per (e, m): weights[(e * nMat + m) * slots + k] goes to bin firstBin + k. */
+    readonly slots: number;
     readonly firstBin: Int32Array; readonly weights: Float64Array; readonly depositMeV: Float64Array; readonly absorbed: Float64Array;
     /** The most bins any target lies below its source bin (sizes the window's growth). */
     readonly maxDropBins: number;
@@ -54,7 +56,7 @@ export function prepareSolverTables(config: ResolvedConfig): SolverTables {
     grid,
     energyMeV: grid.energyMeV,
     scattering: { jMax: scattering.jMax, halfWidth: scattering.halfWidth, weights: scattering.weights },
-    loss: { firstBin: loss.firstBin, weights: loss.weights, depositMeV: loss.depositMeV, absorbed: loss.absorbed, maxDropBins: loss.maxDropBins },
+    loss: { slots: loss.slots, firstBin: loss.firstBin, weights: loss.weights, depositMeV: loss.depositMeV, absorbed: loss.absorbed, maxDropBins: loss.maxDropBins },
     shifts: buildStreamingShifts(grid),
     source: { values: source.values, energyMeV: source.incidentEnergyMeV },
     probeFace: probe >= 0 ? probe : null,

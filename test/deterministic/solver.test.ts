@@ -85,7 +85,8 @@ describe('deterministic solver: step loop', () => {
     })));
     const { ne, nTheta, nz, nx } = tables.grid;
     const nMaterials = tables.grid.materials.length, jMax = tables.scattering.jMax, lossReach = tables.loss.maxDropBins;
-    const plan = planSolverMemory({ ne, nTheta, nz, nx, nMaterials, jMax, threads: 1, lossReach });
+    const lossSlots = tables.loss.slots;
+    const plan = planSolverMemory({ ne, nTheta, nz, nx, nMaterials, jMax, threads: 1, lossReach, lossSlots });
     const memory = createSharedMemory(plan.pages);
     writeTables(memory.buffer, plan, tables);
     const psiA = new Float64Array(memory.buffer, plan.psiA, plan.psiValues).fill(outside);
@@ -96,7 +97,7 @@ describe('deterministic solver: step loop', () => {
       for (let i = start; i < end; i++) psiA[i] = (0.5 + ((i * 0.6180339887498949) % 1)) * 1e-3;
     }
     writeWindow(new Int32Array(memory.buffer, plan.control, CONTROL_BYTES / 4), window);
-    const job: SolverJob = { plan, ne, nTheta, nz, nx, nMaterials, jMax, lossReach, probeFace: -1, floor: PSI_FLOOR, maxSteps: 4 * (ne + nz) };
+    const job: SolverJob = { plan, ne, nTheta, nz, nx, nMaterials, jMax, lossReach, lossSlots, probeFace: -1, floor: PSI_FLOOR, maxSteps: 4 * (ne + nz) };
     runSolverLoop(await instantiateKernel(variant, memory), memory.buffer, job, 0, 1, { barrier: () => {} });
     return Float64Array.from(new Float64Array(memory.buffer, plan.doseEnergyMeV, nz * nx));
   }
