@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type SimulationConfig } from '../../src/config/schema.js';
 import { BraggInputError } from '../../src/errors.js';
-import { buildRangeTable, csdaRange, getIon, getMaterial, stoppingPower } from '../../src/physics/index.js';
+import { buildRangeTable, csdaRange, getIon, getMaterial, stoppingPower, type MaterialId } from '../../src/physics/index.js';
 import { interpolateLog } from '../../src/engine/materialTables.js';
 import { erf, erfc, normalIntervalProbability } from '../../src/deterministic/normalDistribution.js';
 import { buildPhaseSpaceGrid, type PhaseSpaceGrid } from '../../src/deterministic/grid.js';
@@ -127,7 +127,7 @@ describe('phase-space grid', () => {
 
   it('bins per step: K = 1 in water alone; chosen so that the numerical straggling of every material stays small', () => {
     expect(gridFor({}).binsPerStep).toBe(1);
-    const slab = (material: string) => ({ beam: { energyMeVPerU: 100 }, phantom: { sizeMm: [20, 20, 120] as [number, number, number],
+    const slab = (material: MaterialId) => ({ beam: { energyMeVPerU: 100 }, phantom: { sizeMm: [20, 20, 120] as [number, number, number],
       regions: [{ shape: 'slab' as const, material, zMinMm: 30, zMaxMm: 50 }] } });
     const coarse = gridFor(slab('compact-bone'), { energyBinsPerStep: 1 });
     const ratios = numericalStragglingRatios(coarse, water);
