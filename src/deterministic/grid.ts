@@ -26,7 +26,7 @@ import type { Ion, Material, MaterialId } from '../physics/index.js';
 import { buildMaterialRange, type MaterialRange } from './materialRange.js';
 import { chooseBinsPerStep } from './binsPerStep.js';
 import { WASM32_MAX_PAGES, WASM_PAGE_BYTES } from '../engine/regions.js';
-import { parseDeterministicSettings, type DeterministicSettingsInput } from './settings.js';
+import { parseDeterministicSettings, type DeterministicSettings, type DeterministicSettingsInput } from './settings.js';
 
 export interface PhaseSpaceMaterial {
   readonly id: MaterialId;
@@ -128,27 +128,74 @@ function checkStep(stepMm: number, dxMm: number, dzMm: number, thetaMaxRad: numb
   }
 }
 
+/** Two f64 psi buffers must fit in wasm32 memory (4 GiB), with this much left for the rest. */
+const PSI_BYTES_LIMIT = WASM32_MAX_PAGES * WASM_PAGE_BYTES - 2 ** 26;
+
+/**
+ * Refuses a grid whose two f64 psi buffers (energy bins x angle bins x cells)
+ * would not fit in wasm32 memory, before anything of its size is built, in one
+ * line naming the setting that sizes its energy axis and what would fit.
+ * `rangeSpanGPerCm2`: the water range from the top energy down to the cut-off.
+ */
+function checkGridSize(options: DeterministicSettings, cells: { nx: number; nz: number }, nTheta: number, stepMm: number,
+  dzMm: number, waterStepGPerCm2: number, rangeSpanGPerCm2: number): void {
+  const { nx, nz } = cells;
+  const perBin = 16 * nTheta * nz * nx;   // bytes of one energy bin in the two psi buffers
+  const binsPerStep = options.energyBinsPerStep ?? 1;
+  const ne = options.energyBins ?? Math.floor((rangeSpanGPerCm2 * binsPerStep) / waterStepGPerCm2) + 1;
+  if (ne * perBin <= PSI_BYTES_LIMIT) return;
+  const grid = `the phase-space grid (${ne} energies x ${nTheta} angles x ${nz} x ${nx} cells) needs ${Math.ceil((ne * perBin) / 2 ** 20)} MiB, `
+    + 'more than the 4096 MiB of WebAssembly memory';
+  const mostBins = Math.floor(PSI_BYTES_LIMIT / perBin);
+  const fewer = 'use fewer angle bins (deterministic.angleBins) or cells (phantom.voxelSizeMm)';
+  if (mostBins < 8) throw new BraggInputError(`${grid}: ${fewer}`);
+  if (options.energyBins !== undefined) {
+    throw new BraggInputError(`deterministic.energyBins ${ne}: ${grid}: use at most ${mostBins} energy bins, or fewer angle bins or cells`);
+  }
+  const step = options.stepMm === undefined ? `deterministic.stepMm (default: the voxel depth ${dzMm} mm)` : `deterministic.stepMm ${stepMm} mm`;
+  const perStep = options.energyBinsPerStep === undefined ? '' : ` and deterministic.energyBinsPerStep ${binsPerStep}`;
+  // ne - 1 = span K / (rho ds): the shortest step whose bins fit
+  const shortest = (rangeSpanGPerCm2 * binsPerStep * stepMm) / waterStepGPerCm2 / (mostBins - 1);
+  const advice = [
+    ...(shortest <= dzMm ? [`a step of at least ${shortest.toPrecision(3)} mm`] : []),
+    ...(perStep ? ['fewer bins per step'] : []),
+  ];
+  throw new BraggInputError(`${step}${perStep} ${perStep ? 'give' : 'gives'} ${ne} energy bins: ${grid}: `
+    + (advice.length > 0 ? `use ${advice.join(' or ')}, or fewer angle bins or cells` : fewer));
+}
+
 /**
  * Builds the grid for a run of `config` with the solver's `settings`
  * (validated here; see settings.ts). Throws BraggInputError (one line) for
  * settings that break the grid's requirements: ds <= dz, ds sin(thetaMax) <= dx,
- * energies inside the tables and above the cut-off, at least two energy bins.
+ * energies inside the tables and above the cut-off, at least two energy bins,
+ * two psi buffers within wasm32 memory (checked before anything of the grid's
+ * size is built).
  */
 export function buildPhaseSpaceGrid(config: ResolvedConfig, settings: DeterministicSettingsInput = {}): PhaseSpaceGrid {
   const options = parseDeterministicSettings(settings);
   const { ion, material } = resolvePhysics(config);
-  const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
-  const { nx, nz, ny } = phantom;
-  const [dxMm, , dzMm] = phantom.voxelSizeMm;
+  const [dxMm, , dzMm] = config.phantom.voxelSizeMm;
   const stepMm = options.stepMm ?? dzMm;
   const nTheta = options.angleBins;
   const thetaMaxRad = (options.angleMaxDeg * Math.PI) / 180;
   const dThetaRad = (2 * thetaMaxRad) / nTheta;
   checkStep(stepMm, dxMm, dzMm, thetaMaxRad, options.angleMaxDeg);
+  const topEnergyMeVPerU = config.beam.energyMeVPerU + SPREAD_SIGMAS_ON_GRID * config.beam.energySpreadMeVPerU;
+  checkEnergies(config, topEnergyMeVPerU);
+  const water = buildMaterialRange(ion, material('water'));
+  const topRange = water.rangeGPerCm2(topEnergyMeVPerU);
+  const cutoffRange = water.rangeGPerCm2(config.transport.cutoffEnergyMeVPerU);
+  const waterStepGPerCm2 = (material('water').densityGPerCm3 * stepMm) / 10;
+  // The cells as buildPhantom counts them (it refuses sizes that are not whole numbers of voxels).
+  const cells = { nx: Math.round(config.phantom.sizeMm[0] / dxMm), nz: Math.round(config.phantom.sizeMm[2] / dzMm) };
+  checkGridSize(options, cells, nTheta, stepMm, dzMm, waterStepGPerCm2, topRange - cutoffRange);
+  const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
+  const { nx, nz, ny } = phantom;
   const thetaRad = Float64Array.from({ length: nTheta }, (_, t) => (t - nTheta / 2) * dThetaRad);
 
   // Cells at y = 0: the voxel row whose half-open interval [y0, y0 + dy) holds y = 0.
-  const ranges = new Map<MaterialId, MaterialRange>();
+  const ranges = new Map<MaterialId, MaterialRange>([['water', water]]);
   const rangeOf = (id: MaterialId): MaterialRange => {
     let r = ranges.get(id);
     if (!r) ranges.set(id, r = buildMaterialRange(ion, material(id)));
@@ -173,13 +220,7 @@ export function buildPhaseSpaceGrid(config: ResolvedConfig, settings: Determinis
   }
 
   // Energy bins, equally spaced in water range from the top energy down to the cut-off.
-  const topEnergyMeVPerU = config.beam.energyMeVPerU + SPREAD_SIGMAS_ON_GRID * config.beam.energySpreadMeVPerU;
-  checkEnergies(config, topEnergyMeVPerU);
   const cutoffEnergyMeVPerU = config.transport.cutoffEnergyMeVPerU;
-  const water = rangeOf('water');
-  const topRange = water.rangeGPerCm2(topEnergyMeVPerU);
-  const cutoffRange = water.rangeGPerCm2(cutoffEnergyMeVPerU);
-  const waterStepGPerCm2 = (material('water').densityGPerCm3 * stepMm) / 10;
   if (options.energyBins !== undefined && options.energyBinsPerStep !== undefined) {
     throw new BraggInputError('deterministic.energyBins and deterministic.energyBinsPerStep cannot both be given: each fixes the energy grid');
   }
@@ -211,9 +252,9 @@ export function buildPhaseSpaceGrid(config: ResolvedConfig, settings: Determinis
   const coarse = grid(1, null);
   if (materials.every((m) => m.range === water && m.densityGPerCm3 === material('water').densityGPerCm3)) return coarse;
   const wanted = chooseBinsPerStep(coarse, material('water')).binsPerStep;
-  // As many as two f64 psi buffers allow in wasm32 memory (with 64 MiB for the rest), if fewer than wanted.
-  // (K bins per step give at most K times the bins of K = 1.)
-  const fitting = Math.floor((WASM32_MAX_PAGES * WASM_PAGE_BYTES - 2 ** 26) / 16 / (nTheta * nz * nx) / coarse.ne);
+  // As many as two f64 psi buffers allow in wasm32 memory, if fewer than wanted
+  // (K bins per step give at most K times the bins of K = 1).
+  const fitting = Math.floor(PSI_BYTES_LIMIT / 16 / (nTheta * nz * nx) / coarse.ne);
   const binsPerStep = Math.max(1, Math.min(wanted, fitting));
   return binsPerStep === 1 ? { ...coarse, binsPerStepWanted: wanted > 1 ? wanted : null } : grid(binsPerStep, binsPerStep < wanted ? wanted : null);
 }

@@ -9,8 +9,8 @@ import { describeIssues } from '../config/schema.js';
 import { BraggInputError } from '../errors.js';
 
 export const deterministicSettingsSchema = z.strictObject({
-  /** Path length of one transport step (mm); default: the voxel depth dz. */
-  stepMm: z.number().finite().positive().optional(),
+  /** Path length of one transport step (mm); default: the voxel depth dz (and at most dz). */
+  stepMm: z.number().min(0.01, 'must be at least 0.01 mm').max(100, 'must be at most 100 mm').optional(),
   /** Direction bins in the x-z plane; even, so that one bin is centred on the beam axis. */
   angleBins: z.number().int().min(8, 'must be at least 8').max(3600, 'must be at most 3600')
     .refine((n) => n % 2 === 0, 'must be even (one bin is centred on the beam axis)').default(72),

@@ -171,6 +171,30 @@ describe('phase-space grid', () => {
     expect(gridError({ ...small, beam: { energyMeVPerU: 999, energySpreadMeVPerU: 1 } })).toMatch(/above the tables' 1000 MeV\/u/);
     expect(gridError({ ...small, beam: { energyMeVPerU: 5 } })).toMatch(/shorter than one step/);
   });
+
+  it('stepMm is bounded (0.01 to 100 mm), and a grid too large for wasm32 memory is refused at once, naming the setting', () => {
+    expect(gridError({}, { stepMm: 1e-300 })).toBe('invalid config: deterministic.stepMm: must be at least 0.01 mm');
+    expect(gridError({}, { stepMm: 1e-6 })).toBe('invalid config: deterministic.stepMm: must be at least 0.01 mm');
+    expect(gridError({}, { stepMm: 200 })).toBe('invalid config: deterministic.stepMm: must be at most 100 mm');
+    expect(gridError({}, { stepMm: Number.NaN })).toMatch(/^invalid config: deterministic.stepMm: /);
+    expect(gridError({}, { energyBinsPerStep: 17 })).toBe('invalid config: deterministic.energyBinsPerStep: must be at most 16');
+    // 0.01 mm steps on the default phantom: 15782 energy bins, 254 GiB of psi; refused before any table is built
+    const started = performance.now();
+    const message = gridError({}, { stepMm: 0.01 });
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(message).toMatch(/^deterministic.stepMm 0.01 mm gives 15782 energy bins: the phase-space grid \(15782 energies x 72 angles x 300 x 50 cells\) needs 260080 MiB, more than the 4096 MiB of WebAssembly memory: use a step of at least 0.649 mm, or fewer angle bins or cells$/);
+    expect(message).not.toMatch(/\n/);
+    expect(gridError({}, { stepMm: 0.05, energyBinsPerStep: 4 })).toMatch(/^deterministic.stepMm 0.05 mm and deterministic.energyBinsPerStep 4 give 12626 energy bins: .*: use fewer bins per step, or fewer angle bins or cells$/);
+    expect(gridError({ phantom: { sizeMm: [40, 40, 300] } }, { stepMm: 0.2, energyBinsPerStep: 2 }))
+      .toMatch(/give 1579 energy bins: .*: use a step of at least 0.517 mm or fewer bins per step, or fewer angle bins or cells$/);
+    expect(gridError({}, { energyBins: 40_000 })).toMatch(/^deterministic.energyBins 40000: .* use at most 244 energy bins, or fewer angle bins or cells$/);
+    expect(gridError({}, { angleBins: 720 }))
+      .toMatch(/^deterministic.stepMm \(default: the voxel depth 1 mm\) gives 158 energy bins: .*: use fewer angle bins \(deterministic.angleBins\) or cells \(phantom.voxelSizeMm\)$/);
+    expect(gridError({ phantom: { sizeMm: [100, 100, 300], voxelSizeMm: [0.1, 1, 0.1] } }, { angleBins: 3600, angleMaxDeg: 5 }))
+      .toMatch(/needs .* MiB, more than the 4096 MiB of WebAssembly memory: use fewer angle bins \(deterministic.angleBins\) or cells \(phantom.voxelSizeMm\)$/);
+    // the default step of a default phantom fits
+    expect(gridFor({}).ne).toBe(158);
+  });
 });
 
 describe('scattering kernels', () => {
