@@ -7,3 +7,4 @@ export { stoppingPower, csdaRange, getMaterial, getIon, MATERIAL_IDS, ION_IDS } 
 export type { Material, MaterialId, Ion, IonId } from './physics/index.js';
 export type { EnergyBookkeeping, LateralProbe } from './engine/doseResults.js';
 export type { DeterministicResult, DeterministicSummary } from './deterministic/deterministicResults.js';
+export type { DeterministicProgress, DeterministicProgressCallback } from './deterministic/progress.js';

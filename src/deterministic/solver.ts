@@ -11,6 +11,9 @@ import { isNode } from '../runtime/environment.js';
 import { planSolverMemory, SOLVER_TALLIES, SOLVER_TALLY_SLOTS, type SolverMemoryPlan } from './solverMemory.js';
 import { prepareSolverTables, type SolverTables } from './solverTables.js';
 import { CONTROL, CONTROL_BINS_BYTE, CONTROL_BYTES, runSolverLoop, writeWindow, type SolverJob, type SolverWindow } from './solverLoop.js';
+import { estimateSteps, PROGRESS_INTERVAL_MS, ProgressReporter, type DeterministicProgressCallback } from './progress.js';
+
+export type { DeterministicProgress, DeterministicProgressCallback } from './progress.js';
 
 /**
  * Particles per primary below which a bin's content is deposited where it is (loseEnergy's
@@ -28,6 +31,12 @@ export interface DeterministicOptions {
   readonly onStep?: (balance: StepBalance) => void;
   readonly signal?: AbortSignal;
   readonly memoryLimitBytes?: number;
+  /**
+   * Called with the steps done, the steps expected and the seconds elapsed, at
+   * most every ~100 ms and once at the end, on the caller's thread (progress.ts);
+   * if it throws it is not called again and the tallies carry a warning.
+   */
+  readonly onProgress?: DeterministicProgressCallback;
   /**
    * Benchmarks only: instead of the beam, fill every bin of psi (values from a
    * fixed sequence, about 1/bins each) and run this many steps over the whole
@@ -62,6 +71,8 @@ export interface DeterministicTallies {
   readonly transportSeconds: number;
   readonly variant: KernelVariant | 'webgpu';
   readonly threads: number;
+  /** Things the caller should hear about (an onProgress that threw). */
+  readonly warnings: readonly string[];
 }
 
 /** Sum over a window of psi, and of energy x psi. */
@@ -135,6 +146,7 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
   }
   const tallySlots = plan.threads.map((t) => new Float64Array(buffer, t.tallies, SOLVER_TALLY_SLOTS));
   const started = performance.now();
+  const progress = new ProgressReporter(options.onProgress, options.denseSteps ?? Math.min(estimateSteps(tables), job.maxSteps), started);
   if (threads === 1) {
     const kernel = await instantiateKernel(variant, memory);
     let before: ReturnType<typeof windowSums> | null = null;
@@ -148,6 +160,7 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
       ...(options.onStep ? {
         beforeStep: (w, psi) => { before = windowSums(psi, job, energyMeV, w); slot.fill(0); },
         afterStep: (w, psi) => {
+          progress.update(control[CONTROL.steps]!);
           const after = windowSums(psi, job, energyMeV, w);
           options.onStep!({
             step: control[CONTROL.steps]!, particlesBefore: before!.particles, particlesAfter: after.particles,
@@ -157,20 +170,25 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
           });
           slot.forEach((v, i) => { runTallies[i] = runTallies[i]! + v; });
         },
-      } : {}),
+      } : { afterStep: () => progress.update(control[CONTROL.steps]!) }),
     });
     if (options.onStep) slot.set(runTallies);
   } else {
     const { runSolverPool } = await import('./parallel/solverPool.js');
+    // The workers run the steps; this thread reads their count from the control block.
+    const poll = options.onProgress ? setInterval(() => progress.update(Atomics.load(control, CONTROL.steps)), PROGRESS_INTERVAL_MS) : undefined;
     try {
       await runSolverPool(await compileKernel(variant), memory, job, threads, control, options.signal);
     } catch (error) {
       if (!options.signal?.aborted) throw error;
+    } finally {
+      clearInterval(poll);
     }
   }
   if (options.signal?.aborted) throw options.signal.reason ?? new Error('the run was aborted');
   const transportSeconds = (performance.now() - started) / 1000;
   const steps = control[CONTROL.steps]!;
+  progress.finish(steps);
   const final = { eLo: control[CONTROL.eLo]!, eHi: control[CONTROL.eHi]!, zLo: control[CONTROL.zLo]!, zHi: control[CONTROL.zHi]! };
   const psi = new Float64Array(buffer, plan.psiA, plan.psiValues);   // where the step loop keeps psi between steps
   const remaining = final.eHi > final.eLo && final.zHi > final.zLo ? windowSums(psi, job, energyMeV, final) : { particles: 0, energyMeV: 0 };
@@ -190,5 +208,6 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
     remainingParticles: remaining.particles,
     remainingEnergyMeV: remaining.energyMeV,
     steps, binsVisited: new Float64Array(buffer, plan.control + CONTROL_BINS_BYTE, 1)[0]!, transportSeconds, variant, threads,
+    warnings: progress.warnings,
   };
 }

@@ -5,6 +5,7 @@ import { PSI_FLOOR, runDeterministic, type StepBalance } from '../../src/determi
 import { prepareSolverTables, type SolverTables } from '../../src/deterministic/solverTables.js';
 import { benchmarkDenseSteps, DeterministicGpuSolver, runDeterministicWebGpu, type GpuOperator, type GpuWindow } from '../../src/deterministic/gpuSolver.js';
 import { normalizedF32 } from '../../src/deterministic/gpuTables.js';
+import type { DeterministicProgress } from '../../src/deterministic/progress.js';
 
 // The WebGPU deterministic solver (shaders/deterministic/) on Mesa lavapipe, held to an f64
 // reference written here from the formulas of src/deterministic/README.md, on small random grids,
@@ -484,6 +485,19 @@ describe('deterministic solver on WebGPU: whole solves', () => {
     const controller = new AbortController();
     controller.abort(new Error('stop'));
     await expect(runDeterministicWebGpu(solveTables, { gpu: gpu(), signal: controller.signal })).rejects.toThrow('stop');
+  });
+
+  it('reports progress on the caller\'s thread, ending with stepsDone = totalSteps = the steps run; a throwing callback is dropped with a warning', async () => {
+    const calls: DeterministicProgress[] = [];
+    const result = await runDeterministicWebGpu(solveTables, { gpu: gpu(), onProgress: (p) => calls.push(p) });
+    expect(calls.at(-1)).toMatchObject({ stepsDone: result.steps, totalSteps: result.steps });
+    for (let i = 1; i < calls.length - 1; i++) expect(calls[i]!.elapsedSeconds - calls[i - 1]!.elapsedSeconds).toBeGreaterThanOrEqual(0.099);
+    expect(result.warnings).toEqual([]);
+    let thrown = 0;
+    const again = await runDeterministicWebGpu(solveTables, { gpu: gpu(), onProgress: () => { thrown++; throw new Error('gone'); } });
+    expect(thrown).toBe(1);
+    expect(again.warnings).toEqual(['onProgress threw (gone) and was not called again; the run went on']);
+    expect(Array.from(again.doseEnergyMeV)).toEqual(Array.from(result.doseEnergyMeV));
   });
 
   it('f32 tables: weights that sum to 1 still do after rounding', () => {

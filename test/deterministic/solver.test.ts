@@ -6,6 +6,9 @@ import { planSolverMemory } from '../../src/deterministic/solverMemory.js';
 import { prepareSolverTables } from '../../src/deterministic/solverTables.js';
 import { createSharedMemory, instantiateKernel, KERNEL_VARIANTS, type KernelVariant } from '../../src/engine/kernel.js';
 import { simulate } from '../../src/simulate.js';
+import { isMainThread } from 'node:worker_threads';
+import { estimateSteps, ProgressReporter, type DeterministicProgress } from '../../src/deterministic/progress.js';
+import { deterministicResults } from '../../src/deterministic/deterministicResults.js';
 
 // Small phantoms keep these fast: 30 mm wide, 100 MeV protons (77 mm range in water).
 const small = (extra: SimulationConfig = {}): SimulationConfig => ({
@@ -107,5 +110,55 @@ describe('deterministic solver: step loop', () => {
     const poisoned = await doseFrom(variant, NaN);
     expect(clean.some((v) => v > 0)).toBe(true);
     expect(Buffer.from(poisoned.buffer).equals(Buffer.from(clean.buffer))).toBe(true);
+  });
+});
+
+describe('deterministic solver: progress', () => {
+  it('ProgressReporter: at most every 100 ms while the run goes on, once at the end; a throwing callback is dropped with one warning', () => {
+    let now = 1000;
+    const calls: DeterministicProgress[] = [];
+    const reporter = new ProgressReporter((p) => calls.push(p), 50, 1000, () => now);
+    for (let step = 1; step <= 60; step++) { now += 30; reporter.update(step); }   // 1.8 s of 30 ms steps
+    reporter.finish(60);
+    expect(calls.map((c) => c.stepsDone)).toEqual([4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 60]);
+    expect(calls.map((c) => c.totalSteps)).toEqual([...Array<number>(12).fill(50), 52, 56, 60, 60]);   // the estimate, or the steps done beyond it
+    expect(calls.at(-1)).toEqual({ stepsDone: 60, totalSteps: 60, elapsedSeconds: 1.8 });
+    const throwing = new ProgressReporter(() => { throw new Error('boom'); }, 10, 0, () => now);
+    now += 1000;
+    throwing.update(1);
+    now += 1000;
+    throwing.update(2);
+    throwing.finish(3);
+    expect(throwing.warnings).toEqual(['onProgress threw (boom) and was not called again; the run went on']);
+  });
+
+  it.each([1, 2])('runDeterministic on %i thread(s): calls on the caller\'s thread, ends with stepsDone = totalSteps = the steps run; a throwing callback does not stop it', async (threads) => {
+    const config = parseConfig({ beam: { energyMeVPerU: 150 }, phantom: { sizeMm: [40, 40, 200], regions: [{ shape: 'slab', material: 'lung', zMinMm: 30, zMaxMm: 50 }] } });
+    const calls: DeterministicProgress[] = [];
+    const result = await runDeterministic(config, { threads, onProgress: (p) => { expect(isMainThread).toBe(true); calls.push(p); } });
+    expect(result.warnings).toEqual([]);
+    expect(calls.at(-1)).toMatchObject({ stepsDone: result.steps, totalSteps: result.steps });
+    expect(calls.length).toBeGreaterThanOrEqual(1);
+    for (let i = 1; i < calls.length; i++) {
+      expect(calls[i]!.stepsDone).toBeGreaterThanOrEqual(calls[i - 1]!.stepsDone);
+      if (i < calls.length - 1) expect(calls[i]!.elapsedSeconds - calls[i - 1]!.elapsedSeconds).toBeGreaterThanOrEqual(0.099);
+    }
+    // the estimate (the top energy's steps along the axis, and 10 % for the tails) is near the steps run
+    const estimate = estimateSteps(result.tables);
+    expect(Math.abs(estimate / result.steps - 1)).toBeLessThan(0.1);
+    let thrown = 0;
+    const again = await runDeterministic(config, { threads, onProgress: () => { thrown++; throw new Error('no display'); } });
+    expect(thrown).toBe(1);
+    expect(again.warnings).toEqual(['onProgress threw (no display) and was not called again; the run went on']);
+    expect(Array.from(again.doseEnergyMeV)).toEqual(Array.from(result.doseEnergyMeV));
+  });
+
+  it('the results carry the warning of a throwing onProgress, and of an energy grid coarser than its materials want', async () => {
+    const tallies = await runDeterministic(parseConfig(small()), { onProgress: () => { throw new Error('x'); } });
+    const results = deterministicResults(parseConfig(small()), tallies, 1, []);
+    expect(results.warnings).toEqual(['onProgress threw (x) and was not called again; the run went on']);
+    expect(results.summary.phaseSpaceGrid.energyBinsPerStep).toBe(1);
+    const coarse = { ...tallies, tables: { ...tallies.tables, grid: { ...tallies.tables.grid, binsPerStepWanted: 4 } }, warnings: [] };
+    expect(deterministicResults(parseConfig(small()), coarse, 1, []).warnings[0]).toMatch(/^the energy grid has 1 bins per step in water where the phantom's materials want 4 /);
   });
 });
