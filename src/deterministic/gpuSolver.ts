@@ -443,7 +443,7 @@ export async function runDeterministicWebGpu(tables: SolverTables, options: Dete
   if (!gpu) throw new BraggInputError('no WebGPU adapter found: use the wasm backend');
   const solver = await DeterministicGpuSolver.create(gpu, tables);
   const { ne, nz, nx, nTheta } = tables.grid;
-  const totals = { escapedParticles: 0, escapedEnergyMeV: 0, absorbedParticles: 0, depositedEnergyMeV: 0, flooredParticles: 0 };
+  const totals = { escapedParticles: 0, escapedEnergyMeV: 0, absorbedParticles: 0, depositedEnergyMeV: 0, flooredParticles: 0, laggedParticles: 0 };
   const maxSteps = options.denseSteps ?? ne + nz + 8;
   let steps = 0, binsVisited = 0, submitted = 0, batchSteps = FIRST_SUBMIT_STEPS;
   let finished = false;

@@ -46,6 +46,8 @@ export interface PhaseSpaceGrid {
   readonly dxMm: number;
   readonly dzMm: number;
   readonly originXMm: number;
+  /** Rows of cells the WASM solver stores per energy bin (storedRows; at most nz). */
+  readonly storedRows: number;
   /** Path length of one step, ds (mm). */
   readonly stepMm: number;
   // Directions: theta_t = (t - nTheta/2) dTheta from +z toward +x, t = 0..nTheta-1.
@@ -62,7 +64,7 @@ export interface PhaseSpaceGrid {
   readonly binsPerStep: number | null;
   /**
    * The K binsPerStep.ts asked for when it chose K but the grid could not have it
-   * (two f64 psi buffers beyond wasm32 memory), else null.
+   * (two f64 psi buffers of storedRows rows beyond wasm32 memory), else null.
    */
   readonly binsPerStepWanted: number | null;
   /** Mass thickness of one step of the grid's water (g/cm^2): K dR. */
@@ -132,19 +134,36 @@ function checkStep(stepMm: number, dxMm: number, dzMm: number, thetaMaxRad: numb
 const PSI_BYTES_LIMIT = WASM32_MAX_PAGES * WASM_PAGE_BYTES - 2 ** 26;
 
 /**
+ * Rows of cells the WASM solver's psi buffers hold per energy bin (README.md,
+ * "Memory layout"): the beam is a thin pulse in depth, every particle ds of
+ * path further on each step, so the rows holding particles are those between
+ * the front (at most one row a step) and the slowest direction's lag, a
+ * fraction 1 - f of the depth (f = ds cos(thetaMax) / dz, the smallest shift in
+ * z), widened by the streaming's numerical diffusion (8 standard deviations of
+ * a first-order upwind walk over nz cells, sqrt(nz f (1 - f)), where the floor
+ * has long cut the tails) and 16 rows more. Rows that lag further are absorbed
+ * where they are (solverLoop.ts), which the results report.
+ */
+export function storedRows(nz: number, stepMm: number, dzMm: number, thetaMaxRad: number): number {
+  const f = Math.min((stepMm * Math.cos(thetaMaxRad)) / dzMm, 1);
+  return Math.min(nz, Math.ceil(nz * (1 - f) + 8 * Math.sqrt(nz * f * (1 - f))) + 16);
+}
+
+/**
  * Refuses a grid whose two f64 psi buffers (energy bins x angle bins x cells)
  * would not fit in wasm32 memory, before anything of its size is built, in one
  * line naming the setting that sizes its energy axis and what would fit.
  * `rangeSpanGPerCm2`: the water range from the top energy down to the cut-off.
  */
-function checkGridSize(options: DeterministicSettings, cells: { nx: number; nz: number }, nTheta: number, stepMm: number,
+function checkGridSize(options: DeterministicSettings, cells: { nx: number; nz: number; rows: number }, nTheta: number, stepMm: number,
   dzMm: number, waterStepGPerCm2: number, rangeSpanGPerCm2: number): void {
-  const { nx, nz } = cells;
-  const perBin = 16 * nTheta * nz * nx;   // bytes of one energy bin in the two psi buffers
+  const { nx, nz, rows } = cells;
+  const perBin = 16 * nTheta * rows * nx;   // bytes of one energy bin in the two psi buffers
   const binsPerStep = options.energyBinsPerStep ?? 1;
   const ne = options.energyBins ?? Math.floor((rangeSpanGPerCm2 * binsPerStep) / waterStepGPerCm2) + 1;
   if (ne * perBin <= PSI_BYTES_LIMIT) return;
-  const grid = `the phase-space grid (${ne} energies x ${nTheta} angles x ${nz} x ${nx} cells) needs ${Math.ceil((ne * perBin) / 2 ** 20)} MiB, `
+  const stored = rows < nz ? `, ${rows} of its ${nz} rows stored` : '';
+  const grid = `the phase-space grid (${ne} energies x ${nTheta} angles x ${nz} x ${nx} cells${stored}) needs ${Math.ceil((ne * perBin) / 2 ** 20)} MiB, `
     + 'more than the 4096 MiB of WebAssembly memory';
   const mostBins = Math.floor(PSI_BYTES_LIMIT / perBin);
   const fewer = 'use fewer angle bins (deterministic.angleBins) or cells (phantom.voxelSizeMm)';
@@ -188,7 +207,8 @@ export function buildPhaseSpaceGrid(config: ResolvedConfig, settings: Determinis
   const cutoffRange = water.rangeGPerCm2(config.transport.cutoffEnergyMeVPerU);
   const waterStepGPerCm2 = (material('water').densityGPerCm3 * stepMm) / 10;
   // The cells as buildPhantom counts them (it refuses sizes that are not whole numbers of voxels).
-  const cells = { nx: Math.round(config.phantom.sizeMm[0] / dxMm), nz: Math.round(config.phantom.sizeMm[2] / dzMm) };
+  const cellsZ = Math.round(config.phantom.sizeMm[2] / dzMm);
+  const cells = { nx: Math.round(config.phantom.sizeMm[0] / dxMm), nz: cellsZ, rows: storedRows(cellsZ, stepMm, dzMm, thetaMaxRad) };
   checkGridSize(options, cells, nTheta, stepMm, dzMm, waterStepGPerCm2, topRange - cutoffRange);
   const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
   const { nx, nz, ny } = phantom;
@@ -242,7 +262,7 @@ export function buildPhaseSpaceGrid(config: ResolvedConfig, settings: Determinis
     return { ne, rangeStepGPerCm2, binsPerStep, waterRangeGPerCm2, energyMeVPerU, energyMeV };
   };
   const grid = (binsPerStep: number | null, binsPerStepWanted: number | null): PhaseSpaceGrid => ({
-    ion, nx, nz, dxMm, dzMm, originXMm: phantom.originMm[0], stepMm,
+    ion, nx, nz, dxMm, dzMm, originXMm: phantom.originMm[0], storedRows: storedRows(nz, stepMm, dzMm, thetaMaxRad), stepMm,
     nTheta, dThetaRad, thetaMaxRad, thetaRad,
     ...axis(binsPerStep), binsPerStepWanted, waterStepGPerCm2, topEnergyMeVPerU, cutoffEnergyMeVPerU, water,
     materials, cellMaterial, densityGPerCm3,
@@ -254,7 +274,7 @@ export function buildPhaseSpaceGrid(config: ResolvedConfig, settings: Determinis
   const wanted = chooseBinsPerStep(coarse, material('water')).binsPerStep;
   // As many as two f64 psi buffers allow in wasm32 memory, if fewer than wanted
   // (K bins per step give at most K times the bins of K = 1).
-  const fitting = Math.floor(PSI_BYTES_LIMIT / 16 / (nTheta * nz * nx) / coarse.ne);
+  const fitting = Math.floor(PSI_BYTES_LIMIT / 16 / (nTheta * coarse.storedRows * nx) / coarse.ne);
   const binsPerStep = Math.max(1, Math.min(wanted, fitting));
   return binsPerStep === 1 ? { ...coarse, binsPerStepWanted: wanted > 1 ? wanted : null } : grid(binsPerStep, binsPerStep < wanted ? wanted : null);
 }

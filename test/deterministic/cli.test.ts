@@ -61,7 +61,7 @@ describe('bragg run --solver deterministic, and bragg compare against the Monte 
     writeFileSync(config, JSON.stringify({ solver: 'deterministic', deterministic: { energyBins: 100000, angleBins: 3600 } }));
     const huge = bragg('run', '--config', config, '--out', join(dir, 'o'));
     expect(huge.code).toBe(2);
-    expect(huge.stderr).toMatch(/^bragg: the phase-space grid .* needs \d+ MiB/);
+    expect(huge.stderr).toMatch(/^bragg: deterministic.energyBins 100000: the phase-space grid .* needs \d+ MiB/);
     expect(huge.stderr.trim().split('\n')).toHaveLength(1);
     // stepMm: 0.01 mm to 100 mm; a step that makes too many energy bins is refused at once, naming it
     for (const stepMm of [1e-300, 1e-6]) {

@@ -8,7 +8,7 @@ import { BraggInputError } from '../../src/errors.js';
 import { buildRangeTable, csdaRange, getIon, getMaterial, stoppingPower, type MaterialId } from '../../src/physics/index.js';
 import { interpolateLog } from '../../src/engine/materialTables.js';
 import { erf, erfc, normalIntervalProbability } from '../../src/deterministic/normalDistribution.js';
-import { buildPhaseSpaceGrid, type PhaseSpaceGrid } from '../../src/deterministic/grid.js';
+import { buildPhaseSpaceGrid, storedRows, type PhaseSpaceGrid } from '../../src/deterministic/grid.js';
 import type { DeterministicSettingsInput } from '../../src/deterministic/settings.js';
 import { angularKernel, buildScatteringKernels } from '../../src/deterministic/scatteringKernels.js';
 import { buildEnergyLossMap, placeInBins, type EnergyLossMap } from '../../src/deterministic/energyLossMap.js';
@@ -149,10 +149,20 @@ describe('phase-space grid', () => {
   });
 
   it('bins per step: as many as wasm32 memory allows for two psi buffers, the wanted K kept for a warning', () => {
-    const wide = gridFor({ beam: { energyMeVPerU: 230 }, phantom: { sizeMm: [40, 40, 340],
+    const wide = gridFor({ beam: { energyMeVPerU: 230 }, phantom: { sizeMm: [200, 40, 340],
       regions: [{ shape: 'slab', material: 'compact-bone', zMinMm: 30, zMaxMm: 50 }] } });
     expect(wide.binsPerStepWanted).toBeGreaterThan(wide.binsPerStep!);
-    expect(16 * wide.ne * wide.nTheta * wide.nz * wide.nx).toBeLessThanOrEqual(4 * 2 ** 30);
+    expect(16 * wide.ne * wide.nTheta * wide.storedRows * wide.nx).toBeLessThanOrEqual(4 * 2 ** 30);
+  });
+
+  it('stored rows: the lag of the slowest direction over the depth, the streaming\'s diffusion, 16 more; all rows for short steps', () => {
+    const theta = (18 * Math.PI) / 180;
+    expect(storedRows(300, 1, 1, theta)).toBe(61);   // 300 (1 - cos 18 deg) = 14.7, 8 sqrt(300 f (1 - f)) = 29.9
+    expect(storedRows(120, 1, 1, theta)).toBe(41);
+    expect(storedRows(300, 0.5, 1, theta)).toBe(243);   // half-cell shifts: a wide numerical spread
+    expect(storedRows(300, 0.01, 1, theta)).toBe(300);
+    expect(storedRows(20, 1, 1, theta)).toBe(20);
+    expect(gridFor({}).storedRows).toBe(61);
   });
 
   it('refuses settings that break the grid, in one line each', () => {
@@ -187,7 +197,10 @@ describe('phase-space grid', () => {
     expect(gridError({}, { stepMm: 0.05, energyBinsPerStep: 4 })).toMatch(/^deterministic.stepMm 0.05 mm and deterministic.energyBinsPerStep 4 give 12626 energy bins: .*: use fewer bins per step, or fewer angle bins or cells$/);
     expect(gridError({ phantom: { sizeMm: [40, 40, 300] } }, { stepMm: 0.2, energyBinsPerStep: 2 }))
       .toMatch(/give 1579 energy bins: .*: use a step of at least 0.517 mm or fewer bins per step, or fewer angle bins or cells$/);
-    expect(gridError({}, { energyBins: 40_000 })).toMatch(/^deterministic.energyBins 40000: .* use at most 244 energy bins, or fewer angle bins or cells$/);
+    // (with 61 of the 300 rows stored: storedRows)
+    expect(gridError({}, { energyBins: 40_000 }))
+      .toBe('deterministic.energyBins 40000: the phase-space grid (40000 energies x 72 angles x 300 x 50 cells, 61 of its 300 rows stored) needs 134034 MiB, '
+        + 'more than the 4096 MiB of WebAssembly memory: use at most 1203 energy bins, or fewer angle bins or cells');
     expect(gridError({}, { angleBins: 720 }))
       .toMatch(/^deterministic.stepMm \(default: the voxel depth 1 mm\) gives 158 energy bins: .*: use fewer angle bins \(deterministic.angleBins\) or cells \(phantom.voxelSizeMm\)$/);
     expect(gridError({ phantom: { sizeMm: [100, 100, 300], voxelSizeMm: [0.1, 1, 0.1] } }, { angleBins: 3600, angleMaxDeg: 5 }))
