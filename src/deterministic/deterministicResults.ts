@@ -77,6 +77,11 @@ export function deterministicResults(config: ResolvedConfig, t: DeterministicTal
       + '(two psi buffers would exceed WebAssembly memory): expect the energy spread, and with it the Bragg peak, to be less accurate behind '
       + 'materials other than water (fewer cells, angle bins or a longer deterministic.stepMm would make room)');
   }
+  if (grid.stepMm < grid.dzMm * (1 - 1e-12)) {
+    warnings.push(`deterministic.stepMm ${grid.stepMm} mm is shorter than the voxel depth ${grid.dzMm} mm: every direction then moves a fraction `
+      + 'of a cell per step and the streaming spreads the beam in depth (100 MeV protons in water: a Bragg peak 0.64 of the Monte Carlo\'s '
+      + 'at half the voxel depth); the default step, the voxel depth, with finer voxels is more accurate');
+  }
   warnings.push(...t.warnings);
   const { nx, nz, dxMm, dzMm, originXMm, sizeYMm } = grid;
   const dose = new Float64Array(nz * nx);

@@ -217,12 +217,14 @@ describe('deterministic solver: progress', () => {
     expect(Array.from(again.doseEnergyMeV)).toEqual(Array.from(result.doseEnergyMeV));
   });
 
-  it('the results carry the warning of a throwing onProgress, and of an energy grid coarser than its materials want', async () => {
+  it('the results carry the warnings of a throwing onProgress, an energy grid coarser than its materials want, a step shorter than a voxel', async () => {
     const tallies = await runDeterministic(parseConfig(small()), { onProgress: () => { throw new Error('x'); } });
     const results = deterministicResults(parseConfig(small()), tallies, 1, []);
     expect(results.warnings).toEqual(['onProgress threw (x) and was not called again; the run went on']);
     expect(results.summary.phaseSpaceGrid.energyBinsPerStep).toBe(1);
     const coarse = { ...tallies, tables: { ...tallies.tables, grid: { ...tallies.tables.grid, binsPerStepWanted: 4 } }, warnings: [] };
     expect(deterministicResults(parseConfig(small()), coarse, 1, []).warnings[0]).toMatch(/^the energy grid has 1 bins per step in water where the phantom's materials want 4 /);
+    const halfStep = { ...tallies, tables: { ...tallies.tables, grid: { ...tallies.tables.grid, stepMm: 0.5 } }, warnings: [] };
+    expect(deterministicResults(parseConfig(small()), halfStep, 1, []).warnings).toEqual([expect.stringMatching(/^deterministic.stepMm 0.5 mm is shorter than the voxel depth 1 mm: /)]);
   });
 });
