@@ -41,3 +41,4 @@ export { depthDoseSvg } from './io/depthDoseSvg.js';
 export type { DepthDosePlot } from './io/depthDoseSvg.js';
 export { depthDoseOverlaySvg } from './io/depthDoseOverlaySvg.js';
 export type { DepthDoseOverlay, OverlayCurve } from './io/depthDoseOverlaySvg.js';
+export type { DeterministicProgress, DeterministicProgressCallback } from './deterministic/progress.js';

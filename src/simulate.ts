@@ -42,7 +42,9 @@ async function solveDeterministic(resolved: ResolvedConfig, options: SimulateOpt
     const gpu = await requestGpuDevice();
     if (!gpu) throw new BraggInputError('backend webgpu: no WebGPU adapter found');
     try {
-      const tallies = await runDeterministicWebGpu(tables, { gpu, ...(options.signal ? { signal: options.signal } : {}) });
+      const tallies = await runDeterministicWebGpu(tables, {
+        gpu, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
       return deterministicResults(resolved, tallies, (performance.now() - started) / 1000, warnings);
     } finally {
       gpu.device.destroy();
@@ -56,6 +58,7 @@ async function solveDeterministic(resolved: ResolvedConfig, options: SimulateOpt
     threads: requested,
     memoryLimitBytes: options.memoryLimitBytes ?? (await defaultMemoryLimitBytes()),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   return deterministicResults(resolved, tallies, (performance.now() - started) / 1000, warnings);
 }

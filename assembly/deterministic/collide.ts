@@ -8,9 +8,9 @@
 //
 //   collide(psiIn, psiOut, nTheta, nz, nx, zFirst, zEnd, eFirst, eEnd,
 //           lossReach, cellMaterial, nMaterials, kernelHalfWidth,
-//           kernelWeights, jMax, lossFirstBin, lossWeights, lossDepositMeV,
-//           lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor,
-//           scratch): void
+//           kernelWeights, jMax, lossFirstBin, lossWeights, lossSlots,
+//           lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies,
+//           floor, scratch): void
 //
 //   psiIn, psiOut   f64 psi[((e * nz + z) * nx + x) * nTheta + t] (distinct
 //                   buffers); psiIn is read in rows [eFirst, eEnd) x
@@ -59,7 +59,7 @@ export function collideScratchValues(nTheta: i32, nx: i32, jMax: i32, lossReach:
 function collideRows<V>(psiIn: usize, psiOut: usize, nTheta: i32, nz: i32, nx: i32,
   zFirst: i32, zEnd: i32, eFirst: i32, eEnd: i32, lossReach: i32, cellMaterial: usize, nMaterials: i32,
   kernelHalfWidth: usize, kernelWeights: usize, jMax: i32,
-  lossFirstBin: usize, lossWeights: usize, lossDepositMeV: usize, lossAbsorbed: usize,
+  lossFirstBin: usize, lossWeights: usize, lossSlots: i32, lossDepositMeV: usize, lossAbsorbed: usize,
   energyMeV: usize, doseEnergyMeV: usize, tallies: usize, floor: f64, scratch: usize): void {
   if (zFirst >= zEnd) return;
   const rowBytes = <usize>nTheta << 3;
@@ -70,7 +70,7 @@ function collideRows<V>(psiIn: usize, psiOut: usize, nTheta: i32, nz: i32, nx: i
   const source = body + rowBytes + padBytes;
   const ring = source + rowBytes;
   forEachRun<V>(true, psiIn, psiOut, nTheta, nz, nx, zFirst, zEnd, eFirst, eEnd, max(0, eFirst - lossReach), cellMaterial, nMaterials,
-    lossFirstBin, lossWeights, lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor,
+    lossFirstBin, lossWeights, lossSlots, lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor,
     kernelHalfWidth, kernelWeights, jMax, body, source, ring, lossReach + 1, <usize>nx * rowBytes);
 }
 
@@ -78,13 +78,13 @@ function collideRows<V>(psiIn: usize, psiOut: usize, nTheta: i32, nz: i32, nx: i
 export function collide(psiIn: usize, psiOut: usize, nTheta: i32, nz: i32, nx: i32,
   zFirst: i32, zEnd: i32, eFirst: i32, eEnd: i32, lossReach: i32, cellMaterial: usize, nMaterials: i32,
   kernelHalfWidth: usize, kernelWeights: usize, jMax: i32,
-  lossFirstBin: usize, lossWeights: usize, lossDepositMeV: usize, lossAbsorbed: usize,
+  lossFirstBin: usize, lossWeights: usize, lossSlots: i32, lossDepositMeV: usize, lossAbsorbed: usize,
   energyMeV: usize, doseEnergyMeV: usize, tallies: usize, floor: f64, scratch: usize): void {
   if (ASC_FEATURE_SIMD) {
     collideRows<v128>(psiIn, psiOut, nTheta, nz, nx, zFirst, zEnd, eFirst, eEnd, lossReach, cellMaterial, nMaterials,
-      kernelHalfWidth, kernelWeights, jMax, lossFirstBin, lossWeights, lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor, scratch);
+      kernelHalfWidth, kernelWeights, jMax, lossFirstBin, lossWeights, lossSlots, lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor, scratch);
   } else {
     collideRows<f64>(psiIn, psiOut, nTheta, nz, nx, zFirst, zEnd, eFirst, eEnd, lossReach, cellMaterial, nMaterials,
-      kernelHalfWidth, kernelWeights, jMax, lossFirstBin, lossWeights, lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor, scratch);
+      kernelHalfWidth, kernelWeights, jMax, lossFirstBin, lossWeights, lossSlots, lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor, scratch);
   }
 }

@@ -1,13 +1,13 @@
 // loseEnergy: continuous slowing down over one step, psiIn -> psiOut: the
-// particles of bin e in a cell of material m move to bins jLo..jLo+2 with the
-// host's weights (bins below 0: absorbed), depositing their lost energy in the
+// particles of bin e in a cell of material m move to bins jLo..jLo+L-1 with
+// the host's weights (bins below 0: absorbed), depositing their lost energy in the
 // cell; then values below a floor are dropped as absorbed
 // (src/deterministic/README.md, "loseEnergy").
 //
 //   loseEnergy(psiIn, psiOut, ne, nTheta, nz, nx, zFirst, zEnd, eFirst, eEnd,
 //              cellMaterial, nMaterials, lossFirstBin, lossWeights,
-//              lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV,
-//              tallies, floor): void
+//              lossSlots, lossDepositMeV, lossAbsorbed, energyMeV,
+//              doseEnergyMeV, tallies, floor): void
 //
 //   psiIn, psiOut   f64 psi[((e * nz + z) * nx + x) * nTheta + t] (distinct buffers)
 //   ne, nTheta      energy and direction bins (nTheta even)
@@ -15,8 +15,11 @@
 //   [zFirst, zEnd)  rows of cells done (all x)
 //   [eFirst, eEnd)  source bins moved (psiIn is not read outside them)
 //   cellMaterial    i32[nz * nx]: material m of cell (z, x)
-//   lossFirstBin    i32[ne * nMaterials]: jLo of (e, m); jLo + 2 <= e
-//   lossWeights     f64[ne * nMaterials * 3]: fraction to bin jLo + k, k = 0..2
+//   lossFirstBin    i32[ne * nMaterials]: jLo of (e, m); no target of a
+//                   weight != 0 above e
+//   lossWeights     f64[ne * nMaterials * L]: fraction to bin jLo + k,
+//                   k = 0..L-1
+//   lossSlots       L >= 3: targets per (e, m)
 //   lossDepositMeV  f64[ne * nMaterials]: energy deposited per particle
 //   lossAbsorbed    f64[ne * nMaterials]: fraction absorbed (targets < 0)
 //   energyMeV       f64[ne]: E_e (for the floor's deposits)
@@ -43,7 +46,9 @@
 // same order whichever path writes it: w in first, then + w' in' per later
 // contribution, then the floor; and each cell's dose the same additions in
 // the same order (the source's deposit, and the floor's before it only when
-// the source's three targets end at row e).
+// the source's three targets end at row e). A source whose targets (of
+// weight != 0, bins >= 0) are two or three consecutive bins takes the one-pass
+// moves (moveRows); any other, the general path, target by target.
 //
 // moveRun serves collide.ts too (fused = true): there the source rows are
 // scattered first, the targets are rows of a ring in scratch, and each row,
@@ -302,7 +307,7 @@ import { addTally, TALLY_ABSORBED, TALLY_DEPOSITED, TALLY_FLOORED } from './tall
  * themselves and the scatter parameters are not used.
  */
 @inline export function moveRun<V>(fused: bool, psiIn: usize, psiOut: usize, nTheta: i32, planeBytes: usize, first: i32, cells: i32, m: i32,
-  eFirst: i32, eEnd: i32, rowsLow: i32, nMaterials: i32, lossFirstBin: usize, lossWeights: usize, lossDepositMeV: usize,
+  eFirst: i32, eEnd: i32, rowsLow: i32, nMaterials: i32, lossFirstBin: usize, lossWeights: usize, lossSlots: i32, lossDepositMeV: usize,
   lossAbsorbed: usize, energyMeV: usize, doseEnergyMeV: usize, tallies: usize, floor: f64,
   kernelHalfWidth: usize, kernelWeights: usize, jMax: i32, body: usize, source: usize,
   ring: usize, slots: i32, slotBytes: usize): void {
@@ -317,15 +322,24 @@ import { addTally, TALLY_ABSORBED, TALLY_DEPOSITED, TALLY_FLOORED } from './tall
   for (let e = eEnd - 1; e >= eFirst; e--) {
     const k = e * nMaterials + m;
     const jLo = load<i32>(lossFirstBin + (<usize>k << 2));
-    const weights = lossWeights + <usize>k * 24;
+    const weights = lossWeights + <usize>k * (<usize>lossSlots << 3);
     let low = e + 1;   // the lowest target (none: e + 1)
-    for (let q = 2; q >= 0; q--) if (jLo + q >= 0 && load<f64>(weights + (<usize>q << 3)) != 0) low = jLo + q;
+    let high = -1;     // the highest target
+    let gaps = 0;      // targets between them of weight 0
+    for (let q = lossSlots - 1; q >= 0; q--) {
+      if (jLo + q < 0) break;
+      if (load<f64>(weights + (<usize>q << 3)) != 0) {
+        if (high < 0) high = jLo + q;
+        else gaps += low - (jLo + q) - 1;
+        low = jLo + q;
+      }
+    }
     const fresh = low <= e && low < initLow;   // the lowest target gets its first contribution
     // The usual moves, to two or three consecutive bins from the lowest target on, in one pass
     // (moveRows, with the weights from lowWeights on); others by the general path.
     const lowWeights = weights + (<usize>(low - jLo) << 3);
-    const pass = low + 1 <= jLo + 2 && load<f64>(lowWeights, 8) != 0;
-    const three = pass && low == jLo && load<f64>(weights, 16) != 0;
+    const pass = gaps == 0 && (high - low == 1 || high - low == 2);
+    const three = pass && high - low == 2;
     const depositMeV = load<f64>(lossDepositMeV + (<usize>k << 3));
     const absorbed = load<f64>(lossAbsorbed + (<usize>k << 3));
     const energy = load<f64>(energyMeV + (<usize>e << 3));
@@ -371,7 +385,7 @@ import { addTally, TALLY_ABSORBED, TALLY_DEPOSITED, TALLY_FLOORED } from './tall
           floored = floorMode != FLOOR_NONE;
         } else {
           const particles = rowSum<V>(row, nTheta);
-          for (let q = 0; q < 3; q++) {
+          for (let q = 0; q < lossSlots; q++) {
             const j = jLo + q;
             const w = load<f64>(weights + (<usize>q << 3));
             if (j < 0 || w == 0) continue;
@@ -410,7 +424,7 @@ import { addTally, TALLY_ABSORBED, TALLY_DEPOSITED, TALLY_FLOORED } from './tall
  */
 @inline export function forEachRun<V>(fused: bool, psiIn: usize, psiOut: usize, nTheta: i32, nz: i32, nx: i32,
   zFirst: i32, zEnd: i32, eFirst: i32, eEnd: i32, rowsLow: i32, cellMaterial: usize, nMaterials: i32,
-  lossFirstBin: usize, lossWeights: usize, lossDepositMeV: usize, lossAbsorbed: usize,
+  lossFirstBin: usize, lossWeights: usize, lossSlots: i32, lossDepositMeV: usize, lossAbsorbed: usize,
   energyMeV: usize, doseEnergyMeV: usize, tallies: usize, floor: f64,
   kernelHalfWidth: usize, kernelWeights: usize, jMax: i32, body: usize, source: usize,
   ring: usize, slots: i32, slotBytes: usize): void {
@@ -423,7 +437,7 @@ import { addTally, TALLY_ABSORBED, TALLY_DEPOSITED, TALLY_FLOORED } from './tall
       let end = x + 1;
       while (end < nx && load<i32>(cellMaterial + (<usize>(z * nx + end) << 2)) == m) end++;
       moveRun<V>(fused, psiIn, psiOut, nTheta, planeBytes, first, end - x, m, eFirst, eEnd, rowsLow, nMaterials, lossFirstBin, lossWeights,
-        lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor,
+        lossSlots, lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor,
         kernelHalfWidth, kernelWeights, jMax, body, source, ring, slots, slotBytes);
       x = end;
     }
@@ -432,7 +446,7 @@ import { addTally, TALLY_ABSORBED, TALLY_DEPOSITED, TALLY_FLOORED } from './tall
 
 function loseEnergyRows<V>(psiIn: usize, psiOut: usize, ne: i32, nTheta: i32, nz: i32, nx: i32,
   zFirst: i32, zEnd: i32, eFirst: i32, eEnd: i32, cellMaterial: usize, nMaterials: i32,
-  lossFirstBin: usize, lossWeights: usize, lossDepositMeV: usize, lossAbsorbed: usize,
+  lossFirstBin: usize, lossWeights: usize, lossSlots: i32, lossDepositMeV: usize, lossAbsorbed: usize,
   energyMeV: usize, doseEnergyMeV: usize, tallies: usize, floor: f64): void {
   if (zFirst >= zEnd) return;
   const rowBytes = <usize>nTheta << 3;
@@ -440,19 +454,19 @@ function loseEnergyRows<V>(psiIn: usize, psiOut: usize, ne: i32, nTheta: i32, nz
   const rowsBytes = <usize>((zEnd - zFirst) * nx) * rowBytes;
   for (let e = eEnd; e < ne; e++) memory.fill(psiOut + <usize>e * planeBytes + <usize>(zFirst * nx) * rowBytes, 0, rowsBytes);
   forEachRun<V>(false, psiIn, psiOut, nTheta, nz, nx, zFirst, zEnd, eFirst, eEnd, 0, cellMaterial, nMaterials,
-    lossFirstBin, lossWeights, lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor, 0, 0, 0, 0, 0, 0, 1, 0);
+    lossFirstBin, lossWeights, lossSlots, lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor, 0, 0, 0, 0, 0, 0, 1, 0);
 }
 
 /** See the file header. */
 export function loseEnergy(psiIn: usize, psiOut: usize, ne: i32, nTheta: i32, nz: i32, nx: i32,
   zFirst: i32, zEnd: i32, eFirst: i32, eEnd: i32, cellMaterial: usize, nMaterials: i32,
-  lossFirstBin: usize, lossWeights: usize, lossDepositMeV: usize, lossAbsorbed: usize,
+  lossFirstBin: usize, lossWeights: usize, lossSlots: i32, lossDepositMeV: usize, lossAbsorbed: usize,
   energyMeV: usize, doseEnergyMeV: usize, tallies: usize, floor: f64): void {
   if (ASC_FEATURE_SIMD) {
     loseEnergyRows<v128>(psiIn, psiOut, ne, nTheta, nz, nx, zFirst, zEnd, eFirst, eEnd, cellMaterial, nMaterials,
-      lossFirstBin, lossWeights, lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor);
+      lossFirstBin, lossWeights, lossSlots, lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor);
   } else {
     loseEnergyRows<f64>(psiIn, psiOut, ne, nTheta, nz, nx, zFirst, zEnd, eFirst, eEnd, cellMaterial, nMaterials,
-      lossFirstBin, lossWeights, lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor);
+      lossFirstBin, lossWeights, lossSlots, lossDepositMeV, lossAbsorbed, energyMeV, doseEnergyMeV, tallies, floor);
   }
 }

@@ -1,6 +1,7 @@
 // Shared by the deterministic solver's kernels (src/deterministic/README.md;
 // driver: src/deterministic/gpuSolver.ts). The host prepends the grid's
-// constants (NX, NZ, NT, NE, NMAT, JMAX, KW, MAX_DROP, PROBE_FACE, PSI_FLOOR),
+// constants (NX, NZ, NT, NE, NMAT, JMAX, KW, MAX_DROP, LOSS_SLOTS, PROBE_FACE,
+// PSI_FLOOR),
 // the table offsets (OFF_*, ACCUM_*) and the workgroup shape (ROWS rows of
 // NT threads, WG = ROWS * NT; a block of BLOCK = UNROLL * ROWS rows), all
 // generated from src/deterministic/gpuTables.ts, so shaders and buffers

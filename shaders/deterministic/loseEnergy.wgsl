@@ -1,6 +1,6 @@
 // loseEnergy(ds) from psiIn to psiOut (src/deterministic/README.md,
 // "loseEnergy"), written as a gather so that each output bin has one writer:
-// bin j of a cell takes w_k in[e] from every source bin e in
+// bin j of a cell takes w_k in[e] (k < LOSS_SLOTS) from every source bin e in
 // [j, j + MAX_DROP] of the same cell and direction whose target jLo + k is j.
 // Then an output below PSI_FLOOR is set to 0 and counted as absorbed, its
 // energy deposited in the cell (the floor rule).
@@ -32,7 +32,7 @@ fn gathered(w: Window, s: u32, t: u32) -> vec2<f32> {
     let inWindow = e >= w.eLo && e < w.eHi;
     let pair = min(e, NE - 1u) * NMAT + m;
     let k = i32(j) - tablesI[OFF_FIRST_BIN + pair];
-    let weight = select(0.0, tablesF[OFF_LOSS_W + pair * 3u + u32(clamp(k, 0, 2))], inWindow && k >= 0 && k <= 2);
+    let weight = select(0.0, tablesF[OFF_LOSS_W + pair * LOSS_SLOTS + u32(clamp(k, 0, i32(LOSS_SLOTS) - 1))], inWindow && k >= 0 && k < i32(LOSS_SLOTS));
     let value = select(0.0, psiIn[(min(e, NE - 1u) * CELLS + cell) * NT + t], inWindow);
     out += weight * value;
     if (i == 0u) { source = value; }

@@ -15,7 +15,7 @@ export interface CsdaStep {
   /**
    * Fractional energy bin of the end point, by its water range:
    * p = e - (R_e - R_water(E')) / dR (for a stopped particle, of the cut-off energy).
-   * In the grid's water at its own density p = e - rho ds / dR exactly (no round trip through E).
+   * In the grid's water at its own density p = e - K exactly (no round trip through E).
    */
   readonly positionBins: number;
   /** Mass thickness of the step, rho_m ds (g/cm^2). */
@@ -36,8 +36,11 @@ export function csdaStep(grid: PhaseSpaceGrid, e: number, m: number): CsdaStep {
     return { endEnergyMeVPerU: grid.cutoffEnergyMeVPerU, stopped: true, positionBins: e - (binRange - cutoffWaterRange) / dR, massStepGPerCm2 };
   }
   const endEnergyMeVPerU = range.energyMeVPerU(endRange);
-  const positionBins = isWater
-    ? e - massStepGPerCm2 / dR
-    : e - (binRange - grid.water.rangeGPerCm2(endEnergyMeVPerU)) / dR;
+  // A step of the grid's water moves exactly K bins (the quotient of the two could round off K).
+  const positionBins = isWater && grid.binsPerStep !== null && massStepGPerCm2 === grid.waterStepGPerCm2
+    ? e - grid.binsPerStep
+    : isWater
+      ? e - massStepGPerCm2 / dR
+      : e - (binRange - grid.water.rangeGPerCm2(endEnergyMeVPerU)) / dR;
   return { endEnergyMeVPerU, stopped: false, positionBins, massStepGPerCm2 };
 }

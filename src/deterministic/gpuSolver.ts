@@ -37,6 +37,7 @@ import { requestGpuDevice, type GpuDevice } from '../gpu/device.js';
 import { shaderSource } from '../gpu/shaders.js';
 import type { DeterministicTallies, StepBalance } from './solver.js';
 import type { SolverTables } from './solverTables.js';
+import { estimateSteps, ProgressReporter, type DeterministicProgressCallback } from './progress.js';
 import {
   buildGpuTables, fixedToNumber, GPU_BINDINGS, GPU_CONTROL, GPU_MAX_ANGLE_BINS, GPU_RECORD_SUMS, MAX_STEPS_PER_SUBMIT,
   type GpuBindingName, type GpuTables, type GpuTuning,
@@ -120,6 +121,8 @@ export interface DeterministicWebGpuOptions {
   readonly signal?: AbortSignal;
   /** Tests: called after every step with the step's particle and energy balance. */
   readonly onStep?: (balance: StepBalance) => void;
+  /** As runDeterministic's (progress.ts): at most every ~100 ms (as each batch of steps is read back) and once at the end. */
+  readonly onProgress?: DeterministicProgressCallback;
   /**
    * Benchmarks only, as runDeterministic's: instead of the beam, fill every
    * bin of psi (the same fixed sequence, about 1/bins each) and run this many
@@ -440,7 +443,7 @@ export async function runDeterministicWebGpu(tables: SolverTables, options: Dete
   if (!gpu) throw new BraggInputError('no WebGPU adapter found: use the wasm backend');
   const solver = await DeterministicGpuSolver.create(gpu, tables);
   const { ne, nz, nx, nTheta } = tables.grid;
-  const totals = { escapedParticles: 0, escapedEnergyMeV: 0, absorbedParticles: 0, depositedEnergyMeV: 0, flooredParticles: 0 };
+  const totals = { escapedParticles: 0, escapedEnergyMeV: 0, absorbedParticles: 0, depositedEnergyMeV: 0, flooredParticles: 0, laggedParticles: 0 };
   const maxSteps = options.denseSteps ?? ne + nz + 8;
   let steps = 0, binsVisited = 0, submitted = 0, batchSteps = FIRST_SUBMIT_STEPS;
   let finished = false;
@@ -456,6 +459,7 @@ export async function runDeterministicWebGpu(tables: SolverTables, options: Dete
   try {
     let held = options.denseSteps !== undefined ? solver.fillDense() : solver.placeSource();
     const started = performance.now();
+    const progress = new ProgressReporter(options.onProgress, options.denseSteps ?? Math.min(estimateSteps(tables), maxSteps), started);
     let lastDoneMs = started;
     let current = submit();
     while (current !== null && !finished) {
@@ -480,6 +484,7 @@ export async function runDeterministicWebGpu(tables: SolverTables, options: Dete
         held = { particles: s.particlesAfter, energyMeV: s.energyAfterMeV };
         if (!record.nextOccupied) { finished = true; break; }
       }
+      progress.update(steps);
       const doneMs = performance.now();
       const elapsedMs = Math.max(doneMs - Math.max(lastDoneMs, current.submittedMs), 1);
       lastDoneMs = doneMs;
@@ -488,12 +493,13 @@ export async function runDeterministicWebGpu(tables: SolverTables, options: Dete
       current = next;
     }
     const transportSeconds = (performance.now() - started) / 1000;
+    progress.finish(steps);
     const { doseEnergyMeV, probeFluence } = await solver.readAccumulated();
     return {
       tables, doseEnergyMeV, probeFluence: tables.probeFace !== null ? probeFluence : null,
       incidentEnergyMeV: tables.source.energyMeV, totals,
       remainingParticles: finished ? 0 : held.particles, remainingEnergyMeV: finished ? 0 : held.energyMeV,
-      steps, binsVisited, transportSeconds, variant: 'webgpu', threads: 1, adapter: adapterName(gpu),
+      steps, binsVisited, transportSeconds, variant: 'webgpu', threads: 1, adapter: adapterName(gpu), warnings: progress.warnings,
     };
   } finally {
     solver.destroy();

@@ -92,20 +92,22 @@ export function buildGpuTables(t: SolverTables, tuning: GpuTuning = {}): GpuTabl
     const from = p * kw + jMax - j;
     kernelWeights.set(normalizedF32(t.scattering.weights.subarray(from, from + 2 * j + 1)), from);
   }
-  const lossWeights = new Float32Array(pairs * 3);
+  const slots = t.loss.slots;
+  const lossWeights = new Float32Array(pairs * slots);
   const lossDeposit = new Float32Array(pairs);
   const lossAbsorbed = new Float32Array(pairs);
+  const slotIndices = Array.from({ length: slots }, (_, k) => k);
   for (let p = 0; p < pairs; p++) {
     const e = Math.floor(p / nMat);
     const first = t.loss.firstBin[p]!;
-    const w = t.loss.weights.subarray(3 * p, 3 * p + 3);
+    const w = t.loss.weights.subarray(slots * p, slots * p + slots);
     // the weights onto bins >= 0 and the absorbed fraction together sum to 1
-    const kept = [0, 1, 2].filter((k) => first + k >= 0);
-    const absorbed = [0, 1, 2].filter((k) => first + k < 0).reduce((a, k) => a + w[k]!, 0);
+    const kept = slotIndices.filter((k) => first + k >= 0);
+    const absorbed = slotIndices.filter((k) => first + k < 0).reduce((a, k) => a + w[k]!, 0);
     const rounded = normalizedF32([...kept.map((k) => w[k]!), absorbed]);
     let remaining = energyMeV[e]!;
     kept.forEach((k, i) => {
-      lossWeights[3 * p + k] = rounded[i]!;
+      lossWeights[slots * p + k] = rounded[i]!;
       remaining -= rounded[i]! * energyMeV[first + k]!;
     });
     lossAbsorbed[p] = rounded[kept.length]!;
@@ -134,7 +136,7 @@ export function buildGpuTables(t: SolverTables, tuning: GpuTuning = {}): GpuTabl
   const block = rows * unroll;
 
   const u32 = {
-    NX: nx, NZ: nz, NT: nTheta, NE: ne, NMAT: nMat, JMAX: jMax, KW: kw, MAX_DROP: t.loss.maxDropBins,
+    NX: nx, NZ: nz, NT: nTheta, NE: ne, NMAT: nMat, JMAX: jMax, KW: kw, MAX_DROP: t.loss.maxDropBins, LOSS_SLOTS: slots,
     ROWS: rows, WG: rows * nTheta, UNROLL: unroll, BLOCK: block, REDUCE_START: 2 ** Math.floor(Math.log2(nTheta - 1)),
     CELLS_PER_GROUP, ENERGY_LANES: 256 / CELLS_PER_GROUP, MAX_RECORDS: MAX_STEPS_PER_SUBMIT, ...accum,
     ...Object.fromEntries(Object.entries(offsets).map(([name, v]) => [`OFF_${name}`, v])),

@@ -4,7 +4,9 @@
  * equally spaced in the ion's CSDA range in water, and the step length.
  *
  * Energies: bin centres R_e = R_top - (ne - 1 - e) dR in water range, E_e = E_water(R_e);
- * the top bin holds E_top exactly (E0 + 4 sigma_E, or E0). `energyMeVPerU` is
+ * the top bin holds E_top exactly (E0 + 4 sigma_E, or E0); dR = rho_water ds / K,
+ * K bins per step in water (binsPerStep.ts chooses K for the grid's materials
+ * unless the settings give it or energyBins). `energyMeVPerU` is
  * per nucleon (what the range tables take); `energyMeV` is per particle
  * (A x per nucleon), the unit of every deposit and energy tally.
  *
@@ -22,7 +24,9 @@ import { resolvePhysics } from '../engine/monteCarlo.js';
 import { DEFAULT_TABLE } from '../physics/index.js';
 import type { Ion, Material, MaterialId } from '../physics/index.js';
 import { buildMaterialRange, type MaterialRange } from './materialRange.js';
-import { parseDeterministicSettings, type DeterministicSettingsInput } from './settings.js';
+import { chooseBinsPerStep } from './binsPerStep.js';
+import { WASM32_MAX_PAGES, WASM_PAGE_BYTES } from '../engine/regions.js';
+import { parseDeterministicSettings, type DeterministicSettings, type DeterministicSettingsInput } from './settings.js';
 
 export interface PhaseSpaceMaterial {
   readonly id: MaterialId;
@@ -42,6 +46,8 @@ export interface PhaseSpaceGrid {
   readonly dxMm: number;
   readonly dzMm: number;
   readonly originXMm: number;
+  /** Rows of cells the WASM solver stores per energy bin (storedRows; at most nz). */
+  readonly storedRows: number;
   /** Path length of one step, ds (mm). */
   readonly stepMm: number;
   // Directions: theta_t = (t - nTheta/2) dTheta from +z toward +x, t = 0..nTheta-1.
@@ -54,6 +60,15 @@ export interface PhaseSpaceGrid {
   readonly ne: number;
   /** dR: spacing of the bin centres in water range (g/cm^2). */
   readonly rangeStepGPerCm2: number;
+  /** K: bins a step in water moves (dR = rho_water ds / K); null when the settings gave energyBins. */
+  readonly binsPerStep: number | null;
+  /**
+   * The K binsPerStep.ts asked for when it chose K but the grid could not have it
+   * (two f64 psi buffers of storedRows rows beyond wasm32 memory), else null.
+   */
+  readonly binsPerStepWanted: number | null;
+  /** Mass thickness of one step of the grid's water (g/cm^2): K dR. */
+  readonly waterStepGPerCm2: number;
   /** R_e, the bin centres' CSDA range in water (g/cm^2). */
   readonly waterRangeGPerCm2: Float64Array;
   /** E_e per nucleon (MeV/u). */
@@ -115,27 +130,92 @@ function checkStep(stepMm: number, dxMm: number, dzMm: number, thetaMaxRad: numb
   }
 }
 
+/** Two f64 psi buffers must fit in wasm32 memory (4 GiB), with this much left for the rest. */
+const PSI_BYTES_LIMIT = WASM32_MAX_PAGES * WASM_PAGE_BYTES - 2 ** 26;
+
+/**
+ * Rows of cells the WASM solver's psi buffers hold per energy bin (README.md,
+ * "Memory layout"): the beam is a thin pulse in depth, every particle ds of
+ * path further on each step, so the rows holding particles are those between
+ * the front (at most one row a step) and the slowest direction's lag, a
+ * fraction 1 - f of the depth (f = ds cos(thetaMax) / dz, the smallest shift in
+ * z), widened by the streaming's numerical diffusion (8 standard deviations of
+ * a first-order upwind walk over nz cells, sqrt(nz f (1 - f)), where the floor
+ * has long cut the tails) and 16 rows more. Rows that lag further are absorbed
+ * where they are (solverLoop.ts), which the results report.
+ */
+export function storedRows(nz: number, stepMm: number, dzMm: number, thetaMaxRad: number): number {
+  const f = Math.min((stepMm * Math.cos(thetaMaxRad)) / dzMm, 1);
+  return Math.min(nz, Math.ceil(nz * (1 - f) + 8 * Math.sqrt(nz * f * (1 - f))) + 16);
+}
+
+/**
+ * Refuses a grid whose two f64 psi buffers (energy bins x angle bins x cells)
+ * would not fit in wasm32 memory, before anything of its size is built, in one
+ * line naming the setting that sizes its energy axis and what would fit.
+ * `rangeSpanGPerCm2`: the water range from the top energy down to the cut-off.
+ */
+function checkGridSize(options: DeterministicSettings, cells: { nx: number; nz: number; rows: number }, nTheta: number, stepMm: number,
+  dzMm: number, waterStepGPerCm2: number, rangeSpanGPerCm2: number): void {
+  const { nx, nz, rows } = cells;
+  const perBin = 16 * nTheta * rows * nx;   // bytes of one energy bin in the two psi buffers
+  const binsPerStep = options.energyBinsPerStep ?? 1;
+  const ne = options.energyBins ?? Math.floor((rangeSpanGPerCm2 * binsPerStep) / waterStepGPerCm2) + 1;
+  if (ne * perBin <= PSI_BYTES_LIMIT) return;
+  const stored = rows < nz ? `, ${rows} of its ${nz} rows stored` : '';
+  const grid = `the phase-space grid (${ne} energies x ${nTheta} angles x ${nz} x ${nx} cells${stored}) needs ${Math.ceil((ne * perBin) / 2 ** 20)} MiB, `
+    + 'more than the 4096 MiB of WebAssembly memory';
+  const mostBins = Math.floor(PSI_BYTES_LIMIT / perBin);
+  const fewer = 'use fewer angle bins (deterministic.angleBins) or cells (phantom.voxelSizeMm)';
+  if (mostBins < 8) throw new BraggInputError(`${grid}: ${fewer}`);
+  if (options.energyBins !== undefined) {
+    throw new BraggInputError(`deterministic.energyBins ${ne}: ${grid}: use at most ${mostBins} energy bins, or fewer angle bins or cells`);
+  }
+  const step = options.stepMm === undefined ? `deterministic.stepMm (default: the voxel depth ${dzMm} mm)` : `deterministic.stepMm ${stepMm} mm`;
+  const perStep = options.energyBinsPerStep === undefined ? '' : ` and deterministic.energyBinsPerStep ${binsPerStep}`;
+  // ne - 1 = span K / (rho ds): the shortest step whose bins fit
+  const shortest = (rangeSpanGPerCm2 * binsPerStep * stepMm) / waterStepGPerCm2 / (mostBins - 1);
+  const advice = [
+    ...(shortest <= dzMm ? [`a step of at least ${shortest.toPrecision(3)} mm`] : []),
+    ...(perStep ? ['fewer bins per step'] : []),
+  ];
+  throw new BraggInputError(`${step}${perStep} ${perStep ? 'give' : 'gives'} ${ne} energy bins: ${grid}: `
+    + (advice.length > 0 ? `use ${advice.join(' or ')}, or fewer angle bins or cells` : fewer));
+}
+
 /**
  * Builds the grid for a run of `config` with the solver's `settings`
  * (validated here; see settings.ts). Throws BraggInputError (one line) for
  * settings that break the grid's requirements: ds <= dz, ds sin(thetaMax) <= dx,
- * energies inside the tables and above the cut-off, at least two energy bins.
+ * energies inside the tables and above the cut-off, at least two energy bins,
+ * two psi buffers within wasm32 memory (checked before anything of the grid's
+ * size is built).
  */
 export function buildPhaseSpaceGrid(config: ResolvedConfig, settings: DeterministicSettingsInput = {}): PhaseSpaceGrid {
   const options = parseDeterministicSettings(settings);
   const { ion, material } = resolvePhysics(config);
-  const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
-  const { nx, nz, ny } = phantom;
-  const [dxMm, , dzMm] = phantom.voxelSizeMm;
+  const [dxMm, , dzMm] = config.phantom.voxelSizeMm;
   const stepMm = options.stepMm ?? dzMm;
   const nTheta = options.angleBins;
   const thetaMaxRad = (options.angleMaxDeg * Math.PI) / 180;
   const dThetaRad = (2 * thetaMaxRad) / nTheta;
   checkStep(stepMm, dxMm, dzMm, thetaMaxRad, options.angleMaxDeg);
+  const topEnergyMeVPerU = config.beam.energyMeVPerU + SPREAD_SIGMAS_ON_GRID * config.beam.energySpreadMeVPerU;
+  checkEnergies(config, topEnergyMeVPerU);
+  const water = buildMaterialRange(ion, material('water'));
+  const topRange = water.rangeGPerCm2(topEnergyMeVPerU);
+  const cutoffRange = water.rangeGPerCm2(config.transport.cutoffEnergyMeVPerU);
+  const waterStepGPerCm2 = (material('water').densityGPerCm3 * stepMm) / 10;
+  // The cells as buildPhantom counts them (it refuses sizes that are not whole numbers of voxels).
+  const cellsZ = Math.round(config.phantom.sizeMm[2] / dzMm);
+  const cells = { nx: Math.round(config.phantom.sizeMm[0] / dxMm), nz: cellsZ, rows: storedRows(cellsZ, stepMm, dzMm, thetaMaxRad) };
+  checkGridSize(options, cells, nTheta, stepMm, dzMm, waterStepGPerCm2, topRange - cutoffRange);
+  const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
+  const { nx, nz, ny } = phantom;
   const thetaRad = Float64Array.from({ length: nTheta }, (_, t) => (t - nTheta / 2) * dThetaRad);
 
   // Cells at y = 0: the voxel row whose half-open interval [y0, y0 + dy) holds y = 0.
-  const ranges = new Map<MaterialId, MaterialRange>();
+  const ranges = new Map<MaterialId, MaterialRange>([['water', water]]);
   const rangeOf = (id: MaterialId): MaterialRange => {
     let r = ranges.get(id);
     if (!r) ranges.set(id, r = buildMaterialRange(ion, material(id)));
@@ -160,33 +240,41 @@ export function buildPhaseSpaceGrid(config: ResolvedConfig, settings: Determinis
   }
 
   // Energy bins, equally spaced in water range from the top energy down to the cut-off.
-  const topEnergyMeVPerU = config.beam.energyMeVPerU + SPREAD_SIGMAS_ON_GRID * config.beam.energySpreadMeVPerU;
-  checkEnergies(config, topEnergyMeVPerU);
   const cutoffEnergyMeVPerU = config.transport.cutoffEnergyMeVPerU;
-  const water = rangeOf('water');
-  const topRange = water.rangeGPerCm2(topEnergyMeVPerU);
-  const cutoffRange = water.rangeGPerCm2(cutoffEnergyMeVPerU);
-  // Default: one bin per step in water (dR = rho_water ds), so a step in water moves exactly one bin.
-  const rangeStepGPerCm2 = options.energyBins === undefined
-    ? (material('water').densityGPerCm3 * stepMm) / 10
-    : (topRange - cutoffRange) / (options.energyBins - 1);
-  const ne = options.energyBins ?? Math.floor((topRange - cutoffRange) / rangeStepGPerCm2) + 1;
-  if (ne < 2) {
+  if (options.energyBins !== undefined && options.energyBinsPerStep !== undefined) {
+    throw new BraggInputError('deterministic.energyBins and deterministic.energyBinsPerStep cannot both be given: each fixes the energy grid');
+  }
+  if (options.energyBins === undefined && topRange - cutoffRange < waterStepGPerCm2) {
     throw new BraggInputError(`the beam's range in water (${(topRange * 10).toPrecision(3)} mm) is shorter than one step of ${stepMm} mm: use a smaller deterministic.stepMm`);
   }
-  const waterRangeGPerCm2 = new Float64Array(ne);
-  const energyMeVPerU = new Float64Array(ne);
-  const energyMeV = new Float64Array(ne);
-  for (let e = 0; e < ne; e++) {
-    waterRangeGPerCm2[e] = e === ne - 1 ? topRange : topRange - (ne - 1 - e) * rangeStepGPerCm2;
-    energyMeVPerU[e] = e === ne - 1 ? topEnergyMeVPerU : water.energyMeVPerU(waterRangeGPerCm2[e]!);
-    energyMeV[e] = ion.massNumber * energyMeVPerU[e]!;
-  }
-
-  return {
-    ion, nx, nz, dxMm, dzMm, originXMm: phantom.originMm[0], stepMm,
-    nTheta, dThetaRad, thetaMaxRad, thetaRad,
-    ne, rangeStepGPerCm2, waterRangeGPerCm2, energyMeVPerU, energyMeV, topEnergyMeVPerU, cutoffEnergyMeVPerU, water,
-    materials, cellMaterial, densityGPerCm3,
+  const axis = (binsPerStep: number | null) => {
+    // Default: K bins per step in water (dR = rho_water ds / K), so a step in water moves exactly K bins.
+    const rangeStepGPerCm2 = binsPerStep !== null ? waterStepGPerCm2 / binsPerStep : (topRange - cutoffRange) / (options.energyBins! - 1);
+    const ne = options.energyBins ?? Math.floor((topRange - cutoffRange) / rangeStepGPerCm2) + 1;
+    const waterRangeGPerCm2 = new Float64Array(ne);
+    const energyMeVPerU = new Float64Array(ne);
+    const energyMeV = new Float64Array(ne);
+    for (let e = 0; e < ne; e++) {
+      waterRangeGPerCm2[e] = e === ne - 1 ? topRange : topRange - (ne - 1 - e) * rangeStepGPerCm2;
+      energyMeVPerU[e] = e === ne - 1 ? topEnergyMeVPerU : water.energyMeVPerU(waterRangeGPerCm2[e]!);
+      energyMeV[e] = ion.massNumber * energyMeVPerU[e]!;
+    }
+    return { ne, rangeStepGPerCm2, binsPerStep, waterRangeGPerCm2, energyMeVPerU, energyMeV };
   };
+  const grid = (binsPerStep: number | null, binsPerStepWanted: number | null): PhaseSpaceGrid => ({
+    ion, nx, nz, dxMm, dzMm, originXMm: phantom.originMm[0], storedRows: storedRows(nz, stepMm, dzMm, thetaMaxRad), stepMm,
+    nTheta, dThetaRad, thetaMaxRad, thetaRad,
+    ...axis(binsPerStep), binsPerStepWanted, waterStepGPerCm2, topEnergyMeVPerU, cutoffEnergyMeVPerU, water,
+    materials, cellMaterial, densityGPerCm3,
+  });
+  if (options.energyBins !== undefined) return grid(null, null);
+  if (options.energyBinsPerStep !== undefined) return grid(options.energyBinsPerStep, null);
+  const coarse = grid(1, null);
+  if (materials.every((m) => m.range === water && m.densityGPerCm3 === material('water').densityGPerCm3)) return coarse;
+  const wanted = chooseBinsPerStep(coarse, material('water')).binsPerStep;
+  // As many as two f64 psi buffers allow in wasm32 memory, if fewer than wanted
+  // (K bins per step give at most K times the bins of K = 1).
+  const fitting = Math.floor(PSI_BYTES_LIMIT / 16 / (nTheta * coarse.storedRows * nx) / coarse.ne);
+  const binsPerStep = Math.max(1, Math.min(wanted, fitting));
+  return binsPerStep === 1 ? { ...coarse, binsPerStepWanted: wanted > 1 ? wanted : null } : grid(binsPerStep, binsPerStep < wanted ? wanted : null);
 }

@@ -9,15 +9,20 @@ import { describeIssues } from '../config/schema.js';
 import { BraggInputError } from '../errors.js';
 
 export const deterministicSettingsSchema = z.strictObject({
-  /** Path length of one transport step (mm); default: the voxel depth dz. */
-  stepMm: z.number().finite().positive().optional(),
+  /** Path length of one transport step (mm); default: the voxel depth dz (and at most dz). */
+  stepMm: z.number().min(0.01, 'must be at least 0.01 mm').max(100, 'must be at most 100 mm').optional(),
   /** Direction bins in the x-z plane; even, so that one bin is centred on the beam axis. */
   angleBins: z.number().int().min(8, 'must be at least 8').max(3600, 'must be at most 3600')
     .refine((n) => n % 2 === 0, 'must be even (one bin is centred on the beam axis)').default(72),
   /** Largest direction (degrees from +z) on the grid; the bins cover about ±angleMaxDeg. */
   angleMaxDeg: z.number().finite().gt(0, 'must be above 0').lt(90, 'must be below 90').default(18),
-  /** Energy bins; default: one bin per step in water, down to the cut-off energy. */
+  /** Energy bins; default: K bins per step in water (energyBinsPerStep), down to the cut-off energy. */
   energyBins: z.number().int().min(8, 'must be at least 8').max(100_000, 'must be at most 100000').optional(),
+  /**
+   * K: energy bins a step in water moves (the bins' spacing is rho_water ds / K); default: chosen for the
+   * phantom's materials (src/deterministic/binsPerStep.ts; 1 in water alone).
+   */
+  energyBinsPerStep: z.number().int().min(1, 'must be at least 1').max(16, 'must be at most 16').optional(),
 }).prefault({});
 
 export type DeterministicSettingsInput = z.input<typeof deterministicSettingsSchema>;

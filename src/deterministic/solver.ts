@@ -11,7 +11,10 @@ import { createSharedMemory, instantiateKernel, compileKernel, type KernelVarian
 import { isNode } from '../runtime/environment.js';
 import { planSolverMemory, SOLVER_TALLIES, SOLVER_TALLY_SLOTS, type SolverMemoryPlan } from './solverMemory.js';
 import { prepareSolverTables, type SolverTables } from './solverTables.js';
-import { CONTROL, CONTROL_BINS_BYTE, CONTROL_BYTES, runSolverLoop, writeWindow, type SolverJob, type SolverWindow } from './solverLoop.js';
+import { CONTROL, CONTROL_BINS_BYTE, CONTROL_BYTES, psiIndex, runSolverLoop, writeWindow, type SolverJob, type SolverWindow } from './solverLoop.js';
+import { estimateSteps, PROGRESS_INTERVAL_MS, ProgressReporter, type DeterministicProgressCallback } from './progress.js';
+
+export type { DeterministicProgress, DeterministicProgressCallback } from './progress.js';
 
 /**
  * Particles per primary below which a bin's content is deposited where it is (loseEnergy's
@@ -30,11 +33,19 @@ export interface DeterministicOptions {
   readonly signal?: AbortSignal;
   readonly memoryLimitBytes?: number;
   /**
+   * Called with the steps done, the steps expected and the seconds elapsed, at
+   * most every ~100 ms and once at the end, on the caller's thread (progress.ts);
+   * if it throws it is not called again and the tallies carry a warning.
+   */
+  readonly onProgress?: DeterministicProgressCallback;
+  /**
    * Benchmarks only: instead of the beam, fill every bin of psi (values from a
    * fixed sequence, about 1/bins each) and run this many steps over the whole
    * grid: the worst case, every bin visited by every operator.
    */
   readonly denseSteps?: number;
+  /** Tests: rows of cells psi holds per energy bin (default: the grid's storedRows; all nz with denseSteps). */
+  readonly storedRows?: number;
 }
 
 /** Before and after one step: what psi holds and where the rest went (per primary). */
@@ -53,7 +64,11 @@ export interface DeterministicTallies {
   /** Primaries crossing the probe plane per x cell, or null without a probe. */
   readonly probeFluence: Float64Array | null;
   readonly incidentEnergyMeV: number;
-  readonly totals: { escapedParticles: number; escapedEnergyMeV: number; absorbedParticles: number; depositedEnergyMeV: number; flooredParticles: number };
+  readonly totals: {
+    escapedParticles: number; escapedEnergyMeV: number; absorbedParticles: number; depositedEnergyMeV: number; flooredParticles: number;
+    /** Absorbed where they were for lagging beyond the stored rows (solverLoop.ts; also in absorbed and floored; 0 for WebGPU). */
+    laggedParticles: number;
+  };
   /** Particles, and their energy, still in the grid at the end (0 unless the step limit ended the run). */
   readonly remainingParticles: number;
   readonly remainingEnergyMeV: number;
@@ -63,16 +78,16 @@ export interface DeterministicTallies {
   readonly transportSeconds: number;
   readonly variant: KernelVariant | 'webgpu';
   readonly threads: number;
+  /** Things the caller should hear about (an onProgress that threw). */
+  readonly warnings: readonly string[];
 }
 
-/** Sum over a window of psi, and of energy x psi. */
-export function windowSums(psi: Float64Array, job: Pick<SolverJob, 'nTheta' | 'nz' | 'nx'>, energyMeV: Float64Array, w: SolverWindow) {
-  const { nTheta, nz, nx } = job;
+/** Sum over a window of psi (holding rows [zBase, zBase + rows)), and of energy x psi. */
+export function windowSums(psi: Float64Array, job: Pick<SolverJob, 'nTheta' | 'rows' | 'nx'>, energyMeV: Float64Array, w: SolverWindow, zBase = 0) {
   let particles = 0, energyMeVSum = 0;
   for (let e = w.eLo; e < w.eHi; e++) {
     let sum = 0;
-    const base = e * nz * nx * nTheta;
-    for (let i = base + w.zLo * nx * nTheta; i < base + w.zHi * nx * nTheta; i++) sum += psi[i]!;
+    for (let i = psiIndex(job, zBase, e, w.zLo); i < psiIndex(job, zBase, e, w.zHi); i++) sum += psi[i]!;
     particles += sum;
     energyMeVSum += sum * energyMeV[e]!;
   }
@@ -93,18 +108,24 @@ export function writeTables(buffer: ArrayBufferLike, plan: SolverMemoryPlan, t: 
   new Float64Array(buffer, plan.shiftZ, t.shifts.shiftZ.length).set(t.shifts.shiftZ);
 }
 
-/** Places the source (one primary) in row 0 of psi; returns the window it occupies. */
-function placeSource(psi: Float64Array, t: SolverTables): SolverWindow {
-  const { nTheta, nz, nx } = t.grid;
+/** Places the source (one primary) in row 0 of psi (zBase 0); returns the window it occupies. */
+function placeSource(psi: Float64Array, t: SolverTables, job: SolverJob): SolverWindow {
+  const { nTheta, nx } = t.grid;
   let eLo = t.grid.ne, eHi = 0;
   t.source.values.forEach((value, i) => {
     if (value === 0) return;
     const e = Math.floor(i / (nx * nTheta));
-    psi[e * nz * nx * nTheta + (i - e * nx * nTheta)] = value;
+    psi[psiIndex(job, 0, e, 0) + (i - e * nx * nTheta)] = value;
     eLo = Math.min(eLo, e);
     eHi = Math.max(eHi, e + 1);
   });
   return { eLo, eHi, zLo: 0, zHi: eHi > eLo ? 1 : 0 };
+}
+
+/** Particles absorbed for lagging behind the stored rows, when they are more than rounding (1e-9 of a primary). */
+function laggedWarning(lagged: number, rows: number): string[] {
+  return lagged > 1e-9 ? [`${lagged.toPrecision(3)} of a primary's particles lagged more than ${rows} rows of cells behind the beam `
+    + 'and were absorbed where they were (their energy deposited there)'] : [];
 }
 
 export async function runDeterministic(config: ResolvedConfig, options: DeterministicOptions = {}): Promise<DeterministicTallies> {
@@ -117,14 +138,16 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
   const variant = options.variant ?? config.transport.kernel;
   const threads = options.onStep || !isNode() ? 1 : Math.max(1, Math.floor(options.threads ?? 1));
   const nMaterials = grid.materials.length;
-  const plan = planSolverMemory({ ne, nTheta, nz, nx, nMaterials, jMax: tables.scattering.jMax, threads, lossReach: tables.loss.maxDropBins },
+  const rows = options.denseSteps !== undefined ? nz : Math.min(nz, Math.max(1, Math.floor(options.storedRows ?? grid.storedRows)));
+  const plan = planSolverMemory({ ne, nTheta, nz, nx, rows, nMaterials, jMax: tables.scattering.jMax, threads, lossReach: tables.loss.maxDropBins,
+    lossSlots: tables.loss.slots },
     options.memoryLimitBytes);
   const memory = createSharedMemory(plan.pages);
   const { buffer } = memory;
   writeTables(buffer, plan, tables);
   const energyMeV = tables.energyMeV;
   const job: SolverJob = {
-    plan, ne, nTheta, nz, nx, nMaterials, jMax: tables.scattering.jMax, lossReach: tables.loss.maxDropBins,
+    plan, ne, nTheta, nz, nx, rows, nMaterials, jMax: tables.scattering.jMax, lossReach: tables.loss.maxDropBins, lossSlots: tables.loss.slots,
     probeFace: tables.probeFace ?? -1, floor: PSI_FLOOR, maxSteps: options.denseSteps ?? ne + nz + 8,
   };
   const control = new Int32Array(buffer, plan.control, CONTROL_BYTES / 4);
@@ -134,10 +157,11 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
     for (let i = 0; i < psiA.length; i++) psiA[i] = (0.5 + ((i * 0.6180339887498949) % 1)) / psiA.length;
     writeWindow(control, { eLo: 0, eHi: ne, zLo: 0, zHi: nz });
   } else {
-    writeWindow(control, placeSource(psiA, tables));
+    writeWindow(control, placeSource(psiA, tables, job));
   }
   const tallySlots = plan.threads.map((t) => new Float64Array(buffer, t.tallies, SOLVER_TALLY_SLOTS));
   const started = performance.now();
+  const progress = new ProgressReporter(options.onProgress, options.denseSteps ?? Math.min(estimateSteps(tables), job.maxSteps), started);
   if (threads === 1) {
     const kernel = await instantiateKernel(variant, memory);
     let before: ReturnType<typeof windowSums> | null = null;
@@ -149,9 +173,10 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
         if (options.signal?.aborted) Atomics.store(control, CONTROL.stop, 1);
       },
       ...(options.onStep ? {
-        beforeStep: (w, psi) => { before = windowSums(psi, job, energyMeV, w); slot.fill(0); },
-        afterStep: (w, psi) => {
-          const after = windowSums(psi, job, energyMeV, w);
+        beforeStep: (w, psi, zBase) => { before = windowSums(psi, job, energyMeV, w, zBase); slot.fill(0); },
+        afterStep: (w, psi, zBase) => {
+          progress.update(control[CONTROL.steps]!);
+          const after = windowSums(psi, job, energyMeV, w, zBase);
           options.onStep!({
             step: control[CONTROL.steps]!, particlesBefore: before!.particles, particlesAfter: after.particles,
             energyBeforeMeV: before!.energyMeV, energyAfterMeV: after.energyMeV,
@@ -160,23 +185,28 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
           });
           slot.forEach((v, i) => { runTallies[i] = runTallies[i]! + v; });
         },
-      } : {}),
+      } : { afterStep: () => progress.update(control[CONTROL.steps]!) }),
     });
     if (options.onStep) slot.set(runTallies);
   } else {
     const { runSolverPool } = await import('./parallel/solverPool.js');
+    // The workers run the steps; this thread reads their count from the control block.
+    const poll = options.onProgress ? setInterval(() => progress.update(Atomics.load(control, CONTROL.steps)), PROGRESS_INTERVAL_MS) : undefined;
     try {
       await runSolverPool(await compileKernel(variant), memory, job, threads, control, options.signal);
     } catch (error) {
       if (!options.signal?.aborted) throw error;
+    } finally {
+      clearInterval(poll);
     }
   }
   if (options.signal?.aborted) throw options.signal.reason ?? new Error('the run was aborted');
   const transportSeconds = (performance.now() - started) / 1000;
   const steps = control[CONTROL.steps]!;
+  progress.finish(steps);
   const final = { eLo: control[CONTROL.eLo]!, eHi: control[CONTROL.eHi]!, zLo: control[CONTROL.zLo]!, zHi: control[CONTROL.zHi]! };
   const psi = new Float64Array(buffer, plan.psiA, plan.psiValues);   // where the step loop keeps psi between steps
-  const remaining = final.eHi > final.eLo && final.zHi > final.zLo ? windowSums(psi, job, energyMeV, final) : { particles: 0, energyMeV: 0 };
+  const remaining = final.eHi > final.eLo && final.zHi > final.zLo ? windowSums(psi, job, energyMeV, final, control[CONTROL.zBase]!) : { particles: 0, energyMeV: 0 };
   const total = (slot: number) => tallySlots.reduce((sum, t) => sum + t[slot]!, 0);
   const probeFluence = new Float64Array(nx);
   for (const t of plan.threads) new Float64Array(buffer, t.probeFluence, nx).forEach((v, x) => { probeFluence[x] = probeFluence[x]! + v; });
@@ -188,10 +218,11 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
     totals: {
       escapedParticles: total(SOLVER_TALLIES.escapedParticles), escapedEnergyMeV: total(SOLVER_TALLIES.escapedEnergyMeV),
       absorbedParticles: total(SOLVER_TALLIES.absorbedParticles), depositedEnergyMeV: total(SOLVER_TALLIES.depositedEnergyMeV),
-      flooredParticles: total(SOLVER_TALLIES.flooredParticles),
+      flooredParticles: total(SOLVER_TALLIES.flooredParticles), laggedParticles: total(SOLVER_TALLIES.laggedParticles),
     },
     remainingParticles: remaining.particles,
     remainingEnergyMeV: remaining.energyMeV,
     steps, binsVisited: new Float64Array(buffer, plan.control + CONTROL_BINS_BYTE, 1)[0]!, transportSeconds, variant, threads,
+    warnings: [...progress.warnings, ...laggedWarning(total(SOLVER_TALLIES.laggedParticles), rows)],
   };
 }

@@ -14,6 +14,23 @@
  * step, and shrinks where its edge slices have emptied (the loss kernel's
  * floor makes decaying tails exactly 0).
  *
+ * Stored rows: psi holds `rows` rows of cells per energy bin, rows [zBase,
+ * zBase + rows) of the grid (README.md, "Memory layout"; all nz rows when
+ * rows = nz). The kernels see those rows as a grid of their own: psi,
+ * cellMaterial and the dose are passed at row zBase, z ranges and the probe
+ * face relative to it. That sub-grid ends where the grid does (zBase <=
+ * nz - rows) or its last row holds nothing and receives only (the window
+ * keeps zHi + 1 <= zBase + rows), so nothing leaves through its end that would
+ * not leave the grid; and it starts where the grid does or below the window
+ * (zBase = 0 or zBase < zLo), so the streaming's first walked row has a
+ * neighbour below, empty, as in the whole grid. (psi's row z - zBase of bin
+ * e is the sub-grid's row, so psi needs no offset: psiIndex.) Between steps rank 0 moves zBase up to the window (the
+ * window's rows of psi A move with it); a window taller than `rows` first
+ * has its rows beyond that, at the back, absorbed where they are (their
+ * energy deposited in their cells, tallied as absorbed, floored and lagged):
+ * particles so far behind the beam that grid.ts storedRows did not expect
+ * them.
+ *
  * No stale data: each pass reads only what the one before it wrote in the
  * same step. collide reads A in the window, which the last stream wrote in
  * full (or the source placement, with the rest of A zero); it writes every
@@ -24,10 +41,10 @@
  * window, in either buffer, are never read.
  */
 import type { KernelExports } from '../engine/kernel.js';
-import type { SolverMemoryPlan } from './solverMemory.js';
+import { SOLVER_TALLIES, SOLVER_TALLY_SLOTS, type SolverMemoryPlan } from './solverMemory.js';
 
 /** Int32 slots of the control block; binsVisited is an f64 at CONTROL_BINS_BYTE. */
-export const CONTROL = { barrierCount: 0, barrierGeneration: 1, eLo: 2, eHi: 3, zLo: 4, zHi: 5, steps: 6, stop: 7 } as const;
+export const CONTROL = { barrierCount: 0, barrierGeneration: 1, eLo: 2, eHi: 3, zLo: 4, zHi: 5, steps: 6, stop: 7, zBase: 10 } as const;
 export const CONTROL_BINS_BYTE = 32;
 export const CONTROL_BYTES = 48;
 
@@ -35,9 +52,13 @@ export const CONTROL_BYTES = 48;
 export interface SolverJob {
   readonly plan: SolverMemoryPlan;
   readonly ne: number; readonly nTheta: number; readonly nz: number; readonly nx: number;
+  /** Rows of cells psi holds per energy bin (SolverShape.rows). */
+  readonly rows: number;
   readonly nMaterials: number; readonly jMax: number;
   /** The most bins a particle drops in one step (the window's growth at the bottom). */
   readonly lossReach: number;
+  /** Targets per (e, m) of the energy-loss tables (lossWeights' stride). */
+  readonly lossSlots: number;
   /** Probe face index, or -1. */
   readonly probeFace: number;
   readonly floor: number;
@@ -49,9 +70,14 @@ export interface SolverWindow { eLo: number; eHi: number; zLo: number; zHi: numb
 export interface LoopHooks {
   /** Waits until every thread has arrived (a no-op on one thread). */
   barrier(): void;
-  /** Rank 0, before and after each step (tests: conservation per step). */
-  beforeStep?(window: SolverWindow, psi: Float64Array): void;
-  afterStep?(window: SolverWindow, psi: Float64Array): void;
+  /** Rank 0, before and after each step (tests: conservation per step); psi holds rows [zBase, zBase + rows). */
+  beforeStep?(window: SolverWindow, psi: Float64Array, zBase: number): void;
+  afterStep?(window: SolverWindow, psi: Float64Array, zBase: number): void;
+}
+
+/** Where value (e, z, x, t) of psi lies when it holds rows [zBase, zBase + rows). */
+export function psiIndex(job: Pick<SolverJob, 'rows' | 'nx' | 'nTheta'>, zBase: number, e: number, z: number): number {
+  return ((e * job.rows + z - zBase) * job.nx) * job.nTheta;
 }
 
 /** The share [from, to) of rank among size of the range [lo, hi). */
@@ -70,12 +96,12 @@ function isZero(psi: Float64Array, from: number, to: number): boolean {
  * buffers hold outside the window is never read (see the file header), so
  * nothing needs clearing.
  */
-export function shrinkWindow(psi: Float64Array, job: SolverJob, w: SolverWindow): void {
-  const { nTheta, nz, nx } = job;
-  const row = nx * nTheta;
-  const energyEmpty = (e: number) => isZero(psi, (e * nz + w.zLo) * row, (e * nz + w.zHi) * row);
+export function shrinkWindow(psi: Float64Array, job: SolverJob, w: SolverWindow, zBase: number): void {
+  const row = job.nx * job.nTheta;
+  const at = (e: number, z: number) => psiIndex(job, zBase, e, z);
+  const energyEmpty = (e: number) => isZero(psi, at(e, w.zLo), at(e, w.zHi));
   const rowEmpty = (z: number) => {
-    for (let e = w.eLo; e < w.eHi; e++) if (!isZero(psi, (e * nz + z) * row, (e * nz + z + 1) * row)) return false;
+    for (let e = w.eLo; e < w.eHi; e++) if (!isZero(psi, at(e, z), at(e, z) + row)) return false;
     return true;
   };
   while (w.eHi > w.eLo && energyEmpty(w.eHi - 1)) w.eHi--;
@@ -113,9 +139,53 @@ export function sharedBarrier(control: Int32Array, size: number): () => void {
   };
 }
 
+/**
+ * Moves zBase up to the window `w` (rank 0, between steps) so that the next
+ * step's rows, [zLo, min(zHi + 1, nz)), are stored, first absorbing the rows
+ * of a window taller than the stored rows at its back (see the file header).
+ */
+export function rebase(buffer: ArrayBufferLike, job: SolverJob, w: SolverWindow, control: Int32Array, tallies: Float64Array): void {
+  const { plan, nz, nx, nTheta, rows } = job;
+  const zBase = control[CONTROL.zBase]!;
+  const next = Math.min(w.zHi + 1, nz);
+  if (w.eHi <= w.eLo || w.zHi <= w.zLo || ((zBase === 0 || zBase < w.zLo) && next <= zBase + rows)) return;
+  const psi = new Float64Array(buffer, plan.psiA, plan.psiValues);
+  // the window's rows, the one it streams into, and the empty one below it
+  if (next - w.zLo + 1 > rows) {
+    const energyMeV = new Float64Array(buffer, plan.energyMeV, job.ne);
+    const dose = new Float64Array(buffer, plan.doseEnergyMeV, nz * nx);
+    let particles = 0, deposited = 0;
+    for (let e = w.eLo; e < w.eHi; e++) {
+      for (let z = w.zLo; z < next - rows + 1; z++) {
+        const from = psiIndex(job, zBase, e, z);
+        for (let x = 0; x < nx; x++) {
+          let cell = 0;
+          for (let t = 0; t < nTheta; t++) cell += psi[from + x * nTheta + t]!;
+          dose[z * nx + x] = dose[z * nx + x]! + energyMeV[e]! * cell;
+          particles += cell;
+          deposited += energyMeV[e]! * cell;
+        }
+      }
+    }
+    tallies[SOLVER_TALLIES.absorbedParticles] = tallies[SOLVER_TALLIES.absorbedParticles]! + particles;
+    tallies[SOLVER_TALLIES.flooredParticles] = tallies[SOLVER_TALLIES.flooredParticles]! + particles;
+    tallies[SOLVER_TALLIES.laggedParticles] = tallies[SOLVER_TALLIES.laggedParticles]! + particles;
+    tallies[SOLVER_TALLIES.depositedEnergyMeV] = tallies[SOLVER_TALLIES.depositedEnergyMeV]! + deposited;
+    w.zLo = next - rows + 1;
+    writeWindow(control, w);
+  }
+  const newBase = Math.max(0, Math.min(w.zLo - 1, nz - rows));
+  const row = nx * nTheta;
+  for (let e = w.eLo; e < w.eHi; e++) {
+    const from = psiIndex(job, zBase, e, w.zLo);
+    psi.copyWithin(psiIndex(job, newBase, e, w.zLo), from, from + (w.zHi - w.zLo) * row);
+  }
+  control[CONTROL.zBase] = newBase;
+}
+
 /** Runs steps until the window is empty, the step limit is reached or the stop flag is set. psi is in plan.psiA between steps. */
 export function runSolverLoop(kernel: KernelExports, buffer: ArrayBufferLike, job: SolverJob, rank: number, size: number, hooks: LoopHooks): void {
-  const { plan, nTheta, nz, nx, nMaterials, jMax } = job;
+  const { plan, nTheta, nz, nx, rows, nMaterials, jMax, lossSlots } = job;
   const control = new Int32Array(buffer, plan.control, CONTROL_BYTES / 4);
   const binsVisited = new Float64Array(buffer, plan.control + CONTROL_BINS_BYTE, 1);
   const psi = new Float64Array(buffer, plan.psiA, plan.psiValues);
@@ -124,31 +194,37 @@ export function runSolverLoop(kernel: KernelExports, buffer: ArrayBufferLike, jo
     const w = readWindow(control);
     const steps = control[CONTROL.steps]!;
     if (w.eHi <= w.eLo || w.zHi <= w.zLo || steps >= job.maxSteps || Atomics.load(control, CONTROL.stop) !== 0) break;
-    if (rank === 0) hooks.beforeStep?.(w, psi);
+    const zBase = control[CONTROL.zBase]!;
+    if (rank === 0) hooks.beforeStep?.(w, psi, zBase);
     const eLoAfter = Math.max(0, w.eLo - job.lossReach);
+    // The stored rows as a grid of their own (file header): cells and dose from row zBase on, z relative to it.
+    const { psiA, psiB } = plan;
+    const cellMaterial = plan.cellMaterial + zBase * nx * 4, dose = plan.doseEnergyMeV + zBase * nx * 8;
+    const probeFace = job.probeFace > zBase ? job.probeFace - zBase : -1;
     // One call per row of cells and per energy bin: on a fresh module, V8 runs a function's first
     // calls in its baseline tier, and switches to the optimised code between calls only.
-    const [z0, z1] = share(w.zLo, w.zHi, rank, size);
+    const [z0, z1] = share(w.zLo - zBase, w.zHi - zBase, rank, size);
     for (let z = z0; z < z1; z++) {
-      kernel.collide(plan.psiA, plan.psiB, nTheta, nz, nx, z, z + 1, w.eLo, w.eHi, job.lossReach, plan.cellMaterial, nMaterials,
-        plan.kernelHalfWidth, plan.kernelWeights, jMax, plan.lossFirstBin, plan.lossWeights, plan.lossDepositMeV, plan.lossAbsorbed,
-        plan.energyMeV, plan.doseEnergyMeV, mine.tallies, job.floor, mine.scratch);
+      kernel.collide(psiA, psiB, nTheta, rows, nx, z, z + 1, w.eLo, w.eHi, job.lossReach, cellMaterial, nMaterials,
+        plan.kernelHalfWidth, plan.kernelWeights, jMax, plan.lossFirstBin, plan.lossWeights, lossSlots, plan.lossDepositMeV, plan.lossAbsorbed,
+        plan.energyMeV, dose, mine.tallies, job.floor, mine.scratch);
     }
     hooks.barrier();
     const [e0, e1] = share(eLoAfter, w.eHi, rank, size);
     for (let e = e0; e < e1; e++) {
-      kernel.stream(plan.psiB, plan.psiA, nTheta, nz, nx, e, e + 1, w.zLo, w.zHi, plan.shiftX, plan.shiftZ, plan.energyMeV, mine.tallies,
-        job.probeFace, mine.probeFluence, mine.scratch);
+      kernel.stream(psiB, psiA, nTheta, rows, nx, e, e + 1, w.zLo - zBase, w.zHi - zBase, plan.shiftX, plan.shiftZ, plan.energyMeV, mine.tallies,
+        probeFace, mine.probeFluence, mine.scratch);
     }
     hooks.barrier();
     if (rank === 0) {
       // bin-operator visits: the five operators of a step (two scatters, loss, two streams)
       binsVisited[0] = binsVisited[0]! + 5 * (w.eHi - eLoAfter) * (w.zHi - w.zLo) * nx * nTheta;
       const moved = { eLo: eLoAfter, eHi: w.eHi, zLo: w.zLo, zHi: Math.min(nz, w.zHi + 1) };
-      shrinkWindow(psi, job, moved);
+      shrinkWindow(psi, job, moved, zBase);
       writeWindow(control, moved);
+      rebase(buffer, job, moved, control, new Float64Array(buffer, mine.tallies, SOLVER_TALLY_SLOTS));
       control[CONTROL.steps] = steps + 1;
-      hooks.afterStep?.(moved, psi);
+      hooks.afterStep?.(moved, psi, control[CONTROL.zBase]!);
     }
     hooks.barrier();
   }

@@ -11,12 +11,18 @@ import { CONTROL_BYTES } from './solverLoop.js';
 /** f64 slots of a thread's tallies block. */
 export const SOLVER_TALLIES = {
   escapedParticles: 0, escapedEnergyMeV: 1, absorbedParticles: 2, depositedEnergyMeV: 3, flooredParticles: 4,
+  /** Particles absorbed where they were because they lagged more than the stored rows behind the beam (also in [2]). */
+  laggedParticles: 5,
 } as const;
 export const SOLVER_TALLY_SLOTS = 8;
 
 export interface SolverShape {
   readonly ne: number; readonly nTheta: number; readonly nz: number; readonly nx: number;
+  /** Rows of cells psi holds per energy bin (grid.ts storedRows; nz: all). */
+  readonly rows: number;
   readonly nMaterials: number; readonly jMax: number; readonly threads: number;
+  /** Targets per (e, m) of the energy-loss tables. */
+  readonly lossSlots: number;
   /** The most bins a particle drops in one step (the energy-loss tables' maxDropBins). */
   readonly lossReach: number;
 }
@@ -33,11 +39,11 @@ export function collideScratchValues(nTheta: number, nx: number, jMax: number, l
 /**
  * f64 of scratch per thread: the most that any kernel the step loop or the
  * tests call needs: scatterAngles a padded row, collide its ring, stream one
- * energy bin's plane of nz x nx x nTheta.
+ * energy bin's plane of rows x nx x nTheta (rows: those psi holds, default nz).
  */
-export function threadScratchValues(shape: Omit<SolverShape, 'ne' | 'nMaterials' | 'threads'>): number {
-  const { nTheta, nz, nx, jMax, lossReach } = shape;
-  return Math.max(nTheta + 2 * jMax + 4, collideScratchValues(nTheta, nx, jMax, lossReach), nz * nx * nTheta);
+export function threadScratchValues(shape: Pick<SolverShape, 'nTheta' | 'nz' | 'nx' | 'jMax' | 'lossReach'> & { readonly rows?: number }): number {
+  const { nTheta, nx, jMax, lossReach } = shape;
+  return Math.max(nTheta + 2 * jMax + 4, collideScratchValues(nTheta, nx, jMax, lossReach), (shape.rows ?? shape.nz) * nx * nTheta);
 }
 
 export interface SolverThreadRegions { readonly tallies: number; readonly probeFluence: number; readonly scratch: number }
@@ -57,8 +63,8 @@ export interface SolverMemoryPlan {
 }
 
 export function planSolverMemory(shape: SolverShape, limitBytes = WASM32_MAX_PAGES * WASM_PAGE_BYTES): SolverMemoryPlan {
-  const { ne, nTheta, nz, nx, nMaterials, jMax, threads } = shape;
-  const psiValues = ne * nTheta * nz * nx;
+  const { ne, nTheta, nz, nx, rows, nMaterials, jMax, threads, lossSlots } = shape;
+  const psiValues = ne * nTheta * rows * nx;
   const pairs = ne * nMaterials;
   const plan = new RegionPlan();
   const regions = {
@@ -69,7 +75,7 @@ export function planSolverMemory(shape: SolverShape, limitBytes = WASM32_MAX_PAG
     kernelHalfWidth: plan.reserve('kernelHalfWidth', pairs * 4),
     kernelWeights: plan.reserve('kernelWeights', pairs * (2 * jMax + 1) * 8),
     lossFirstBin: plan.reserve('lossFirstBin', pairs * 4),
-    lossWeights: plan.reserve('lossWeights', pairs * 3 * 8),
+    lossWeights: plan.reserve('lossWeights', pairs * lossSlots * 8),
     lossDepositMeV: plan.reserve('lossDepositMeV', pairs * 8),
     lossAbsorbed: plan.reserve('lossAbsorbed', pairs * 8),
     shiftX: plan.reserve('shiftX', nTheta * 8),
@@ -87,7 +93,7 @@ export function planSolverMemory(shape: SolverShape, limitBytes = WASM32_MAX_PAG
   }
   const totalBytes = plan.totalBytes;
   if (totalBytes > limitBytes) {
-    throw new BraggInputError(`the phase-space grid (${ne} energies x ${nTheta} angles x ${nz} x ${nx} cells) needs `
+    throw new BraggInputError(`the phase-space grid (${ne} energies x ${nTheta} angles x ${nz} x ${nx} cells, ${rows} rows stored) needs `
       + `${Math.ceil(totalBytes / 2 ** 20)} MiB, more than the limit of ${Math.floor(limitBytes / 2 ** 20)} MiB: use fewer bins or cells`);
   }
   return { pages: plan.pages, totalBytes, psiValues, ...regions, threads: threadRegions };

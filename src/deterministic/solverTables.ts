@@ -26,6 +26,8 @@ export interface SolverTables {
   readonly energyMeV: Float64Array;
   readonly scattering: { readonly jMax: number; readonly halfWidth: Int32Array; readonly weights: Float64Array };
   readonly loss: {
+    /** Targets per (e, m): weights[(e * nMat + m) * slots + k] goes to bin firstBin + k. */
+    readonly slots: number;
     readonly firstBin: Int32Array; readonly weights: Float64Array; readonly depositMeV: Float64Array; readonly absorbed: Float64Array;
     /** The most bins any target lies below its source bin (sizes the window's growth). */
     readonly maxDropBins: number;
@@ -39,10 +41,11 @@ export interface SolverTables {
 
 export function prepareSolverTables(config: ResolvedConfig): SolverTables {
   const grid: SolverGrid = { ...buildPhaseSpaceGrid(config, config.deterministic), sizeYMm: config.phantom.sizeMm[1] };
-  // Refuse a grid that cannot fit before building any table of its size (two f64 psi buffers in wasm32's 4 GiB).
-  const psiBytes = 2 * 8 * grid.ne * grid.nTheta * grid.nz * grid.nx;
+  // Refuse a grid that cannot fit before building any table of its size (two f64 psi buffers in wasm32's 4 GiB;
+  // buildPhaseSpaceGrid refuses such settings already, before the grid).
+  const psiBytes = 2 * 8 * grid.ne * grid.nTheta * grid.storedRows * grid.nx;
   if (psiBytes > WASM32_MAX_PAGES * WASM_PAGE_BYTES) {
-    throw new BraggInputError(`the phase-space grid (${grid.ne} energies x ${grid.nTheta} angles x ${grid.nz} x ${grid.nx} cells) `
+    throw new BraggInputError(`the phase-space grid (${grid.ne} energies x ${grid.nTheta} angles x ${grid.nz} x ${grid.nx} cells, ${grid.storedRows} rows stored) `
       + `needs ${Math.ceil(psiBytes / 2 ** 20)} MiB, more than the 4096 MiB of WebAssembly memory: use fewer bins or cells`);
   }
   const scattering = buildScatteringKernels(grid);
@@ -54,7 +57,7 @@ export function prepareSolverTables(config: ResolvedConfig): SolverTables {
     grid,
     energyMeV: grid.energyMeV,
     scattering: { jMax: scattering.jMax, halfWidth: scattering.halfWidth, weights: scattering.weights },
-    loss: { firstBin: loss.firstBin, weights: loss.weights, depositMeV: loss.depositMeV, absorbed: loss.absorbed, maxDropBins: loss.maxDropBins },
+    loss: { slots: loss.slots, firstBin: loss.firstBin, weights: loss.weights, depositMeV: loss.depositMeV, absorbed: loss.absorbed, maxDropBins: loss.maxDropBins },
     shifts: buildStreamingShifts(grid),
     source: { values: source.values, energyMeV: source.incidentEnergyMeV },
     probeFace: probe >= 0 ? probe : null,

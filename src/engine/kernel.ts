@@ -44,10 +44,11 @@ export interface KernelExports {
    * psiIn -> psiOut: zeroes psiOut rows z in [zFirst, zEnd) of every e in [0, ne), moves
    * source bins [eFirst, eEnd) down in energy, deposits into doseEnergyMeV, then drops
    * values below `floor` as absorbed. Tallies [2] absorbed, [3] deposited MeV, [4] floored.
+   * `lossSlots`: targets per (e, m) of lossFirstBin / lossWeights.
    */
   loseEnergy(psiIn: number, psiOut: number, ne: number, nTheta: number, nz: number, nx: number,
     zFirst: number, zEnd: number, eFirst: number, eEnd: number, cellMaterial: number, nMaterials: number,
-    lossFirstBin: number, lossWeights: number, lossDepositMeV: number, lossAbsorbed: number,
+    lossFirstBin: number, lossWeights: number, lossSlots: number, lossDepositMeV: number, lossAbsorbed: number,
     energyMeV: number, doseEnergyMeV: number, tallies: number, floor: number): void;
   /**
    * psiIn -> psiOut along x (MUSCL, limited slopes): writes psiOut rows z in [zFirst, zEnd) of
@@ -73,7 +74,7 @@ export interface KernelExports {
   collide(psiIn: number, psiOut: number, nTheta: number, nz: number, nx: number,
     zFirst: number, zEnd: number, eFirst: number, eEnd: number, lossReach: number, cellMaterial: number, nMaterials: number,
     kernelHalfWidth: number, kernelWeights: number, jMax: number,
-    lossFirstBin: number, lossWeights: number, lossDepositMeV: number, lossAbsorbed: number,
+    lossFirstBin: number, lossWeights: number, lossSlots: number, lossDepositMeV: number, lossAbsorbed: number,
     energyMeV: number, doseEnergyMeV: number, tallies: number, floor: number, scratch: number): void;
   /**
    * streamX then streamZ fused, psiIn -> psiOut (psiIn not written, read in rows [zFirst, zEnd)

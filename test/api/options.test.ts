@@ -89,4 +89,14 @@ describe('simulate() options', () => {
     const edge = await simulate({ ...small, beam: { energyMeVPerU: 70, centerMm: [9.99, 0], spotSigmaMm: 0 } }, { threads: 1 });
     expect(edge.summary.r80Mm).toBeGreaterThan(35);
   });
+
+  it('the deterministic solver reports progress in steps through simulate()', async () => {
+    const seen: Array<{ stepsDone: number; totalSteps: number }> = [];
+    const result = await simulate({ ...small, solver: 'deterministic' as const, phantom: { sizeMm: [20, 20, 50], voxelSizeMm: [1, 1, 1] } },
+      { threads: 1, onProgress: (p) => { if ('stepsDone' in p) seen.push({ stepsDone: p.stepsDone, totalSteps: p.totalSteps }); } });
+    expect(seen.length).toBeGreaterThan(0);
+    const last = seen.at(-1)!;
+    expect(last.stepsDone).toBe(last.totalSteps);
+    expect(last.stepsDone).toBe(result.summary.steps);
+  });
 });

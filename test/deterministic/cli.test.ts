@@ -61,8 +61,21 @@ describe('bragg run --solver deterministic, and bragg compare against the Monte 
     writeFileSync(config, JSON.stringify({ solver: 'deterministic', deterministic: { energyBins: 100000, angleBins: 3600 } }));
     const huge = bragg('run', '--config', config, '--out', join(dir, 'o'));
     expect(huge.code).toBe(2);
-    expect(huge.stderr).toMatch(/^bragg: the phase-space grid .* needs \d+ MiB/);
+    expect(huge.stderr).toMatch(/^bragg: deterministic.energyBins 100000: the phase-space grid .* needs \d+ MiB/);
     expect(huge.stderr.trim().split('\n')).toHaveLength(1);
+    // stepMm: 0.01 mm to 100 mm; a step that makes too many energy bins is refused at once, naming it
+    for (const stepMm of [1e-300, 1e-6]) {
+      writeFileSync(config, JSON.stringify({ solver: 'deterministic', deterministic: { stepMm } }));
+      const tiny = bragg('run', '--config', config, '--out', join(dir, 'o'));
+      expect(tiny.code).toBe(2);
+      expect(tiny.stderr).toBe('bragg: invalid config: deterministic.stepMm: must be at least 0.01 mm\n');
+    }
+    writeFileSync(config, JSON.stringify({ solver: 'deterministic', deterministic: { stepMm: 0.02 } }));
+    const started = performance.now();
+    const fine = bragg('run', '--config', config, '--out', join(dir, 'o'));
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(fine.code).toBe(2);
+    expect(fine.stderr).toMatch(/^bragg: deterministic.stepMm 0.02 mm gives 7891 energy bins: the phase-space grid .* use a step of at least 0.649 mm, or fewer angle bins or cells\n$/);
     const ignored = bragg('run', '--solver', 'deterministic', '--energy', '50', '--histories', '10', '--out', join(dir, 'ok'));
     expect(ignored.code).toBe(0);
     expect(ignored.stderr).toBe('bragg: warning: --histories has no meaning for the deterministic solver (no histories, no random numbers)\n');

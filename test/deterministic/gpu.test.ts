@@ -5,6 +5,7 @@ import { PSI_FLOOR, runDeterministic, type StepBalance } from '../../src/determi
 import { prepareSolverTables, type SolverTables } from '../../src/deterministic/solverTables.js';
 import { benchmarkDenseSteps, DeterministicGpuSolver, runDeterministicWebGpu, type GpuOperator, type GpuWindow } from '../../src/deterministic/gpuSolver.js';
 import { normalizedF32 } from '../../src/deterministic/gpuTables.js';
+import type { DeterministicProgress } from '../../src/deterministic/progress.js';
 
 // The WebGPU deterministic solver (shaders/deterministic/) on Mesa lavapipe, held to an f64
 // reference written here from the formulas of src/deterministic/README.md, on small random grids,
@@ -83,7 +84,7 @@ function syntheticTables(shape: Shape, seed: number): SolverTables {
     ...real,
     energyMeV,
     scattering: { jMax, halfWidth, weights: kernelWeights },
-    loss: { firstBin, weights: lossWeights, depositMeV, absorbed, maxDropBins: 3 },
+    loss: { slots: 3, firstBin, weights: lossWeights, depositMeV, absorbed, maxDropBins: 3 },
     shifts: { shiftX: theta.map((th) => 2 * Math.sin(th)), shiftZ: theta.map((th) => Math.cos(th)) },
     source: { values: source, energyMeV: 0.8 * energyMeV[ne - 1]! + 0.2 * energyMeV[ne - 2]! },
   };
@@ -132,9 +133,9 @@ function refLoseEnergy(t: SolverTables, psi: Float64Array, w: RefWindow) {
     for (let th = 0; th < nTheta; th++) {
       const v = psi[at(t, e, z, x) + th]!;
       sum += v;
-      for (let k = 0; k < 3; k++) {
+      for (let k = 0; k < t.loss.slots; k++) {
         const target = t.loss.firstBin[p]! + k;
-        if (target >= 0) add(out, at(t, target, z, x) + th, t.loss.weights[3 * p + k]! * v);
+        if (target >= 0) add(out, at(t, target, z, x) + th, t.loss.weights[t.loss.slots * p + k]! * v);
       }
     }
     add(deposit, z * nx + x, t.loss.depositMeV[p]! * sum);
@@ -434,12 +435,17 @@ describe('deterministic solver on WebGPU: whole solves', () => {
     expect(result.binsVisited).toBeGreaterThan(0);
   });
 
-  it('agrees with the WASM solver (f64, assembly/deterministic) on the tables of a config with a bone slab', async () => {
+  it.each([
+    { name: 'a bone slab', material: 'compact-bone' as const, settings: {} },
+    // six bins per step: titanium's straggling of a step spans more than three bins (wide loss tables)
+    { name: 'a titanium slab, six bins per step', material: 'titanium' as const, settings: { energyBinsPerStep: 6 } },
+  ])('agrees with the WASM solver (f64, assembly/deterministic) on the tables of a config with $name', async ({ material, settings }) => {
     const config = parseConfig({
       beam: { energyMeVPerU: 70, spotSigmaMm: [3, 3] },
-      phantom: { sizeMm: [40, 10, 50], voxelSizeMm: [2, 10, 1], regions: [{ shape: 'slab', material: 'compact-bone', zMinMm: 10, zMaxMm: 15 }] },
-      deterministic: { angleBins: 24 }, scoring: { lateralProbeDepthMm: 20 },
+      phantom: { sizeMm: [40, 10, 50], voxelSizeMm: [2, 10, 1], regions: [{ shape: 'slab', material, zMinMm: 10, zMaxMm: 15 }] },
+      deterministic: { angleBins: 24, ...settings }, scoring: { lateralProbeDepthMm: 20 },
     });
+    if (material === 'titanium') expect(prepareSolverTables(config).loss.slots).toBeGreaterThan(3);
     const wasm = await runDeterministic(config, { variant: 'scalar' });
     const webgpu = await runDeterministicWebGpu(prepareSolverTables(config), { gpu: gpu() });
     expect(webgpu.steps).toBe(wasm.steps);
@@ -479,6 +485,19 @@ describe('deterministic solver on WebGPU: whole solves', () => {
     const controller = new AbortController();
     controller.abort(new Error('stop'));
     await expect(runDeterministicWebGpu(solveTables, { gpu: gpu(), signal: controller.signal })).rejects.toThrow('stop');
+  });
+
+  it('reports progress on the caller\'s thread, ending with stepsDone = totalSteps = the steps run; a throwing callback is dropped with a warning', async () => {
+    const calls: DeterministicProgress[] = [];
+    const result = await runDeterministicWebGpu(solveTables, { gpu: gpu(), onProgress: (p) => calls.push(p) });
+    expect(calls.at(-1)).toMatchObject({ stepsDone: result.steps, totalSteps: result.steps });
+    for (let i = 1; i < calls.length - 1; i++) expect(calls[i]!.elapsedSeconds - calls[i - 1]!.elapsedSeconds).toBeGreaterThanOrEqual(0.099);
+    expect(result.warnings).toEqual([]);
+    let thrown = 0;
+    const again = await runDeterministicWebGpu(solveTables, { gpu: gpu(), onProgress: () => { thrown++; throw new Error('gone'); } });
+    expect(thrown).toBe(1);
+    expect(again.warnings).toEqual(['onProgress threw (gone) and was not called again; the run went on']);
+    expect(Array.from(again.doseEnergyMeV)).toEqual(Array.from(result.doseEnergyMeV));
   });
 
   it('f32 tables: weights that sum to 1 still do after rounding', () => {

@@ -21,7 +21,13 @@ function seeded(seed: number): () => number {
   };
 }
 
-interface Dims { ne: number; nTheta: number; nz: number; nx: number; nMaterials: number; jMax: number }
+interface Dims {
+  ne: number; nTheta: number; nz: number; nx: number; nMaterials: number; jMax: number;
+  /** Targets per (e, m) of the loss tables (default 3). */
+  lossSlots?: number;
+}
+
+const slotsOf = (d: Dims): number => d.lossSlots ?? 3;
 
 /** Host-side tables, as src/deterministic/README.md lays them out. */
 interface Tables {
@@ -41,9 +47,9 @@ function normalised(count: number, random: () => number, zeroChance = 0): number
 
 /**
  * Random valid tables: angular kernels of random half widths 0..jMax; loss
- * moves to jLo = e - 2 - {0, 1, 2} (below 0: absorbed) with random weights,
- * some of them 0, and deposits consistent with the energies; shifts in
- * [-1, 1] along x and [0, 1] along z.
+ * moves to the L = slotsOf(d) bins from jLo = e - (L - 1) - {0, 1, 2} on
+ * (below 0: absorbed) with random weights, some of them 0, and deposits
+ * consistent with the energies; shifts in [-1, 1] along x and [0, 1] along z.
  */
 function randomTables(d: Dims, random: () => number): Tables {
   const cells = d.nz * d.nx, kernels = d.ne * d.nMaterials, width = 2 * d.jMax + 1;
@@ -51,7 +57,7 @@ function randomTables(d: Dims, random: () => number): Tables {
     cellMaterial: Int32Array.from({ length: cells }, () => Math.floor(random() * d.nMaterials)),
     energyMeV: Float64Array.from({ length: d.ne }, (_, e) => 3 + 4 * e + random()),
     kernelHalfWidth: new Int32Array(kernels), kernelWeights: new Float64Array(kernels * width),
-    lossFirstBin: new Int32Array(kernels), lossWeights: new Float64Array(kernels * 3),
+    lossFirstBin: new Int32Array(kernels), lossWeights: new Float64Array(kernels * slotsOf(d)),
     lossDepositMeV: new Float64Array(kernels), lossAbsorbed: new Float64Array(kernels),
     shiftX: Float64Array.from({ length: d.nTheta }, () => 2 * random() - 1),
     shiftZ: Float64Array.from({ length: d.nTheta }, () => random()),
@@ -61,11 +67,12 @@ function randomTables(d: Dims, random: () => number): Tables {
     const halfWidth = Math.floor(random() * (d.jMax + 1));
     t.kernelHalfWidth[k] = halfWidth;
     normalised(2 * halfWidth + 1, random).forEach((w, i) => { t.kernelWeights[k * width + d.jMax - halfWidth + i] = w; });
-    const jLo = e - 2 - Math.floor(random() * 3);
+    const slots = slotsOf(d);
+    const jLo = e - (slots - 1) - Math.floor(random() * 3);
     t.lossFirstBin[k] = jLo;
     let deposit = t.energyMeV[e]!, absorbed = 0;
-    normalised(3, random, 0.15).forEach((w, q) => {
-      t.lossWeights[3 * k + q] = w;
+    normalised(slots, random, slots > 3 ? 0.5 : 0.15).forEach((w, q) => {
+      t.lossWeights[slots * k + q] = w;
       if (jLo + q >= 0) deposit -= w * t.energyMeV[jLo + q]!;
       else absorbed += w;
     });
@@ -80,9 +87,9 @@ function lossReachOf(d: Dims, t: Tables): number {
   let reach = 0;
   for (let k = 0; k < d.ne * d.nMaterials; k++) {
     const e = Math.floor(k / d.nMaterials);
-    for (let q = 0; q < 3; q++) {
+    for (let q = 0; q < slotsOf(d); q++) {
       const j = t.lossFirstBin[k]! + q;
-      if (j >= 0 && t.lossWeights[3 * k + q] !== 0) reach = Math.max(reach, e - j);
+      if (j >= 0 && t.lossWeights[slotsOf(d) * k + q] !== 0) reach = Math.max(reach, e - j);
     }
   }
   return reach;
@@ -152,7 +159,7 @@ class Grid {
   lose(r: Ranges = this.all, floor = 1e-30): void {
     const { d, at } = this;
     this.kernel.loseEnergy(at.psiA!, at.psiB!, d.ne, d.nTheta, d.nz, d.nx, r.zFirst, r.zEnd, r.eFirst, r.eEnd,
-      at.cellMaterial!, d.nMaterials, at.lossFirstBin!, at.lossWeights!, at.lossDepositMeV!, at.lossAbsorbed!,
+      at.cellMaterial!, d.nMaterials, at.lossFirstBin!, at.lossWeights!, slotsOf(d), at.lossDepositMeV!, at.lossAbsorbed!,
       at.energyMeV!, at.dose!, at.tallies!, floor);
   }
 
@@ -172,7 +179,7 @@ class Grid {
   collide(r: Ranges = this.all, floor = 1e-30): void {
     const { d, at } = this;
     this.kernel.collide(at.psiA!, at.psiB!, d.nTheta, d.nz, d.nx, r.zFirst, r.zEnd, r.eFirst, r.eEnd, this.lossReach,
-      at.cellMaterial!, d.nMaterials, at.kernelHalfWidth!, at.kernelWeights!, d.jMax, at.lossFirstBin!, at.lossWeights!,
+      at.cellMaterial!, d.nMaterials, at.kernelHalfWidth!, at.kernelWeights!, d.jMax, at.lossFirstBin!, at.lossWeights!, slotsOf(d),
       at.lossDepositMeV!, at.lossAbsorbed!, at.energyMeV!, at.dose!, at.tallies!, floor, at.scratch!);
   }
 
@@ -362,11 +369,11 @@ describe.each(KERNEL_VARIANTS)('deterministic operators, %s build', (variant) =>
   });
 
   describe('loseEnergy', () => {
-    async function lossCase(floor: number) {
+    async function lossCase(floor: number, d: Dims) {
       const random = seeded(21);
-      const tables = randomTables(dims, random);
-      const grid = await Grid.create(variant, dims, tables);
-      const psi = randomPsi(dims, random, grid.all);
+      const tables = randomTables(d, random);
+      const grid = await Grid.create(variant, d, tables);
+      const psi = randomPsi(d, random, grid.all);
       grid.psi('A').set(psi);
       const sentinel = -7;
       grid.psi('B').fill(sentinel);   // psiOut must be zeroed where it is written
@@ -389,8 +396,10 @@ describe.each(KERNEL_VARIANTS)('deterministic operators, %s build', (variant) =>
       return { grid, tables, moved, written, doseBefore };
     }
 
-    it('conserves particles and energy (1e-12) with absorption and deposits accounted, and matches the tables', async () => {
-      const { grid, tables, moved, written, doseBefore } = await lossCase(1e-30);
+    // Three targets per (e, m), and six with about half their weights 0 (gaps, runs of two and three, single targets).
+    const slotDims = [dims, { ...dims, lossSlots: 6 }];
+    it.each(slotDims)('conserves particles and energy (1e-12) with absorption and deposits accounted, and matches the tables ($lossSlots slots)', async (d) => {
+      const { grid, tables, moved, written, doseBefore } = await lossCase(1e-30, d);
       const [, , absorbed, deposited, floored] = grid.tallies;
       expect(floored).toBe(0);
       expect(Math.abs(sum(written) + absorbed! - sum(moved)) / sum(moved)).toBeLessThan(1e-12);
@@ -401,21 +410,22 @@ describe.each(KERNEL_VARIANTS)('deterministic operators, %s build', (variant) =>
       expect(min(written)).toBeGreaterThanOrEqual(0);
       // Direct evaluation: out[jLo + q] += w_q in[e], per cell.
       const expected = new Float64Array(written.length);
-      const { nMaterials, nx, nTheta } = dims;
-      for (let e = 0; e < dims.ne; e++) for (let z = 0; z < dims.nz; z++) for (let x = 0; x < nx; x++) {
+      const { nMaterials, nx, nTheta } = d;
+      const slots = slotsOf(d);
+      for (let e = 0; e < d.ne; e++) for (let z = 0; z < d.nz; z++) for (let x = 0; x < nx; x++) {
         const k = e * nMaterials + tables.cellMaterial[z * nx + x]!;
-        for (let q = 0; q < 3; q++) {
+        for (let q = 0; q < slots; q++) {
           const j = tables.lossFirstBin[k]! + q;
           if (j < 0) continue;
-          for (let t = 0; t < nTheta; t++) expected[grid.index(j, z, x, t)]! += tables.lossWeights[3 * k + q]! * moved[grid.index(e, z, x, t)]!;
+          for (let t = 0; t < nTheta; t++) expected[grid.index(j, z, x, t)]! += tables.lossWeights[slots * k + q]! * moved[grid.index(e, z, x, t)]!;
         }
       }
       expect(worstDifference(written, expected, 100)).toBeLessThan(1e-14);
     });
 
-    it('drops values below the floor as absorbed, depositing their energy, and still conserves', async () => {
+    it.each(slotDims)('drops values below the floor as absorbed, depositing their energy, and still conserves ($lossSlots slots)', async (d) => {
       const floor = 0.2;
-      const { grid, moved, written, doseBefore } = await lossCase(floor);
+      const { grid, moved, written, doseBefore } = await lossCase(floor, d);
       const [, , absorbed, deposited, floored] = grid.tallies;
       expect(floored).toBeGreaterThan(0);
       expect(absorbed).toBeGreaterThan(floored!);
@@ -584,6 +594,8 @@ describe.each(KERNEL_VARIANTS)('deterministic operators, %s build', (variant) =>
       { name: 'three-point kernels, one pair of directions', d: { ...dims, nTheta: 2 }, threePoint: true, floor: 0.05 },
       { name: 'three-point kernels, two pairs of directions', d: { ...dims, nTheta: 4 }, threePoint: true, floor: 0.05 },
       { name: 'kernels of width 0 and 1', d: { ...dims, jMax: 1 }, threePoint: false, r: subRanges, floor: 0.05 },
+      { name: 'six loss targets, half of them 0, kernels of every width', d: { ...dims, ne: 12, lossSlots: 6 }, threePoint: false, floor: 0.05 },
+      { name: 'six loss targets, half of them 0, three-point kernels', d: { ...dims, ne: 12, lossSlots: 6 }, threePoint: true, r: subRanges, floor: 0.05 },
     ];
 
     it.each(cases)('equals scatterAngles + loseEnergy + scatterAngles bit for bit, writes its rows only, leaves psiIn alone: $name',
