@@ -68,7 +68,7 @@ describe('bragg run --solver deterministic, and bragg compare against the Monte 
       writeFileSync(config, JSON.stringify({ solver: 'deterministic', deterministic: { stepMm } }));
       const tiny = bragg('run', '--config', config, '--out', join(dir, 'o'));
       expect(tiny.code).toBe(2);
-      expect(tiny.stderr).toBe('bragg: invalid config: deterministic.stepMm: must be at least 0.01 mm\n');
+      expect(tiny.stderr).toBe(`bragg: invalid config (--config ${config}): deterministic.stepMm: must be at least 0.01 mm\n`);
     }
     writeFileSync(config, JSON.stringify({ solver: 'deterministic', deterministic: { stepMm: 0.02 } }));
     const started = performance.now();
