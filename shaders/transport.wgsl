@@ -6,6 +6,12 @@
 // TypeScript layout schema (src/gpu/wgslPreamble.ts), so buffers and shader
 // cannot drift apart; philox.wgsl is prepended.
 //
+// Nuclear events of protons (P_NUCLEAR; assembly/nuclear.ts): the invocation
+// transports its primary, then the secondaries of its history from a private
+// stack of STACK_CAPACITY entries, every particle on the WASM kernel's Philox
+// streams (steps: counter word 1 + 2p; nuclear numbers: 2 + 2p), so a history
+// takes the same events and secondaries as on the CPU.
+//
 // Tallies are 64-bit fixed point (2^-24 MeV) in pairs of atomic<u32>, the
 // carry added to the high word, so sums are exact and independent of thread
 // order. Per-voxel uncertainty comes from batches (one dispatch batch = one
