@@ -6,6 +6,12 @@
 // TypeScript layout schema (src/gpu/wgslPreamble.ts), so buffers and shader
 // cannot drift apart; philox.wgsl is prepended.
 //
+// Nuclear events of protons (P_NUCLEAR; assembly/nuclear.ts): the invocation
+// transports its primary, then the secondaries of its history from a private
+// stack of STACK_CAPACITY entries, every particle on the WASM kernel's Philox
+// streams (steps: counter word 1 + 2p; nuclear numbers: 2 + 2p), so a history
+// takes the same events and secondaries as on the CPU.
+//
 // Tallies are 64-bit fixed point (2^-24 MeV) in pairs of atomic<u32>, the
 // carry added to the high word, so sums are exact and independent of thread
 // order. Per-voxel uncertainty comes from batches (one dispatch batch = one
@@ -189,79 +195,359 @@ fn voxelOf(ix: i32, iy: i32, iz: i32) -> u32 {
   return u32((iz * pi(P_NY) + iy) * pi(P_NX) + ix);
 }
 
-fn runHistory(historyLo: u32, historyHi: u32) {
-  let key = vec2<u32>(pu(P_SEED_LO), pu(P_SEED_HI));
+// ---- 64-bit two's-complement sums of fixed-point units, as (lo, hi) ----
+
+fn subWords(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
+  return vec2<u32>(a.x - b.x, a.y - b.y - select(0u, 1u, a.x < b.x));
+}
+fn lessWords(a: vec2<u32>, b: vec2<u32>) -> bool { return a.y < b.y || (a.y == b.y && a.x < b.x); }
+/** A proton's kinetic energy (MeV; A = 1: nuclear events are for protons only) in fixed-point units. */
+fn unitsOf(energyMeV: f32) -> vec2<u32> { return fixedWords(energyMeV, ENERGY_UNITS_PER_MEV); }
+
+// ---- the state of the invocation's history (private memory) ----
+
+/** The particle being transported (lanes.ts and laneState.ts keep the same fields per lane). */
+struct Particle {
+  pos: vec3<f32>,
+  dir: vec3<f32>,
+  ix: i32, iy: i32, iz: i32,
+  material: u32,
+  base: u32,
+  range: f32,
+  rangeLow: f32,
+  energy: f32,
+  /** The table's round-trip residue E - E(R(E)) (stepScalar.ts, header: c). */
+  energyOffset: f32,
+  /** The energy after the last scored step (lanes.ts: L_PREV_ENERGY). */
+  previous: f32,
+  radiationLengths: f32,
+  scatterIntegral: f32,
+  theta2: f32,
+  /** Mean free paths to the next nuclear event, and mu/rho (cm^2/g) at the current range. */
+  freePaths: f32,
+  mu: f32,
+  /** Philox counter word 1 of its steps: 1 + 2p for particle p of the history (nuclear.ts). */
+  stream: u32,
+}
+/** A secondary proton waiting on the stack (nuclear.ts: pushSecondary). */
+struct Secondary { pos: vec3<f32>, dir: vec3<f32>, energy: f32, ix: i32, iy: i32, iz: i32, particle: u32 }
+
+var<private> p: Particle;
+var<private> stack: array<Secondary, STACK_CAPACITY>;
+var<private> stackSize: u32;
+/** Secondaries of the history so far (the last one's particle index). */
+var<private> secondaryCount: u32;
+var<private> historyLo: u32;
+var<private> historyHi: u32;
+// The open voxel's deposit, in fixed-point units, not yet added to the tally.
+var<private> openVoxel: u32;
+var<private> openUnits: vec2<u32>;
+
+fn random(c0: u32, c1: u32) -> vec4<u32> {
+  return philox4x32_10(vec4<u32>(c0, c1, historyLo, historyHi), vec2<u32>(pu(P_SEED_LO), pu(P_SEED_HI)));
+}
+
+/** Adds units (two's complement) to a voxel's deposit, through the open voxel. */
+fn depositUnits(voxel: u32, units: vec2<u32>) {
+  if (voxel != openVoxel) {
+    flushDeposit(openVoxel, openUnits);
+    openVoxel = voxel;
+    openUnits = vec2<u32>(0u, 0u);
+  }
+  openUnits = addWords(openUnits, units);
+}
+
+fn loadMaterial(material: u32) {
+  p.material = material;
+  p.base = tableBase(material);
+}
+
+/** laneState.ts: setRangeFromEnergy (range, its residue, the step limit and mu/rho at it). */
+fn setRangeFromEnergy(energy: f32) {
+  p.range = rangeAtEnergy(p.base, energy);
+  let position = rangePosition(p.base, p.range);
+  p.energy = energy;
+  p.energyOffset = energy - interpolate(p.base, T_ENERGY_AT_RANGE, position);
+  p.rangeLow = interpolate(p.base, T_RANGE_LOW_AT_RANGE, position);
+  p.mu = interpolate(p.base, T_NUCLEAR_AT_RANGE, position);
+}
+
+/** Mean free paths to the next nuclear event, -ln u (laneState.ts: meanFreePaths). */
+fn meanFreePaths(bits: u32) -> f32 { return -logf(uniformFromBits(bits)); }
+
+// ---- nuclear events (assembly/nuclear.ts, whose header has the model and its sources) ----
+// nuclear.ts computes the kinematics in f64; here they are f32 in the same order
+// of operations, so products agree to f32 rounding (the channel, the target, the
+// number of passes and every random number are the same).
+
+/** Proton mass and atomic mass unit (MeV), as nuclear.ts (CODATA 2018). */
+const PROTON_MASS_MEV: f32 = 938.27208816;
+const ATOMIC_MASS_UNIT_MEV: f32 = 931.49410242;
+/** Fippel-Soukup energy dissipation (nuclear.ts; MOQUI's mqi_po_inelastic.hpp). */
+const BINDING_MEV: f32 = 5.0;
+const MIN_FRAGMENT_MEV: f32 = 2.0;
+const BINDING_RATIO: f32 = 0.65;
+const MAX_PASSES: u32 = 255u;
+
+/**
+ * e^x, 0 below -87: x = n ln 2 + r (ln 2 in two parts, Cody and Waite), |r| <= ln2/2,
+ * Taylor series of e^r to r^8 (truncation 0.35^9/9! = 2e-10), times 2^n from
+ * the exponent bits. The f32 twin of nuclear.ts: expFinite (WGSL's exp is loose by spec).
+ */
+fn expf(x: f32) -> f32 {
+  if (x < -87.0) { return 0.0; }
+  let n = floor(x * 1.442695 + 0.5);
+  let r = (x - n * 0.693145751953125) - n * 1.4286068e-6;
+  var q: f32 = 1.0;
+  for (var k = 8; k >= 1; k--) { q = 1.0 + (r / f32(k)) * q; }
+  return q * bitcast<f32>((i32(n) + 127) << 23u);
+}
+
+/** cos and sin of an azimuth uniform in (-pi, pi] from u, as the step draws it (nuclear.ts: azimuthCosine, azimuthSine). */
+fn azimuth(u: f32) -> vec2<f32> {
+  let s = sinHalfPi((u - 0.5) * 3.1415927);
+  return vec2<f32>(1.0 - 2.0 * s * s, 2.0 * s * sqrt(max(1.0 - s * s, 0.0)));
+}
+
+/** p^2 c^2 (MeV^2) of kinetic energy t and mass m. */
+fn momentumSquared(t: f32, m: f32) -> f32 { return t * (t + 2.0 * m); }
+
+/** Cosine of the lab angle of product 1 (p1^2) when a particle of p^2 gives a partner p2^2. */
+fn labCosine(p2: f32, p1Squared: f32, partnerSquared: f32) -> f32 {
+  let d = 2.0 * sqrt(p2 * p1Squared);
+  if (d <= 0.0) { return 1.0; }
+  return min(max((p2 + p1Squared - partnerSquared) / d, -1.0), 1.0);
+}
+
+/** The particle's direction turned by polar cosine cosTheta and azimuth (cos, sin) (nuclear.ts: turn). */
+fn turn(cosTheta: f32, phi: vec2<f32>) -> vec3<f32> {
+  let u = p.dir.x; let v = p.dir.y; let w = p.dir.z;
+  let sinTheta = sqrt(max(1.0 - cosTheta * cosTheta, 0.0));
+  let sinW2 = 1.0 - w * w;
+  var d: vec3<f32>;
+  if (sinW2 > 1e-10) {
+    let sinW = sqrt(sinW2);
+    d = vec3<f32>(
+      u * cosTheta + sinTheta * ((u * w * phi.x - v * phi.y) / sinW),
+      v * cosTheta + sinTheta * ((v * w * phi.x + u * phi.y) / sinW),
+      w * cosTheta - sinTheta * sinW * phi.x);
+  } else {
+    d = vec3<f32>(sinTheta * phi.x, sinTheta * phi.y, w * cosTheta);
+  }
+  return d * (1.0 / sqrt(d.x * d.x + d.y * d.y + d.z * d.z));
+}
+
+/**
+ * The largest f32 not above a * b, for a > 0 normal and b = k 2^-24 (k < 2^24:
+ * a uniform deviate or its complement), from the exact 48-bit product of the
+ * significands: the p-p energy split of nuclear.ts (roundDown32 of an exact
+ * f64 product), bit for bit.
+ */
+fn productRoundedDown(a: f32, b: f32) -> f32 {
+  let bits = bitcast<u32>(a);
+  let m = (bits & 0x007fffffu) | 0x00800000u;
+  let k = u32(b * 16777216.0);
+  if (k == 0u) { return 0.0; }
+  let lo = m * k;
+  let hi = mulHi32(m, k);
+  let lead = select(firstLeadingBit(lo), 32u + firstLeadingBit(hi), hi != 0u);
+  var top: u32 = 0u;
+  var shift: u32 = 0u;
+  if (lead > 23u) {
+    shift = lead - 23u;
+    top = select((lo >> shift) | (hi << (32u - shift)), hi >> (shift - 32u), shift >= 32u);
+  } else {
+    top = lo;
+  }
+  // a = m 2^(E - 150) with E the biased exponent; b = k 2^-24.
+  return ldexp(f32(top), i32(shift) + i32((bits >> 23u) & 0xffu) - 150 - 24);
+}
+
+/** A secondary proton at the particle's position (nuclear.ts: pushSecondary); a full stack deposits it here and counts. */
+fn pushSecondary(energy: f32, direction: vec3<f32>) {
+  secondaryCount += 1u;
+  addWordCounter(C_SECONDARIES, 1u);
+  if (stackSize == STACK_CAPACITY) {
+    depositUnits(voxelOf(p.ix, p.iy, p.iz), unitsOf(energy));
+    addWordCounter(C_STACK_OVERFLOWS, 1u);
+    return;
+  }
+  stack[stackSize] = Secondary(p.pos, direction, energy, p.ix, p.iy, p.iz, secondaryCount);
+  stackSize += 1u;
+}
+
+/** The proton goes on (nuclear.ts: carryOn); false if below the cut-off (then deposited here). */
+fn carryOn(energy: f32, direction: vec3<f32>, freePaths: f32) -> bool {
+  p.dir = direction;
+  p.freePaths = freePaths;
+  setRangeFromEnergy(energy);
+  if (p.range > tables[p.base + M_CUTOFF_RANGE_G_PER_CM2]) { return true; }
+  depositUnits(voxelOf(p.ix, p.iy, p.iz), unitsOf(energy));
+  countEnergy(C_CUTOFF_ENERGY, energy);
+  return false;
+}
+
+/**
+ * A nuclear event of the particle, of kinetic energy `energy`, at the end of
+ * its step number `stepCount` (counted from 1) (nuclear.ts: nuclearEvent).
+ * True while the proton goes on (elastic events).
+ */
+fn nuclearEvent(energy: f32, stepCount: u32) -> bool {
+  addWordCounter(C_NUCLEAR_EVENTS, 1u);
+  let eventCounter = stepCount << 8u;
+  let stream = p.stream + 1u;
+  let words = random(eventCounter, stream);
+  let uChannel = uniformFromBits(words.x);
+  let freePaths = meanFreePaths(words.y);
+  let uKinematics = uniformFromBits(words.z);
+  let phi = azimuth(uniformFromBits(words.w));
+  let position = rangePosition(p.base, p.range);
+  let e = energy;
+  let here = voxelOf(p.ix, p.iy, p.iz);
+  let incidentUnits = unitsOf(e);
+  let p2 = momentumSquared(e, PROTON_MASS_MEV);
+
+  if (uChannel < interpolate(p.base, T_PROTON_ELASTIC_SHARE_AT_RANGE, position)) {
+    // p-p elastic: the larger share rounded down, the other the exact rest (Sterbenz).
+    let larger = productRoundedDown(e, max(uKinematics, 1.0 - uKinematics));
+    let smaller = e - larger;
+    let struck = select(smaller, larger, uKinematics >= 0.5);
+    let scattered = select(larger, smaller, uKinematics >= 0.5);
+    let struckSquared = momentumSquared(struck, PROTON_MASS_MEV);
+    let scatteredSquared = momentumSquared(scattered, PROTON_MASS_MEV);
+    pushSecondary(struck, turn(labCosine(p2, struckSquared, scatteredSquared), -phi));
+    let rest = subWords(subWords(incidentUnits, unitsOf(struck)), unitsOf(scattered));
+    if (rest.x != 0u || rest.y != 0u) { depositUnits(here, rest); }
+    return carryOn(scattered, turn(labCosine(p2, scatteredSquared, struckSquared), phi), freePaths);
+  }
+
+  let nonelasticShare = interpolate(p.base, T_NONELASTIC_SHARE_AT_RANGE, position);
+  if (uChannel < nonelasticShare) {
+    if (p.stream == 1u) { addWordCounter(C_PRIMARY_NONELASTIC_EVENTS, 1u); }
+    let exponent = select(select(0.52, 0.45, e > 150.0), 0.40, e > 200.0);
+    let secondaryProbability = select(select(0.70, 0.72, e > 150.0), 0.78, e > 200.0);
+    let longFraction = select(select(0.83, 0.9, e > 200.0), 1.0, e > 215.0);
+    let longProbability = secondaryProbability + (1.0 - secondaryProbability) * longFraction;
+    var remaining = e;
+    var binding = BINDING_MEV;
+    var neutral: f32 = 0.0;
+    var productUnits = vec2<u32>(0u, 0u);
+    for (var k = 1u; k <= MAX_PASSES && remaining - binding > MIN_FRAGMENT_MEV; k++) {
+      let w = random(eventCounter + k, stream);
+      let uEnergy = uniformFromBits(w.x);
+      let zeta = uniformFromBits(w.y);
+      let uCosine = uniformFromBits(w.z);
+      remaining -= binding;
+      neutral += binding;
+      let dE = min(MIN_FRAGMENT_MEV + expf(exponent * logf(uEnergy)) * (remaining - MIN_FRAGMENT_MEV), remaining);
+      remaining -= dE;
+      if (zeta < secondaryProbability) {
+        let fraction = dE / e;
+        pushSecondary(dE, turn(min((2.0 * fraction - 1.0) + 2.0 * (1.0 - fraction) * uCosine, 1.0), azimuth(uniformFromBits(w.w))));
+        productUnits = addWords(productUnits, unitsOf(dE));
+      } else if (zeta < longProbability) {
+        neutral += dE;
+      }
+      binding *= BINDING_RATIO;
+    }
+    // Neutral units floored; f32 sums can exceed the incident energy by a few ulps where nuclear.ts's
+    // f64 sums do not: the neutral energy is then capped, so the local deposit is never negative.
+    let available = subWords(incidentUnits, productUnits);
+    let neutralFloor = floor(neutral * ENERGY_UNITS_PER_MEV);
+    let neutralHi = floor(neutralFloor / 4294967296.0);
+    var neutralUnits = vec2<u32>(u32(neutralFloor - neutralHi * 4294967296.0), u32(neutralHi));
+    if (lessWords(available, neutralUnits)) { neutralUnits = available; }
+    addPairCounter(C_NEUTRAL_ENERGY, neutralUnits.x, neutralUnits.y);
+    depositUnits(here, subWords(available, neutralUnits));
+    return false;
+  }
+
+  // Elastic on a heavier nucleus: its target slot from the channel deviate, uniform again above the nonelastic share.
+  let uTarget = (uChannel - nonelasticShare) / max(1.0 - nonelasticShare, 1e-30);
+  var slot = 3u;
+  if (uTarget < interpolate(p.base, T_ELASTIC_TARGET0_SHARE_AT_RANGE, position)) { slot = 0u; }
+  else if (uTarget < interpolate(p.base, T_ELASTIC_TARGET1_SHARE_AT_RANGE, position)) { slot = 1u; }
+  else if (uTarget < interpolate(p.base, T_ELASTIC_TARGET2_SHARE_AT_RANGE, position)) { slot = 2u; }
+  let slotMass = tables[p.base + M_ELASTIC_TARGET0_MASS_NUMBER + slot];
+  let massNumber = max(select(tables[p.base + M_ELASTIC_TARGET0_MASS_NUMBER], slotMass, slotMass > 0.0), 1.0);
+  let targetMass = massNumber * ATOMIC_MASS_UNIT_MEV;
+  // gamma^2 - 1 as t (t + 2), t = E/m: the same value as nuclear.ts's f64 (gamma^2 - 1), without f32 cancellation.
+  let t = e / PROTON_MASS_MEV;
+  let gamma = 1.0 + t;
+  let ratio = targetMass / PROTON_MASS_MEV;
+  let maxRecoil = (2.0 * targetMass * (t * (t + 2.0))) / (1.0 + 2.0 * gamma * ratio + ratio * ratio);
+  let massScale = expf((-5.0 / 3.0) * logf(massNumber / 16.0));
+  let meanRecoil = max((0.65 * expf(-0.0013 * e) - 0.71 * expf(-0.0177 * e)) * massScale, 1e-6);
+  let recoil = min(-meanRecoil * logf(1.0 - uKinematics * (1.0 - expf(-maxRecoil / meanRecoil))), maxRecoil);
+  let scattered = e - recoil;
+  let scatteredSquared = momentumSquared(scattered, PROTON_MASS_MEV);
+  let direction = turn(labCosine(p2, scatteredSquared, momentumSquared(recoil, targetMass)), phi);
+  depositUnits(here, subWords(incidentUnits, unitsOf(scattered)));
+  return carryOn(scattered, direction, freePaths);
+}
+
+/**
+ * Starts the secondary on top of the stack as the particle (lanes.ts: startSecondary):
+ * its own steps, scattering history, streams and free paths. False if below the cut-off (absorbed where it is).
+ */
+fn startSecondary() -> bool {
+  stackSize -= 1u;
+  let s = stack[stackSize];
+  p.pos = s.pos;
+  p.dir = s.dir;
+  p.ix = s.ix; p.iy = s.iy; p.iz = s.iz;
+  p.radiationLengths = 0.0; p.scatterIntegral = 0.0; p.theta2 = 0.0;
+  p.stream = 1u + 2u * s.particle;
+  p.previous = s.energy;
+  let voxel = voxelOf(s.ix, s.iy, s.iz);
+  loadMaterial(materialIndex[voxel]);
+  setRangeFromEnergy(s.energy);
+  p.freePaths = meanFreePaths(random(0u, 2u + 2u * s.particle).x);
+  if (p.range > tables[p.base + M_CUTOFF_RANGE_G_PER_CM2]) { return true; }
+  depositUnits(voxel, unitsOf(s.energy));
+  countEnergy(C_CUTOFF_ENERGY, s.energy);
+  return false;
+}
+
+/** Follows the particle until it stops, escapes or ends in a nonelastic event (stepScalar.ts, lanes.ts: finishStep). */
+fn transportParticle() {
   let massNumber = pf(P_MASS_NUMBER);
   let charge = pf(P_CHARGE_NUMBER);
   let nucleonMass = pf(P_MASS_PER_NUCLEON_MEV);
   let nx = pi(P_NX); let ny = pi(P_NY); let nz = pi(P_NZ);
   let voxelX = pf(P_VOXEL_X_MM); let voxelY = pf(P_VOXEL_Y_MM); let voxelZ = pf(P_VOXEL_Z_MM);
   let originX = pf(P_ORIGIN_X_MM); let originY = pf(P_ORIGIN_Y_MM);
-
-  // Source (lanes.ts: startHistory).
-  let words = philox4x32_10(vec4<u32>(0u, 0u, historyLo, historyHi), key);
-  let energy0 = max(pf(P_BEAM_ENERGY_MEV_PER_U) + pf(P_BEAM_ENERGY_SIGMA_MEV_PER_U) * normalFromUniform(uniformFromBits(words.z)), 0.0);
-  let spot = gaussianPair(uniformFromBits(words.x), uniformFromBits(words.y));
-  var x = pf(P_BEAM_CENTER_X_MM) + pf(P_SPOT_SIGMA_X_MM) * spot.x;
-  var y = pf(P_BEAM_CENTER_Y_MM) + pf(P_SPOT_SIGMA_Y_MM) * spot.y;
-  var z = 0.0;
-  var dir = vec3<f32>(0.0, 0.0, 1.0);
-  if (pf(P_DIVERGENCE_SIGMA_X_RAD) > 0.0 || pf(P_DIVERGENCE_SIGMA_Y_RAD) > 0.0) {
-    let w2 = philox4x32_10(vec4<u32>(1u, 0u, historyLo, historyHi), key);
-    let g = gaussianPair(uniformFromBits(w2.x), uniformFromBits(w2.y));
-    let thetaX = pf(P_DIVERGENCE_SIGMA_X_RAD) * g.x;
-    let thetaY = pf(P_DIVERGENCE_SIGMA_Y_RAD) * g.y;
-    let norm = 1.0 / sqrt(1.0 + thetaX * thetaX + thetaY * thetaY);
-    dir = vec3<f32>(thetaX * norm, thetaY * norm, norm);
-  }
-  addWordCounter(C_HISTORIES, 1u);
-  countEnergy(C_INCIDENT_ENERGY, energy0 * massNumber);
-  var ix = i32(floor((x - originX) / voxelX));
-  var iy = i32(floor((y - originY) / voxelY));
-  var iz = 0;
-  if (ix < 0 || iy < 0 || ix >= nx || iy >= ny) {
-    countEnergy(C_ESCAPED_ENERGY, energy0 * massNumber);
-    addWordCounter(C_MISSED_HISTORIES, 1u);
-    return;
-  }
-  var material = materialIndex[voxelOf(ix, iy, 0)];
-  var base = tableBase(material);
-  var range = rangeAtEnergy(base, energy0);
-  var energy = energy0;
-  let position0 = rangePosition(base, range);
-  var rangeLow = interpolate(base, T_RANGE_LOW_AT_RANGE, position0);
-  // The table's round-trip residue E - E(R(E)), added to every energy read from the table (stepScalar.ts, header: c).
-  var energyOffset = energy0 - interpolate(base, T_ENERGY_AT_RANGE, position0);
-  var previous = energy0;
-  var radiationLengthsSum = 0.0;
-  var scatterIntegral = 0.0;
-  var theta2 = 0.0;
-  // The open voxel's deposit, in fixed-point units, not yet added to the tally.
-  var openVoxel = voxelOf(ix, iy, 0);
-  var openUnits = vec2<u32>(0u, 0u);
-  if (range <= tables[base + M_CUTOFF_RANGE_G_PER_CM2]) {
-    depositEnergy(voxelOf(ix, iy, 0), energy0 * massNumber);
-    countEnergy(C_CUTOFF_ENERGY, energy0 * massNumber);
-    return;
-  }
+  let nuclearOn = pi(P_NUCLEAR) != 0;
+  let primary = p.stream == 1u;
   for (var step = 0u; step < MAX_STEPS_PER_HISTORY; step++) {
-    let voxel = voxelOf(ix, iy, iz);
+    let voxel = voxelOf(p.ix, p.iy, p.iz);
     let rho = density[voxel];
-    let r = philox4x32_10(vec4<u32>(step, 1u, historyLo, historyHi), key);
+    let base = p.base;
+    let range = p.range;
+    let dir = p.dir;
+    var x = p.pos.x;
+    var y = p.pos.y;
+    var z = p.pos.z;
+    let r = random(step, p.stream);
     let uTheta = uniformFromBits(r.x);
     let uPhi = uniformFromBits(r.y);
     let uHinge = uniformFromBits(r.z);
     let uStraggling = uniformFromBits(r.w);
 
-    // 1. Step length (mm).
-    let energyLimitMm = ((range - rangeLow) / rho) * 10.0;
-    let planeX = originX + f32(ix + select(0, 1, dir.x > 0.0)) * voxelX;
-    let planeY = originY + f32(iy + select(0, 1, dir.y > 0.0)) * voxelY;
-    let planeZ = f32(iz + select(0, 1, dir.z > 0.0)) * voxelZ;
+    // 1. Step length (mm); 5. the nuclear limit mfp / (mu rho) (none where mu = 0: no event can happen).
+    let energyLimitMm = ((range - p.rangeLow) / rho) * 10.0;
+    let planeX = originX + f32(p.ix + select(0, 1, dir.x > 0.0)) * voxelX;
+    let planeY = originY + f32(p.iy + select(0, 1, dir.y > 0.0)) * voxelY;
+    let planeZ = f32(p.iz + select(0, 1, dir.z > 0.0)) * voxelZ;
     let toX = select(max((planeX - x) / dir.x, 0.0), FAR_MM, dir.x == 0.0);
     let toY = select(max((planeY - y) / dir.y, 0.0), FAR_MM, dir.y == 0.0);
     let toZ = select(max((planeZ - z) / dir.z, 0.0), FAR_MM, dir.z == 0.0);
-    let physicsLimit = min(energyLimitMm, pf(P_MAX_STEP_MM));
+    let freePaths = p.freePaths;
+    let muStart = p.mu;
+    var nuclearLimitMm = FAR_MM;
+    if (nuclearOn && muStart * rho > 0.0) { nuclearLimitMm = (freePaths / (muStart * rho)) * 10.0; }
+    let otherLimit = min(energyLimitMm, pf(P_MAX_STEP_MM));
+    let physicsLimit = min(otherLimit, nuclearLimitMm);
     let toPlane = min(toX, min(toY, toZ));
     let crossing = toPlane <= physicsLimit;
     let s = min(physicsLimit, toPlane);
@@ -274,7 +560,7 @@ fn runHistory(historyLo: u32, historyHi: u32) {
 
     // 2. Bohr straggling; two-point distribution on short steps, its mean rho s and its probability
     //    to 2^-32 (stepScalar.ts, header: low densities).
-    let midEnergy = (energy + meanEnergy) * 0.5;
+    let midEnergy = (p.energy + meanEnergy) * 0.5;
     let gamma = 1.0 + midEnergy / nucleonMass;
     let gamma2 = gamma * gamma;
     let beta2 = 1.0 - 1.0 / gamma2;
@@ -293,18 +579,28 @@ fn runHistory(historyLo: u32, historyHi: u32) {
     }
     newRange = max(min(newRange, range), MIN_RANGE_G_PER_CM2);
     let newPosition = rangePosition(base, newRange);
-    let newEnergy = interpolate(base, T_ENERGY_AT_RANGE, newPosition) + energyOffset;
+    let newEnergy = interpolate(base, T_ENERGY_AT_RANGE, newPosition) + p.energyOffset;
     let newRangeLow = interpolate(base, T_RANGE_LOW_AT_RANGE, newPosition);
+
+    // 5. Nuclear free paths used (trapezoid in mu), and whether the event is due at the step's end.
+    var nuclearEventDue = false;
+    if (nuclearOn) {
+      let muEnd = interpolate(base, T_NUCLEAR_AT_RANGE, meanPosition);
+      let used = ((muStart + muEnd) * 0.5) * massStep;
+      nuclearEventDue = (!crossing && nuclearLimitMm <= otherLimit) || used >= freePaths;
+      p.freePaths = select(freePaths - used, freePaths, nuclearEventDue);
+      p.mu = interpolate(base, T_NUCLEAR_AT_RANGE, newPosition);
+    }
 
     // 3. Scattering, cumulative Highland.
     let pv = ((massNumber * midEnergy) * (midEnergy + 2.0 * nucleonMass)) / (midEnergy + nucleonMass);
     let radiationLengths = massStep / tables[base + M_RADIATION_LENGTH_G_PER_CM2];
-    radiationLengthsSum = radiationLengthsSum + radiationLengths;
-    scatterIntegral = scatterIntegral + radiationLengths / (pv * pv);
-    let logTerm = max(1.0 + logf(radiationLengthsSum) * INV_NINE_LN10, 0.0);
-    let theta2After = ((HIGHLAND_E_MEV_SQUARED * (charge * charge)) * scatterIntegral) * (logTerm * logTerm);
-    let deltaTheta2 = max(theta2After - theta2, 0.0);
-    theta2 = max(theta2After, theta2);
+    p.radiationLengths = p.radiationLengths + radiationLengths;
+    p.scatterIntegral = p.scatterIntegral + radiationLengths / (pv * pv);
+    let logTerm = max(1.0 + logf(p.radiationLengths) * INV_NINE_LN10, 0.0);
+    let theta2After = ((HIGHLAND_E_MEV_SQUARED * (charge * charge)) * p.scatterIntegral) * (logTerm * logTerm);
+    let deltaTheta2 = max(theta2After - p.theta2, 0.0);
+    p.theta2 = max(theta2After, p.theta2);
     let theta = min(sqrt(deltaTheta2) * sqrt(-2.0 * logf(uTheta)), PI_F32);
     let sinHalfTheta = sinHalfPi(theta * 0.5);
     let cosHalfTheta = sqrt(max(1.0 - sinHalfTheta * sinHalfTheta, 0.0));
@@ -344,13 +640,13 @@ fn runHistory(historyLo: u32, historyHi: u32) {
     let displacedY = y + hinge * (d2.y - dir.y);
     let ixFloor = i32(floor((displacedX - originX) / voxelX));
     let iyFloor = i32(floor((displacedY - originY) / voxelY));
-    let ixCrossed = ix + select(-1, 1, dir.x > 0.0);
-    let iyCrossed = iy + select(-1, 1, dir.y > 0.0);
-    ix = select(select(ix, ixFloor, displacedX != xStart), ixCrossed, crossX && displacedX == planeX);
-    iy = select(select(iy, iyFloor, displacedY != yStart), iyCrossed, crossY && displacedY == planeY);
-    if (crossZ) { iz = iz + select(-1, 1, dir.z > 0.0); }
-    if (crossZ && dir.z > 0.0 && iz == pi(P_PROBE_Z_INDEX)) {
-      // Lateral probe: positions relative to the grid's low corner, so the fixed-point sums stay non-negative.
+    let ixCrossed = p.ix + select(-1, 1, dir.x > 0.0);
+    let iyCrossed = p.iy + select(-1, 1, dir.y > 0.0);
+    p.ix = select(select(p.ix, ixFloor, displacedX != xStart), ixCrossed, crossX && displacedX == planeX);
+    p.iy = select(select(p.iy, iyFloor, displacedY != yStart), iyCrossed, crossY && displacedY == planeY);
+    if (crossZ) { p.iz = p.iz + select(-1, 1, dir.z > 0.0); }
+    if (primary && crossZ && dir.z > 0.0 && p.iz == pi(P_PROBE_Z_INDEX)) {
+      // Lateral probe (primaries): positions relative to the grid's low corner, so the fixed-point sums stay non-negative.
       let px = displacedX - originX;
       let py = displacedY - originY;
       addWordCounter(C_PROBE_COUNT, 1u);
@@ -359,56 +655,111 @@ fn runHistory(historyLo: u32, historyHi: u32) {
       let sy = fixedWords(py, LENGTH_UNITS_PER_MM); addPairCounter(C_PROBE_SUM_Y, sy.x, sy.y);
       let syy = fixedWords(py * py, LENGTH_UNITS_PER_MM); addPairCounter(C_PROBE_SUM_Y_SQ, syy.x, syy.y);
     }
-    x = displacedX;
-    y = displacedY;
-    dir = d2;
-    range = newRange;
-    rangeLow = newRangeLow;
-    energy = newEnergy;
+    p.pos = vec3<f32>(displacedX, displacedY, z);
+    p.dir = d2;
+    p.range = newRange;
+    p.rangeLow = newRangeLow;
+    p.energy = newEnergy;
 
     // Score the step (lanes.ts: finishStep).
-    let stepEnergy = min(newEnergy, previous);
-    let deposit = (previous - stepEnergy) * massNumber;
-    if (voxel != openVoxel) {
-      flushDeposit(openVoxel, openUnits);
-      openVoxel = voxel;
-      openUnits = vec2<u32>(0u, 0u);
-    }
-    openUnits = addWords(openUnits, fixedWords(deposit, ENERGY_UNITS_PER_MEV));
-    previous = stepEnergy;
-    // Outcome, in the order of lanes.ts (finishStep): stopped, escaped, or stopped by the step guard.
+    let stepEnergy = min(newEnergy, p.previous);
+    depositUnits(voxel, fixedWords((p.previous - stepEnergy) * massNumber, ENERGY_UNITS_PER_MEV));
+    p.previous = stepEnergy;
+    // Outcome, in the order of lanes.ts (finishStep): stopped, escaped, or stopped by the step guard; then a nuclear event.
     let stopped = newRange <= tables[base + M_CUTOFF_RANGE_G_PER_CM2];
-    let escaped = ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz;
+    let escaped = p.ix < 0 || p.iy < 0 || p.iz < 0 || p.ix >= nx || p.iy >= ny || p.iz >= nz;
     let aborted = !stopped && !escaped && step + 1u == MAX_STEPS_PER_HISTORY;
     if (stopped || aborted) {
-      flushDeposit(openVoxel, addWords(openUnits, fixedWords(stepEnergy * massNumber, ENERGY_UNITS_PER_MEV)));
+      depositUnits(voxel, fixedWords(stepEnergy * massNumber, ENERGY_UNITS_PER_MEV));
       countEnergy(C_CUTOFF_ENERGY, stepEnergy * massNumber);
-      addWordCounter(C_STOPPED, 1u);
-      let depth = fixedWords(z, LENGTH_UNITS_PER_MM);
-      addPairCounter(C_STOP_DEPTH_SUM, depth.x, depth.y);
-      let depth2 = fixedWords(z * z, LENGTH_UNITS_PER_MM);
-      addPairCounter(C_STOP_DEPTH_SUM_SQ, depth2.x, depth2.y);
+      if (primary) {
+        addWordCounter(C_STOPPED, 1u);
+        let depth = fixedWords(z, LENGTH_UNITS_PER_MM);
+        addPairCounter(C_STOP_DEPTH_SUM, depth.x, depth.y);
+        let depth2 = fixedWords(z * z, LENGTH_UNITS_PER_MM);
+        addPairCounter(C_STOP_DEPTH_SUM_SQ, depth2.x, depth2.y);
+      }
       addPairCounter(C_STEPS, step + 1u, 0u);
       if (aborted) { addWordCounter(C_ABORTED_HISTORIES, 1u); }
       return;
     }
     if (escaped) {
-      flushDeposit(openVoxel, openUnits);
       countEnergy(C_ESCAPED_ENERGY, stepEnergy * massNumber);
       addPairCounter(C_STEPS, step + 1u, 0u);
       return;
     }
-    let nextMaterial = materialIndex[voxelOf(ix, iy, iz)];
-    if (nextMaterial != material) {
-      material = nextMaterial;
-      base = tableBase(material);
-      range = rangeAtEnergy(base, stepEnergy);
-      energy = stepEnergy;
-      let position = rangePosition(base, range);
-      rangeLow = interpolate(base, T_RANGE_LOW_AT_RANGE, position);
-      energyOffset = stepEnergy - interpolate(base, T_ENERGY_AT_RANGE, position);
+    let nextMaterial = materialIndex[voxelOf(p.ix, p.iy, p.iz)];
+    if (nextMaterial != p.material) {
+      loadMaterial(nextMaterial);
+      setRangeFromEnergy(stepEnergy);
+    }
+    if (nuclearEventDue) {
+      if (!nuclearEvent(stepEnergy, step + 1u)) {
+        addPairCounter(C_STEPS, step + 1u, 0u);
+        return;
+      }
+      p.previous = p.energy;
     }
   }
+}
+
+fn runHistory(lo: u32, hi: u32) {
+  historyLo = lo;
+  historyHi = hi;
+  let massNumber = pf(P_MASS_NUMBER);
+
+  // Source (lanes.ts: startHistory).
+  let words = random(0u, 0u);
+  let energy0 = max(pf(P_BEAM_ENERGY_MEV_PER_U) + pf(P_BEAM_ENERGY_SIGMA_MEV_PER_U) * normalFromUniform(uniformFromBits(words.z)), 0.0);
+  let spot = gaussianPair(uniformFromBits(words.x), uniformFromBits(words.y));
+  let x = pf(P_BEAM_CENTER_X_MM) + pf(P_SPOT_SIGMA_X_MM) * spot.x;
+  let y = pf(P_BEAM_CENTER_Y_MM) + pf(P_SPOT_SIGMA_Y_MM) * spot.y;
+  var dir = vec3<f32>(0.0, 0.0, 1.0);
+  if (pf(P_DIVERGENCE_SIGMA_X_RAD) > 0.0 || pf(P_DIVERGENCE_SIGMA_Y_RAD) > 0.0) {
+    let w2 = random(1u, 0u);
+    let g = gaussianPair(uniformFromBits(w2.x), uniformFromBits(w2.y));
+    let thetaX = pf(P_DIVERGENCE_SIGMA_X_RAD) * g.x;
+    let thetaY = pf(P_DIVERGENCE_SIGMA_Y_RAD) * g.y;
+    let norm = 1.0 / sqrt(1.0 + thetaX * thetaX + thetaY * thetaY);
+    dir = vec3<f32>(thetaX * norm, thetaY * norm, norm);
+  }
+  addWordCounter(C_HISTORIES, 1u);
+  countEnergy(C_INCIDENT_ENERGY, energy0 * massNumber);
+  let ix = i32(floor((x - pf(P_ORIGIN_X_MM)) / pf(P_VOXEL_X_MM)));
+  let iy = i32(floor((y - pf(P_ORIGIN_Y_MM)) / pf(P_VOXEL_Y_MM)));
+  if (ix < 0 || iy < 0 || ix >= pi(P_NX) || iy >= pi(P_NY)) {
+    countEnergy(C_ESCAPED_ENERGY, energy0 * massNumber);
+    addWordCounter(C_MISSED_HISTORIES, 1u);
+    return;
+  }
+  p.pos = vec3<f32>(x, y, 0.0);
+  p.dir = dir;
+  p.ix = ix; p.iy = iy; p.iz = 0;
+  p.radiationLengths = 0.0; p.scatterIntegral = 0.0; p.theta2 = 0.0;
+  // The primary is particle 0: steps on Philox word 1, nuclear numbers on 2 (nuclear.ts).
+  p.stream = 1u;
+  p.freePaths = 1.0;
+  if (pi(P_NUCLEAR) != 0) { p.freePaths = meanFreePaths(random(0u, 2u).x); }
+  p.previous = energy0;
+  secondaryCount = 0u;
+  stackSize = 0u;
+  openVoxel = voxelOf(ix, iy, 0);
+  openUnits = vec2<u32>(0u, 0u);
+  loadMaterial(materialIndex[openVoxel]);
+  setRangeFromEnergy(energy0);
+  if (p.range <= tables[p.base + M_CUTOFF_RANGE_G_PER_CM2]) {
+    depositEnergy(openVoxel, energy0 * massNumber);
+    countEnergy(C_CUTOFF_ENERGY, energy0 * massNumber);
+    return;
+  }
+  // The primary, then its secondaries from the stack (lanes.ts: endParticle).
+  loop {
+    transportParticle();
+    var next = false;
+    while (stackSize > 0u && !next) { next = startSecondary(); }
+    if (!next) { break; }
+  }
+  flushDeposit(openVoxel, openUnits);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

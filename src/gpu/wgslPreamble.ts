@@ -3,7 +3,7 @@
  * constants, prepended to shaders/transport.wgsl: the shader reads the same
  * parameter block and material tables as the WASM kernel, by the same offsets.
  */
-import { PARAMS, MATERIAL_HEADER, MATERIAL_HEADER_BYTES, MATERIAL_TABLES, ENERGY_UNITS_PER_MEV, LENGTH_UNITS_PER_MM } from '../engine/layout.js';
+import { PARAMS, MATERIAL_HEADER, MATERIAL_HEADER_BYTES, MATERIAL_TABLES, ENERGY_UNITS_PER_MEV, LENGTH_UNITS_PER_MM, STACK_CAPACITY } from '../engine/layout.js';
 import { KERNEL_CONSTANTS, MAX_STEPS_PER_HISTORY } from '../engine/kernelConstants.js';
 
 /** Names as the kernels spell them: voxelXMm -> VOXEL_X_MM, massPerNucleonMeV -> MASS_PER_NUCLEON_MEV. */
@@ -13,8 +13,9 @@ export function constantName(name: string): string {
 
 /** Indices of the GPU counters buffer: 64-bit pairs (k: words 2k, 2k+1), then single u32 words. */
 export const GPU_COUNTER_PAIRS = ['INCIDENT_ENERGY', 'CUTOFF_ENERGY', 'ESCAPED_ENERGY', 'STOP_DEPTH_SUM', 'STOP_DEPTH_SUM_SQ', 'STEPS',
-  'PROBE_SUM_X', 'PROBE_SUM_X_SQ', 'PROBE_SUM_Y', 'PROBE_SUM_Y_SQ'] as const;
-export const GPU_COUNTER_WORDS = ['HISTORIES', 'STOPPED', 'MISSED_HISTORIES', 'ABORTED_HISTORIES', 'PROBE_COUNT'] as const;
+  'PROBE_SUM_X', 'PROBE_SUM_X_SQ', 'PROBE_SUM_Y', 'PROBE_SUM_Y_SQ', 'NEUTRAL_ENERGY'] as const;
+export const GPU_COUNTER_WORDS = ['HISTORIES', 'STOPPED', 'MISSED_HISTORIES', 'ABORTED_HISTORIES', 'PROBE_COUNT',
+  'NUCLEAR_EVENTS', 'PRIMARY_NONELASTIC_EVENTS', 'SECONDARIES', 'STACK_OVERFLOWS'] as const;
 export const GPU_COUNTER_BYTES = (2 * GPU_COUNTER_PAIRS.length + GPU_COUNTER_WORDS.length) * 4;
 
 const f32 = (v: number) => (Math.abs(v) >= 1e21 || (v !== 0 && Math.abs(v) < 1e-6) ? v.toExponential() : Number.isInteger(v) ? v.toFixed(1) : String(v));
@@ -27,6 +28,7 @@ export function wgslPreamble(workgroupSize: number): string {
   MATERIAL_TABLES.forEach((name, k) => lines.push(`const T_${constantName(name)}: u32 = ${k}u;`));
   for (const [name, value] of Object.entries(KERNEL_CONSTANTS)) lines.push(`const ${name}: f32 = ${f32(value)};`);
   lines.push(`const MAX_STEPS_PER_HISTORY: u32 = ${MAX_STEPS_PER_HISTORY}u;`);
+  lines.push(`const STACK_CAPACITY: u32 = ${STACK_CAPACITY}u;`);
   lines.push(`const ENERGY_UNITS_PER_MEV: f32 = ${f32(ENERGY_UNITS_PER_MEV)};`);
   lines.push(`const LENGTH_UNITS_PER_MM: f32 = ${f32(LENGTH_UNITS_PER_MM)};`);
   GPU_COUNTER_PAIRS.forEach((name, k) => lines.push(`const C_${name}: u32 = ${k}u;`));

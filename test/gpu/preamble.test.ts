@@ -23,5 +23,20 @@ describe('WGSL and WASM constants', () => {
     expect(preamble).toContain('const M_CUTOFF_RANGE_G_PER_CM2: u32 = 4u;');
     expect(preamble).toContain('const FAR_MM: f32 = 1e+30;');
     expect(preamble).toContain('const HIGHLAND_E_MEV_SQUARED: f32 = 198.81;');
+    expect(preamble).toContain('const STACK_CAPACITY: u32 = 16u;');
+    expect(preamble).toMatch(/const C_NEUTRAL_ENERGY: u32 = \d+u;/);
+    expect(preamble).toMatch(/const T_NONELASTIC_SHARE_AT_RANGE: u32 = \d+u;/);
+  });
+
+  it('the nuclear constants of transport.wgsl are those of assembly/nuclear.ts', () => {
+    const nuclear = readFileSync(new URL('../../assembly/nuclear.ts', import.meta.url), 'utf8');
+    const wgsl = readFileSync(new URL('../../shaders/transport.wgsl', import.meta.url), 'utf8');
+    const names = ['PROTON_MASS_MEV', 'ATOMIC_MASS_UNIT_MEV', 'BINDING_MEV', 'MIN_FRAGMENT_MEV', 'BINDING_RATIO', 'MAX_PASSES'];
+    for (const name of names) {
+      const inAssembly = new RegExp(`const ${name}: \\w+ = ([\\d.]+);`).exec(nuclear)?.[1];
+      const inWgsl = new RegExp(`const ${name}: \\w+ = ([\\d.]+)u?;`).exec(wgsl)?.[1];
+      expect(inAssembly, name).toBeDefined();
+      expect(Number(inWgsl), name).toBe(Number(inAssembly));
+    }
   });
 });

@@ -5,7 +5,6 @@ import { simulate, BraggInputError } from '../../src/index.js';
 import { parseConfig } from '../../src/config/schema.js';
 import { runMonteCarlo } from '../../src/engine/monteCarlo.js';
 import { doseResults } from '../../src/engine/doseResults.js';
-import { runWebGpu } from '../../src/gpu/gpuEngine.js';
 import { elasticTargets } from '../../src/engine/materialTables.js';
 import { getMaterial } from '../../src/physics/index.js';
 
@@ -112,9 +111,8 @@ describe('nuclear interactions of protons', () => {
     await expect(carbon).rejects.toThrow(/transport.nuclear is for proton beams only/);
   });
 
-  it('is refused, not ignored, where it is not built yet: WebGPU and the deterministic solver', async () => {
+  it('is refused, not ignored, where it is not built yet: the deterministic solver (WebGPU has it: test/gpu/nuclear.test.ts)', async () => {
     const config = { beam: { energyMeVPerU: 100 }, phantom: { sizeMm: [20, 20, 100] as [number, number, number] }, transport: { histories: 10, nuclear: true } };
-    await expect(runWebGpu(parseConfig(config))).rejects.toThrow(/not in the WebGPU kernel yet/);
     await expect(simulate({ ...config, solver: 'deterministic' })).rejects.toThrow(/not in the deterministic solver yet/);
   });
 });
