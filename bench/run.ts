@@ -25,7 +25,7 @@ import type { KernelVariant } from '../src/engine/kernel.js';
 
 interface BenchCase {
   readonly name: string; readonly particle: 'proton' | 'carbon'; readonly energyMeVPerU: number; readonly histories: number;
-  /** transport.nuclear (WASM only for now). */
+  /** transport.nuclear (protons). */
   readonly nuclear?: boolean;
 }
 interface BenchRecord {
@@ -80,10 +80,11 @@ const gpuSizes = argument('backend') === 'webgpu' ? sizes(argument('gpu-historie
 const gpuSizesCarbon = sizes(argument('gpu-histories-carbon') ?? '1e6,1e7,5e7');
 if (gpuSizes) {
   const cores = os.availableParallelism();
-  for (const c of cases.filter((k) => !k.nuclear)) {
+  for (const c of cases) {
+    const nuclear = c.nuclear ?? false;
     for (const histories of c.particle === 'carbon' ? gpuSizesCarbon : gpuSizes) {
-      const config = { beam: { particle: c.particle, energyMeVPerU: c.energyMeVPerU }, transport: { histories } };
-      await simulate({ ...config, transport: { histories: 10_000 } }, { backend: 'webgpu' }); // warm-up: pipeline compilation
+      const config = { beam: { particle: c.particle, energyMeVPerU: c.energyMeVPerU }, transport: { histories, nuclear } };
+      await simulate({ ...config, transport: { histories: 10_000, nuclear } }, { backend: 'webgpu' }); // warm-up: pipeline compilation
       const { summary } = await simulate(config, { backend: 'webgpu' });
       records.push({
         name: c.name, backend: summary.adapter ? `webgpu (${summary.adapter})` : 'webgpu', variant: 'simd', threads: 0, particle: c.particle,
@@ -97,9 +98,15 @@ if (gpuSizes) {
   }
   // What bounds the kernel: the same 10^7-proton job without voxel tallies (the atomics' cost)
   // and with a quarter of the persistent workgroups (sensitivity to occupancy).
-  const probe = parseConfig({ beam: { particle: 'proton', energyMeVPerU: 150 }, transport: { histories: Number(argument('gpu-probe-histories') ?? 1e7) } });
-  for (const [label, tuning] of [['default', {}], ['no voxel tallies', { scoreDeposits: false }], ['1024 workgroups', { maxWorkgroups: 1024 }]] as const) {
-    const tallies = await runWebGpu(probe, { tuning });
+  const probeHistories = Number(argument('gpu-probe-histories') ?? 1e7);
+  const probe = parseConfig({ beam: { particle: 'proton', energyMeVPerU: 150 }, transport: { histories: probeHistories } });
+  const probeNuclear = parseConfig({ beam: { particle: 'proton', energyMeVPerU: 150 }, transport: { histories: probeHistories, nuclear: true } });
+  for (const [label, config, tuning] of [
+    ['default', probe, {}], ['no voxel tallies', probe, { scoreDeposits: false }], ['1024 workgroups', probe, { maxWorkgroups: 1024 }],
+    ['nuclear on', probeNuclear, {}], ['nuclear on, no voxel tallies', probeNuclear, { scoreDeposits: false }],
+    ['nuclear on, 1024 workgroups', probeNuclear, { maxWorkgroups: 1024 }],
+  ] as const) {
+    const tallies = await runWebGpu(config, { tuning });
     diagnostics.push({ label, historiesPerSecond: tallies.histories / tallies.wallSeconds, stepsPerSecond: Number(tallies.counters.steps) / tallies.wallSeconds });
   }
 } else {
@@ -118,12 +125,12 @@ const machine = {
   platform: `${os.platform()} ${os.release()}`, node: process.version, date: new Date().toISOString(),
 };
 const lines = gpuSizes
-  ? ['case         backend                       histories   histories/s   M steps/s   vs WASM (all cores)   R80 (mm)   MeV/primary']
+  ? ['case               backend                       histories   histories/s   M steps/s   vs WASM (all cores)   R80 (mm)   MeV/primary']
   : ['case               variant  threads  histories/s   M steps/s  vs scalar  efficiency  pool start (ms)  reduce (ms)'];
 for (const r of gpuSizes ? records : []) {
   const cpu = records.find((s) => s.name === r.name && s.backend === 'wasm')!;
   lines.push([
-    r.name.padEnd(12), (r.backend === 'wasm' ? `wasm ${r.threads} threads` : 'webgpu').padEnd(28), r.histories.toExponential(0).padStart(10),
+    r.name.padEnd(18), (r.backend === 'wasm' ? `wasm ${r.threads} threads` : 'webgpu').padEnd(28), r.histories.toExponential(0).padStart(10),
     Math.round(r.historiesPerSecond).toString().padStart(13), (r.stepsPerSecond / 1e6).toFixed(0).padStart(11),
     (r.backend === 'wasm' ? '' : `${(r.historiesPerSecond / cpu.historiesPerSecond).toFixed(1)}x`).padStart(20),
     (r.r80Mm?.toFixed(2) ?? '-').padStart(10), r.energyDepositedMeVPerPrimary.toFixed(2).padStart(13),
