@@ -81,16 +81,22 @@ export function deterministicResults(config: ResolvedConfig, t: DeterministicTal
       + 'materials other than water (fewer cells, angle bins or a longer deterministic.stepMm would make room)');
   }
   if (grid.stepMm < grid.dzMm * (1 - 1e-12)) {
-    warnings.push(`deterministic.stepMm ${grid.stepMm} mm is shorter than the voxel depth ${grid.dzMm} mm: every direction then moves a fraction `
+    warnings.push(`deterministic.stepMm ${grid.stepMm} mm is shorter than the solver's cell depth ${grid.dzMm} mm (the voxel depth over deterministic.zSubdivisions): every direction then moves a fraction `
       + 'of a cell per step and the streaming spreads the beam in depth (100 MeV protons in water: a Bragg peak 0.64 of the Monte Carlo\'s '
       + 'at half the voxel depth); the default step, the voxel depth, with finer voxels is more accurate');
   }
   warnings.push(...t.warnings);
-  const { nx, nz, dxMm, dzMm, originXMm, sizeYMm } = grid;
+  // The dose of the phantom's voxels: each the energy its cells (grid.subdivisions of it) received, over its mass.
+  const { originXMm, sizeYMm, subdivisions } = grid;
+  const nx = grid.nx / subdivisions.x, nz = grid.nz / subdivisions.z;
+  const dxMm = grid.dxMm * subdivisions.x, dzMm = grid.dzMm * subdivisions.z;
   const dose = new Float64Array(nz * nx);
-  for (let c = 0; c < nz * nx; c++) {
-    const kgPerMm3 = grid.densityGPerCm3[c]! * 1e-6;
-    dose[c] = (t.doseEnergyMeV[c]! * JOULES_PER_MEV) / (kgPerMm3 * dxMm * dzMm);
+  for (let cz = 0; cz < grid.nz; cz++) {
+    for (let cx = 0; cx < grid.nx; cx++) dose[Math.floor(cz / subdivisions.z) * nx + Math.floor(cx / subdivisions.x)]! += t.doseEnergyMeV[cz * grid.nx + cx]!;
+  }
+  for (let v = 0; v < nz * nx; v++) {
+    const kgPerMm3 = grid.densityGPerCm3[Math.floor(v / nx) * subdivisions.z * grid.nx + (v % nx) * subdivisions.x]! * 1e-6;
+    dose[v] = (dose[v]! * JOULES_PER_MEV) / (kgPerMm3 * dxMm * dzMm);
   }
   const depthMm = Float64Array.from({ length: nz }, (_, z) => (z + 0.5) * dzMm);
   const depthDose = Float64Array.from({ length: nz }, (_, z) => {
@@ -102,10 +108,12 @@ export function deterministicResults(config: ResolvedConfig, t: DeterministicTal
   let lateralProbe: DeterministicResult['lateralProbe'] = null;
   if (t.probeFluence && t.tables.probeFace !== null) {
     let n = 0, s = 0, s2 = 0;
-    t.probeFluence.forEach((w, x) => { const xMm = originXMm + (x + 0.5) * dxMm; n += w; s += w * xMm; s2 += w * xMm * xMm; });
+    // per cell of the solver's grid
+    const cellMm = grid.dxMm;
+    t.probeFluence.forEach((w, x) => { const xMm = originXMm + (x + 0.5) * cellMm; n += w; s += w * xMm; s2 += w * xMm * xMm; });
     const mean = n > 0 ? s / n : 0;
-    const variance = n > 0 ? Math.max(s2 / n - mean * mean - (dxMm * dxMm) / 12, 0) : 0;
-    lateralProbe = { depthMm: t.tables.probeFace * dzMm, particlesPerPrimary: n, meanXMm: mean, sigmaXMm: Math.sqrt(variance) };
+    const variance = n > 0 ? Math.max(s2 / n - mean * mean - (cellMm * cellMm) / 12, 0) : 0;
+    lateralProbe = { depthMm: t.tables.probeFace * grid.dzMm, particlesPerPrimary: n, meanXMm: mean, sigmaXMm: Math.sqrt(variance) };
   }
   const { totals } = t;
   const incident = t.incidentEnergyMeV;
@@ -127,7 +135,7 @@ export function deterministicResults(config: ResolvedConfig, t: DeterministicTal
     energyBalance: (incident - totals.depositedEnergyMeV - totals.escapedEnergyMeV - t.remainingEnergyMeV) / incident,
     steps: t.steps,
     stepMm: grid.stepMm,
-    phaseSpaceGrid: { energyBins: grid.ne, energyBinsPerStep: grid.binsPerStep, angleBins: grid.nTheta, angleStepDeg: (grid.dThetaRad * 180) / Math.PI, nz, nx },
+    phaseSpaceGrid: { energyBins: grid.ne, energyBinsPerStep: grid.binsPerStep, angleBins: grid.nTheta, angleStepDeg: (grid.dThetaRad * 180) / Math.PI, nz: grid.nz, nx: grid.nx },
     wallSeconds,
     transportSeconds: t.transportSeconds,
     secondsPerStep: t.steps > 0 ? t.transportSeconds / t.steps : 0,

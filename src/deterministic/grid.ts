@@ -40,12 +40,15 @@ export interface PhaseSpaceMaterial {
 
 export interface PhaseSpaceGrid {
   readonly ion: Ion;
-  // Cells: x fastest, [z * nx + x]; x from originXMm, z (depth) from 0.
+  // Cells: x fastest, [z * nx + x]; x from originXMm, z (depth) from 0. A cell is a voxel of the phantom
+  // divided by `subdivisions` in z and x (nz = voxels in z x subdivisions.z), see chooseSubdivisions.
   readonly nx: number;
   readonly nz: number;
   readonly dxMm: number;
   readonly dzMm: number;
   readonly originXMm: number;
+  /** Cells per voxel in depth (z) and across (x): the results sum each voxel's cells. */
+  readonly subdivisions: { readonly z: number; readonly x: number };
   /** Rows of cells the WASM solver stores per energy bin (storedRows; at most nz). */
   readonly storedRows: number;
   /** Path length of one step, ds (mm). */
@@ -130,6 +133,50 @@ function checkStep(stepMm: number, dxMm: number, dzMm: number, thetaMaxRad: numb
   }
 }
 
+/**
+ * Range straggling of a proton beam in water, sigma = 0.012 R^0.935 (sigma and R in cm; Bortfeld 1997,
+ * Med. Phys. 24, 2024, eq. 18), as a fraction to apply to the CSDA range in cm.
+ */
+function waterRangeStragglingCm(rangeCm: number): number {
+  return 0.012 * rangeCm ** 0.935;
+}
+
+/**
+ * Solver cells per voxel (README.md, "Grid"), unless the settings give them.
+ * Depth: a Bragg peak in a material that stops protons s times harder than water (s: the ratio of
+ * the CSDA ranges in mm at the beam's energy) is s times narrower than water's; where it is narrower
+ * than a voxel the streaming's numerical diffusion in z (README.md, "streamX, streamZ") and the
+ * voxel's average flatten it (100 MeV protons stopping in titanium, s = 3.2, range straggling 0.25 mm:
+ * a peak 0.955 of the Monte Carlo's in 1 mm voxels; 0.973, 0.979, 0.982, 0.984 with 2, 3, 4, 8 cells
+ * per voxel). So z is divided until a cell is no deeper than CELL_PER_STRAGGLING times the range
+ * straggling sigma of the beam stopping in the grid's hardest-stopping material (water's scaled by
+ * 1/s), where s > 1.05; water alone, and lung, keep the voxels (agreement.test.ts holds water at one
+ * cell per voxel: there sigma is 0.8 mm at 100 MeV, 1.6 mm at 150 MeV).
+ * Across: the angular spread at the end of such a range widens the lateral profile through the x
+ * streaming's numerical diffusion (titanium, 100 MeV, 2 mm voxels: the peak's central voxels 0.96 of
+ * the Monte Carlo's, 0.98 with 1 mm cells; compact bone, 100 MeV, 2 cells in z: gamma 2 %/2 mm 99.3 %,
+ * 100 % with 1 mm cells); x is halved wherever z is divided.
+ */
+/**
+ * A cell may be this many range-straggling sigmas deep (chooseSubdivisions): 1.25 gives 4 cells per 1 mm
+ * voxel for 100 MeV protons stopping in titanium (sigma 0.25 mm; 3 cells: peak 0.979 of the Monte Carlo's,
+ * too near the 2 % target), 2 in compact bone (sigma 0.49 mm) and for 150 MeV in titanium (0.49 mm),
+ * 1 for 150 MeV in compact bone (0.96 mm); 1 instead of 1.25 gave 3, 3, 2 there for under 0.5 % of peak
+ * and 1.5 to 6 times the run time (heterogeneous.test.ts).
+ */
+const CELL_PER_STRAGGLING = 1.25;
+
+function chooseSubdivisions(options: DeterministicSettings, dzMm: number, materials: readonly PhaseSpaceMaterial[], water: MaterialRange,
+  waterDensity: number, topEnergyMeVPerU: number): { z: number; x: number } {
+  const waterRangeMm = (10 * water.rangeGPerCm2(topEnergyMeVPerU)) / waterDensity;
+  let hardest = 1;
+  for (const m of materials) hardest = Math.max(hardest, waterRangeMm / ((10 * m.range.rangeGPerCm2(topEnergyMeVPerU)) / m.densityGPerCm3));
+  const auto = options.stepMm === undefined && hardest > 1.05
+    ? Math.min(16, Math.ceil(dzMm / ((CELL_PER_STRAGGLING * 10 * waterRangeStragglingCm(waterRangeMm / 10)) / hardest) - 1e-9)) : 1;
+  const z = options.zSubdivisions ?? auto;
+  return { z, x: options.xSubdivisions ?? (options.zSubdivisions === undefined && z >= 2 ? 2 : 1) };
+}
+
 /** Two f64 psi buffers must fit in wasm32 memory (4 GiB), with this much left for the rest. */
 const PSI_BYTES_LIMIT = WASM32_MAX_PAGES * WASM_PAGE_BYTES - 2 ** 26;
 
@@ -194,27 +241,28 @@ function checkGridSize(options: DeterministicSettings, cells: { nx: number; nz: 
 export function buildPhaseSpaceGrid(config: ResolvedConfig, settings: DeterministicSettingsInput = {}): PhaseSpaceGrid {
   const options = parseDeterministicSettings(settings);
   const { ion, material } = resolvePhysics(config);
-  const [dxMm, , dzMm] = config.phantom.voxelSizeMm;
-  const stepMm = options.stepMm ?? dzMm;
+  const [voxelDxMm, , voxelDzMm] = config.phantom.voxelSizeMm;
   const nTheta = options.angleBins;
   const thetaMaxRad = (options.angleMaxDeg * Math.PI) / 180;
   const dThetaRad = (2 * thetaMaxRad) / nTheta;
-  checkStep(stepMm, dxMm, dzMm, thetaMaxRad, options.angleMaxDeg);
   const topEnergyMeVPerU = config.beam.energyMeVPerU + SPREAD_SIGMAS_ON_GRID * config.beam.energySpreadMeVPerU;
   checkEnergies(config, topEnergyMeVPerU);
   const water = buildMaterialRange(ion, material('water'));
   const topRange = water.rangeGPerCm2(topEnergyMeVPerU);
   const cutoffRange = water.rangeGPerCm2(config.transport.cutoffEnergyMeVPerU);
-  const waterStepGPerCm2 = (material('water').densityGPerCm3 * stepMm) / 10;
-  // The cells as buildPhantom counts them (it refuses sizes that are not whole numbers of voxels).
-  const cellsZ = Math.round(config.phantom.sizeMm[2] / dzMm);
-  const cells = { nx: Math.round(config.phantom.sizeMm[0] / dxMm), nz: cellsZ, rows: storedRows(cellsZ, stepMm, dzMm, thetaMaxRad) };
-  checkGridSize(options, cells, nTheta, stepMm, dzMm, waterStepGPerCm2, topRange - cutoffRange);
+  const waterStepOf = (stepMm: number) => (material('water').densityGPerCm3 * stepMm) / 10;
+  // One cell per voxel first: the settings' step and a grid too large even so are refused before the
+  // phantom is built (the cells as buildPhantom counts them; it refuses sizes that are not whole numbers of voxels).
+  {
+    const stepMm = options.stepMm ?? voxelDzMm;
+    checkStep(stepMm, voxelDxMm, voxelDzMm, thetaMaxRad, options.angleMaxDeg);
+    const cellsZ = Math.round(config.phantom.sizeMm[2] / voxelDzMm);
+    const cells = { nx: Math.round(config.phantom.sizeMm[0] / voxelDxMm), nz: cellsZ, rows: storedRows(cellsZ, stepMm, voxelDzMm, thetaMaxRad) };
+    checkGridSize(options, cells, nTheta, stepMm, voxelDzMm, waterStepOf(stepMm), topRange - cutoffRange);
+  }
+  // The materials of the cells at y = 0 (the voxel row whose half-open interval [y0, y0 + dy) holds y = 0).
   const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
-  const { nx, nz, ny } = phantom;
-  const thetaRad = Float64Array.from({ length: nTheta }, (_, t) => (t - nTheta / 2) * dThetaRad);
-
-  // Cells at y = 0: the voxel row whose half-open interval [y0, y0 + dy) holds y = 0.
+  const { nx: voxelsX, nz: voxelsZ, ny } = phantom;
   const ranges = new Map<MaterialId, MaterialRange>([['water', water]]);
   const rangeOf = (id: MaterialId): MaterialRange => {
     let r = ranges.get(id);
@@ -223,19 +271,34 @@ export function buildPhaseSpaceGrid(config: ResolvedConfig, settings: Determinis
   };
   const exact = exactDensities(config, material);
   const materials: PhaseSpaceMaterial[] = [];
-  const cellMaterial = new Int32Array(nz * nx);
-  const densityGPerCm3 = new Float64Array(nz * nx);
+  const voxelMaterial = new Int32Array(voxelsZ * voxelsX);
   const iy = Math.floor(ny / 2);
-  for (let z = 0; z < nz; z++) {
-    for (let x = 0; x < nx; x++) {
-      const voxel = (z * ny + iy) * nx + x;
+  for (let z = 0; z < voxelsZ; z++) {
+    for (let x = 0; x < voxelsX; x++) {
+      const voxel = (z * ny + iy) * voxelsX + x;
       const id = phantom.materials[phantom.materialIndex[voxel]!]!;
       const f32Density = phantom.densityGPerCm3[voxel]!;
       const density = exact.get(`${id} ${f32Density}`) ?? f32Density;
       let m = materials.findIndex((p) => p.id === id && p.densityGPerCm3 === density);
       if (m < 0) m = materials.push({ id, material: material(id), densityGPerCm3: density, range: rangeOf(id) }) - 1;
+      voxelMaterial[z * voxelsX + x] = m;
+    }
+  }
+  const subdivisions = chooseSubdivisions(options, voxelDzMm, materials, water, material('water').densityGPerCm3, topEnergyMeVPerU);
+  const dxMm = voxelDxMm / subdivisions.x, dzMm = voxelDzMm / subdivisions.z;
+  const stepMm = options.stepMm ?? dzMm;
+  checkStep(stepMm, dxMm, dzMm, thetaMaxRad, options.angleMaxDeg);
+  const waterStepGPerCm2 = waterStepOf(stepMm);
+  const nx = voxelsX * subdivisions.x, nz = voxelsZ * subdivisions.z;
+  checkGridSize(options, { nx, nz, rows: storedRows(nz, stepMm, dzMm, thetaMaxRad) }, nTheta, stepMm, dzMm, waterStepGPerCm2, topRange - cutoffRange);
+  const thetaRad = Float64Array.from({ length: nTheta }, (_, t) => (t - nTheta / 2) * dThetaRad);
+  const cellMaterial = new Int32Array(nz * nx);
+  const densityGPerCm3 = new Float64Array(nz * nx);
+  for (let z = 0; z < nz; z++) {
+    for (let x = 0; x < nx; x++) {
+      const m = voxelMaterial[Math.floor(z / subdivisions.z) * voxelsX + Math.floor(x / subdivisions.x)]!;
       cellMaterial[z * nx + x] = m;
-      densityGPerCm3[z * nx + x] = density;
+      densityGPerCm3[z * nx + x] = materials[m]!.densityGPerCm3;
     }
   }
 
@@ -262,7 +325,7 @@ export function buildPhaseSpaceGrid(config: ResolvedConfig, settings: Determinis
     return { ne, rangeStepGPerCm2, binsPerStep, waterRangeGPerCm2, energyMeVPerU, energyMeV };
   };
   const grid = (binsPerStep: number | null, binsPerStepWanted: number | null): PhaseSpaceGrid => ({
-    ion, nx, nz, dxMm, dzMm, originXMm: phantom.originMm[0], storedRows: storedRows(nz, stepMm, dzMm, thetaMaxRad), stepMm,
+    ion, nx, nz, dxMm, dzMm, subdivisions, originXMm: phantom.originMm[0], storedRows: storedRows(nz, stepMm, dzMm, thetaMaxRad), stepMm,
     nTheta, dThetaRad, thetaMaxRad, thetaRad,
     ...axis(binsPerStep), binsPerStepWanted, waterStepGPerCm2, topEnergyMeVPerU, cutoffEnergyMeVPerU, water,
     materials, cellMaterial, densityGPerCm3,

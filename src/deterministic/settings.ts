@@ -23,6 +23,13 @@ export const deterministicSettingsSchema = z.strictObject({
    * phantom's materials (src/deterministic/binsPerStep.ts; 1 in water alone).
    */
   energyBinsPerStep: z.number().int().min(1, 'must be at least 1').max(16, 'must be at most 16').optional(),
+  /**
+   * Solver cells per voxel in depth (z) and across (x): the solver runs on cells of dz / zSubdivisions by
+   * dx / xSubdivisions and sums their deposits back into the phantom's voxels; default: chosen from the
+   * Bragg peak's width in the phantom's materials (grid.ts chooseSubdivisions; 1 in water alone).
+   */
+  zSubdivisions: z.number().int().min(1, 'must be at least 1').max(16, 'must be at most 16').optional(),
+  xSubdivisions: z.number().int().min(1, 'must be at least 1').max(16, 'must be at most 16').optional(),
 }).prefault({});
 
 export type DeterministicSettingsInput = z.input<typeof deterministicSettingsSchema>;

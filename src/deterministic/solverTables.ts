@@ -51,7 +51,7 @@ export function prepareSolverTables(config: ResolvedConfig): SolverTables {
   const scattering = buildScatteringKernels(grid);
   const loss = buildEnergyLossMap(grid);
   const source = buildBeamSource(config, grid);
-  // The probe plane is the Monte Carlo's (a voxel plane in z); only its index matters here.
+  // The probe plane is the Monte Carlo's (a voxel plane in z, a face of the cells too); only its index matters here.
   const probe = probeIndexFor(config, buildPhantomShape(config));
   return {
     grid,
@@ -60,7 +60,7 @@ export function prepareSolverTables(config: ResolvedConfig): SolverTables {
     loss: { slots: loss.slots, firstBin: loss.firstBin, weights: loss.weights, depositMeV: loss.depositMeV, absorbed: loss.absorbed, maxDropBins: loss.maxDropBins },
     shifts: buildStreamingShifts(grid),
     source: { values: source.values, energyMeV: source.incidentEnergyMeV },
-    probeFace: probe >= 0 ? probe : null,
+    probeFace: probe >= 0 ? probe * grid.subdivisions.z : null,
   };
 }
 
