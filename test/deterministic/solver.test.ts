@@ -65,7 +65,7 @@ describe('deterministic solver: a titanium slab with six bins per step (loss tab
     const config = parseConfig(small({
       beam: { energyMeVPerU: 70 },
       phantom: { sizeMm: [30, 30, 50], voxelSizeMm: [1, 1, 1], regions: [{ shape: 'slab', material: 'titanium', zMinMm: 10, zMaxMm: 20 }] },
-      deterministic: { energyBinsPerStep: 6 },
+      deterministic: { energyBinsPerStep: 6, zSubdivisions: 1 },
     }));
     const steps: StepBalance[] = [];
     const one = await runDeterministic(config, { onStep: (b) => steps.push(b) });
@@ -142,7 +142,8 @@ describe('deterministic solver: step loop', () => {
 });
 
 describe('deterministic solver: stored rows', () => {
-  const slab = parseConfig({ beam: { energyMeVPerU: 100 }, phantom: { sizeMm: [30, 30, 100], regions: [{ shape: 'slab', material: 'compact-bone', zMinMm: 30, zMaxMm: 50 }] } });
+  const slab = parseConfig({ beam: { energyMeVPerU: 100 }, phantom: { sizeMm: [30, 30, 100], regions: [{ shape: 'slab', material: 'compact-bone', zMinMm: 30, zMaxMm: 50 }] },
+    deterministic: { zSubdivisions: 1 } });
 
   it('psi holds a band of rows that moves with the beam: the dose of all rows bit for bit, on 1 and 2 threads, in a fraction of the memory', async () => {
     const all = await runDeterministic(slab, { storedRows: 100 });
@@ -225,6 +226,6 @@ describe('deterministic solver: progress', () => {
     const coarse = { ...tallies, tables: { ...tallies.tables, grid: { ...tallies.tables.grid, binsPerStepWanted: 4 } }, warnings: [] };
     expect(deterministicResults(parseConfig(small()), coarse, 1, []).warnings[0]).toMatch(/^the energy grid has 1 bins per step in water where the phantom's materials want 4 /);
     const halfStep = { ...tallies, tables: { ...tallies.tables, grid: { ...tallies.tables.grid, stepMm: 0.5 } }, warnings: [] };
-    expect(deterministicResults(parseConfig(small()), halfStep, 1, []).warnings).toEqual([expect.stringMatching(/^deterministic.stepMm 0.5 mm is shorter than the voxel depth 1 mm: /)]);
+    expect(deterministicResults(parseConfig(small()), halfStep, 1, []).warnings).toEqual([expect.stringMatching(/^deterministic.stepMm 0.5 mm is shorter than the solver's cell depth 1 mm \(the voxel depth over deterministic.zSubdivisions\): /)]);
   });
 });

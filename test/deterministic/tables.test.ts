@@ -129,12 +129,12 @@ describe('phase-space grid', () => {
     expect(gridFor({}).binsPerStep).toBe(1);
     const slab = (material: MaterialId) => ({ beam: { energyMeVPerU: 100 }, phantom: { sizeMm: [20, 20, 120] as [number, number, number],
       regions: [{ shape: 'slab' as const, material, zMinMm: 30, zMaxMm: 50 }] } });
-    const coarse = gridFor(slab('compact-bone'), { energyBinsPerStep: 1 });
+    const coarse = gridFor(slab('compact-bone'), { energyBinsPerStep: 1, zSubdivisions: 1 });
     const ratios = numericalStragglingRatios(coarse, water);
     // water has none; compact bone at K = 1 over 19 times water's Bohr straggling (the bone case of issue 9)
     expect(ratios[0]!.every((r) => r === 0)).toBe(true);
     expect(ratios[1]![0]).toBeGreaterThan(10);
-    const grid = gridFor(slab('compact-bone'));
+    const grid = gridFor(slab('compact-bone'), { zSubdivisions: 1 });
     const k = grid.binsPerStep!;
     expect(ratios[1]![k - 1]).toBeLessThanOrEqual(NUMERICAL_STRAGGLING_TOLERANCE);
     for (let smaller = 1; smaller < k; smaller++) expect(ratios[1]![smaller - 1]).toBeGreaterThan(NUMERICAL_STRAGGLING_TOLERANCE);
@@ -146,6 +146,23 @@ describe('phase-space grid', () => {
     // the setting wins; it cannot be given with energyBins
     expect(gridFor(slab('compact-bone'), { energyBinsPerStep: 3 }).binsPerStep).toBe(3);
     expect(gridError(slab('lung'), { energyBinsPerStep: 2, energyBins: 100 })).toMatch(/energyBins and deterministic.energyBinsPerStep cannot both be given/);
+  });
+
+  it('cells: finer than the voxels where the Bragg peak is narrower than water\'s (grid.ts chooseSubdivisions); the settings win', () => {
+    const slab = (material: MaterialId, energyMeVPerU: number) => ({ beam: { energyMeVPerU }, phantom: { sizeMm: [20, 20, 120] as [number, number, number],
+      regions: [{ shape: 'slab' as const, material, zMinMm: 30, zMaxMm: 50 }] } });
+    const cells = (g: ReturnType<typeof gridFor>) => [g.subdivisions.z, g.subdivisions.x, g.nz, g.nx, g.dzMm, g.dxMm, g.stepMm];
+    expect(gridFor({}).subdivisions).toEqual({ z: 1, x: 1 });
+    expect(gridFor(slab('lung', 100)).subdivisions).toEqual({ z: 1, x: 1 });
+    expect(cells(gridFor(slab('titanium', 100)))).toEqual([4, 2, 480, 20, 0.25, 1, 0.25]);
+    expect(gridFor(slab('compact-bone', 100)).subdivisions).toEqual({ z: 2, x: 2 });
+    expect(gridFor(slab('compact-bone', 150)).subdivisions).toEqual({ z: 1, x: 1 });
+    const titanium = gridFor(slab('titanium', 100));
+    expect(titanium.cellMaterial[(30 * 4 - 1) * titanium.nx]).toBe(0);
+    expect(titanium.materials[titanium.cellMaterial[30 * 4 * titanium.nx]!]!.id).toBe('titanium');
+    expect(gridFor(slab('titanium', 100), { zSubdivisions: 3 }).subdivisions).toEqual({ z: 3, x: 1 });
+    expect(gridFor(slab('titanium', 100), { stepMm: 1 }).subdivisions).toEqual({ z: 1, x: 1 });
+    expect(gridError(slab('titanium', 100), { zSubdivisions: 2, stepMm: 1 })).toMatch(/deterministic.stepMm 1 mm is longer than/);
   });
 
   it('bins per step: as many as wasm32 memory allows for two psi buffers, the wanted K kept for a warning', () => {
