@@ -84,6 +84,9 @@ function monteCarloText(result: SimulationResult): string {
     `  Bragg peak ${mm(s.peakDepthMm)}   R90 ${mm(s.r90Mm)}   R80 ${mm(s.r80Mm)}   R20 ${mm(s.r20Mm)}`,
     `  entrance/peak ${s.entranceToPeak.toFixed(3)}   range straggling ${s.rangeStragglingMm.toFixed(2)} mm`,
     `  energy deposited ${s.energyDepositedMeVPerPrimary.toFixed(3)} MeV per primary`,
+    ...(result.config.transport.nuclear
+      ? [`  nuclear events ${s.nuclearEventsPerPrimary.toFixed(3)} per primary, ${s.neutralEnergyMeVPerPrimary.toFixed(3)} MeV per primary carried away by neutrals`]
+      : []),
     `  ${s.wallSeconds.toFixed(2)} s wall, ${Math.round(s.historiesPerSecond)} histories/s, ${(s.stepsPerSecond / 1e6).toFixed(2)} M steps/s`,
   ].join('\n') + '\n';
 }

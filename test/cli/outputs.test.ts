@@ -52,4 +52,15 @@ print(json.dumps({'shape': list(m.shape), 'dtypes': [str(d.dtype), str(m.dtype)]
     expect(maps.boneDensity).toBeCloseTo(1.85, 5);
     expect(maps.waterDensity).toBe(1);
   });
+
+  it('the text summary reports nuclear events and the neutral energy when they are on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bragg-outputs-'));
+    const config = join(dir, 'c.json');
+    writeFileSync(config, JSON.stringify({ phantom: { sizeMm: [20, 20, 200] }, transport: { histories: 500, nuclear: true } }));
+    const r = spawnSync(process.execPath, [bin, 'run', '--config', config, '--out', join(dir, 'out')], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/nuclear events 0\.\d+ per primary, \d+\.\d+ MeV per primary carried away by neutrals/);
+    const off = spawnSync(process.execPath, [bin, 'run', '--histories', '100', '--energy', '50', '--out', join(dir, 'off')], { encoding: 'utf8' });
+    expect(off.stdout).not.toMatch(/nuclear events/);
+  });
 });
