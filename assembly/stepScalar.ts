@@ -86,7 +86,7 @@ import {
   L_SCATTER_INTEGRAL, L_THETA2, L_IX, L_IY, L_IZ, L_STEP, L_HISTORY_LO, L_HISTORY_HI,
   L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP, L_Z_OVER_A, L_RADIATION_LENGTH, L_CUTOFF_RANGE,
   L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME, L_CROSSED_PROBE, L_SCRATCH, L_ENERGY_OFFSET,
-  L_MFP, L_NUCLEAR_MU, L_STREAM,
+  L_MFP, L_NUCLEAR_MU, L_STREAM, L_LET_RANGE, L_STEP_LENGTH,
 } from './layout';
 import { philox4x32 } from './philox';
 import { logf, sinHalfPi, normalFromUniform, uniformFromBits, wordThreshold } from './fastmath';
@@ -169,6 +169,9 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   const meanPosition = tablePosition(logf(meanRange), logRangeMin, invLogRangeStep, lastPosition);
   const meanEnergy = interpolate(tablePtr, n, T_ENERGY_AT_RANGE, meanPosition);
   const meanStopping = interpolate(tablePtr, n, T_STOPPING_AT_RANGE, meanPosition);
+  // For LET (letTally.ts): the range halfway along the step (its mean energy) and the step's length.
+  store<f32>(lanes + L_LET_RANGE, max<f32>(range - massStep * <f32>0.5, MIN_RANGE_G_PER_CM2));
+  store<f32>(lanes + L_STEP_LENGTH, s);
 
   // 2. Bohr straggling (PDG; ICRU 49): sigma_E^2 = K m_e c^2 z^2 (Z/A) rho s (1 - beta^2/2)/(1 - beta^2),
   //    moved to range through dR = dE / S.
