@@ -96,7 +96,8 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   const gpu = options.gpu ?? (await requestGpuDevice());
   if (!gpu) throw new BraggInputError('no WebGPU adapter found: use the wasm backend');
   const { device } = gpu;
-  const run = prepareRun(config, 1, { shared: false });
+  // The WGSL kernel does not score LET (yet): no LET tallies on the host either (result.let is null).
+  const run = prepareRun({ ...config, scoring: { ...config.scoring, let: false } }, 1, { shared: false });
   const { phantom } = run;
   const voxels = phantom.nx * phantom.ny * phantom.nz;
   // The device was created with the adapter's own limits (requiredLimits); a grid beyond them is refused, not split (yet).
