@@ -21,7 +21,7 @@ import { philox4x32 } from './philox';
 import { logf, sinHalfPi, normalFromUniform, uniformFromBits } from './fastmath';
 import { PI_F32, MAX_STEPS_PER_HISTORY } from './physicsConstants';
 import { recordDeposit, flushHistory } from './tally';
-import { scoreLetStep } from './letTally';
+import { scoreLetStep, flushLet } from './letTally';
 import {
   laneField, getF, setF, getI, setI, addCounter, energyUnits, voxelIndex, loadMaterial, setRangeFromEnergy,
   sampleMeanFreePaths,
@@ -158,6 +158,7 @@ function endParticle(params: usize, worker: usize, lane: i32): bool {
   while (getI(worker, L_STACK_SIZE, lane) > 0) {
     if (startSecondary(params, worker, lane)) return true;
   }
+  if (load<i32>(params + P_SCORE_LET) != 0) flushLet(worker, lane);
   flushHistory(worker, lane);
   return false;
 }
@@ -182,7 +183,7 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
   addCounter(worker, W_STEPS, 1);
   setF(worker, L_PREV_ENERGY, lane, energy);
   const primary = getI(worker, L_STREAM, lane) == 1;
-  if (load<i32>(params + P_SCORE_LET) != 0) scoreLetStep(params, worker, lane, voxel, deposit, primary);
+  if (load<i32>(params + P_SCORE_LET) != 0) scoreLetStep(worker, lane, voxel, deposit, primary);
   if (getI(worker, L_CROSSED_PROBE, lane) != 0 && primary) {
     const x = <f64>getF(worker, L_X, lane);
     const y = <f64>getF(worker, L_Y, lane);

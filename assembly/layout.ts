@@ -159,14 +159,18 @@
 @inline export const L_STREAM: i32 = 688;         // Philox word 1 of this particle's steps: 1 + 2 p
 @inline export const L_SECONDARIES: i32 = 704;    // secondaries created so far in this history
 @inline export const L_STACK_SIZE: i32 = 720;     // entries on this lane's secondary stack
-@inline export const L_LET_RANGE: i32 = 736;      // residual range halfway along the last step (g/cm^2): its LET
+@inline export const L_LET_MEDIUM: i32 = 736;     // LET in the medium of the last step (keV/um; letTally.ts)
 @inline export const L_STEP_LENGTH: i32 = 752;    // length of the last step (mm)
-@inline export const L_STACK: i32 = 768;          // STACK_CAPACITY entries of STACK_FIELDS fields
+@inline export const L_LET_WATER: i32 = 768;      // LET in water of the last step (keV/um)
+@inline export const L_RANGE_POSITION: i32 = 784; // table position of L_RANGE (set with it)
+@inline export const L_LET_VOXEL: i32 = 800;      // voxel whose LET sums L_LET_SUMS holds (letTally.ts)
+@inline export const L_LET_SUMS: i32 = 816;       // LET_FIELDS f64 per lane (lane * 64 + field * 8): the visit's sums
+@inline export const L_STACK: i32 = 1072;         // STACK_CAPACITY entries of STACK_FIELDS fields
 // Measured (100k protons, water with a 40 mm bone slab, overflows per history): capacity 4: 1.6e-3
 // at 150 MeV, 5.0e-3 at 230 MeV; 6: 2e-5, 3e-5; 16: none (each 2 entries more cut them ~30-fold).
 @inline export const STACK_CAPACITY: i32 = 16;
 @inline export const STACK_FIELDS: i32 = 11;      // x y z u v w energy ix iy iz particle
-@inline export const LANE_STATE_BYTES: i32 = 3584;
+@inline export const LANE_STATE_BYTES: i32 = 3888;
 
 // ---- fixed-point units of the tallies ----
 // Energy: 2^-24 MeV per unit; square of a history's voxel energy: 2^-32 MeV^2 per unit
