@@ -136,7 +136,7 @@ export interface SimulationResult {
   readonly lateralProbe: LateralProbe | null;
   /**
    * LET (keV/um, [nz, ny, nx] like the dose; README, Physics: LET), or null where it was not
-   * scored: scoring.let false, or the WebGPU backend (its kernel does not score LET yet).
+   * scored: scoring.let false, the deterministic solver, or a WebGPU grid whose LET buffer is beyond the GPU's limits (warnings say so).
    */
   readonly let: LetResults | null;
   /** Transport counts: steps taken, histories stopped by the step guard, deposit lists that overflowed. */
@@ -189,6 +189,7 @@ export async function runOnGpu(resolved: ResolvedConfig, options: SimulateOption
   } finally {
     options.gpu?.device.destroy();
   }
+  if (tallies.letOmitted) warnings.push(tallies.letOmitted);
   if (tallies.completedHistories === undefined) return tallies;
   warnings.push(`WebGPU stopped after ${tallies.completedHistories} of ${resolved.transport.histories} histories `
     + `(${tallies.stoppedEarly}); the rest ran on the WASM threads`);

@@ -45,6 +45,8 @@ export interface RawTallies {
    * not scored (scoring.let false, or the WebGPU kernel, which does not score LET yet).
    */
   readonly letSum?: BigInt64Array | null;
+  /** Why LET was not scored although scoring.let asked for it (WebGPU: LET buffers beyond the GPU's limits). */
+  readonly letOmitted?: string;
   readonly probeZIndex: number;
   /** Transport time: from the first worker starting to the tallies being reduced (s). */
   readonly wallSeconds: number;
@@ -158,6 +160,8 @@ export interface PrepareOptions {
   readonly memoryLimitBytes?: number;
   /** Shared memory for worker threads (default), or an ordinary one for the calling thread only. */
   readonly shared?: boolean;
+  /** Checks the LET sums' bound even where the WASM tallies leave LET out (WebGPU scores it: gpuEngine.ts). */
+  readonly checkLetBound?: boolean;
 }
 
 /** Builds phantom and tables, plans and fills the shared memory for `workers` workers. */
@@ -179,7 +183,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
   }
   const voxels = shape.nx * shape.ny * shape.nz;
   const scoreLet = config.scoring.let;
-  if (scoreLet) checkLetBound(config, ion, materials, material('water'), packed);
+  if (scoreLet || options.checkLetBound) checkLetBound(config, ion, materials, material('water'), packed);
   const plan = planMemory({
     voxels, nz: shape.nz, tableBytes: packed.strideBytes * materials.length, workers, scoreLet,
     controlBytes: options.controlBytes, limitBytes: options.memoryLimitBytes,
