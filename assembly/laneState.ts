@@ -7,7 +7,7 @@ import {
   M_CUTOFF_RANGE_G_PER_CM2, T_RANGE_LOW_AT_RANGE, T_ENERGY_AT_RANGE, T_NUCLEAR_AT_RANGE,
   W_LANES_PTR, L_RANGE, L_ENERGY, L_RANGE_LOW, L_MATERIAL, L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP,
   L_Z_OVER_A, L_RADIATION_LENGTH, L_CUTOFF_RANGE, L_TABLE_PTR, L_ENERGY_OFFSET, L_NUCLEAR_MU,
-  L_MFP, L_SCRATCH, L_HISTORY_LO, L_HISTORY_HI, ENERGY_UNITS_PER_MEV,
+  L_MFP, L_SCRATCH, L_HISTORY_LO, L_HISTORY_HI, ENERGY_UNITS_PER_MEV, L_RANGE_POSITION,
 } from './layout';
 import { philox4x32 } from './philox';
 import { logf, uniformFromBits } from './fastmath';
@@ -83,6 +83,7 @@ export function setRangeFromEnergy(params: usize, worker: usize, lane: i32, ener
   const range = rangeAtEnergy(params, tablePtr, energyMeVPerU);
   const position = rangePosition(tablePtr, n, range);
   setF(worker, L_RANGE, lane, range);
+  setF(worker, L_RANGE_POSITION, lane, position);
   setF(worker, L_ENERGY, lane, energyMeVPerU);
   setF(worker, L_ENERGY_OFFSET, lane, energyMeVPerU - interpolate(tablePtr, n, T_ENERGY_AT_RANGE, position));
   setF(worker, L_RANGE_LOW, lane, interpolate(tablePtr, n, T_RANGE_LOW_AT_RANGE, position));

@@ -6,7 +6,7 @@ import {
   P_NX, P_NY, P_VOXEL_X_MM, P_VOXEL_Y_MM, P_ORIGIN_X_MM, P_ORIGIN_Y_MM,
   P_MATERIAL_INDEX_PTR, P_BEAM_ENERGY_MEV_PER_U, P_BEAM_ENERGY_SIGMA_MEV_PER_U, P_BEAM_CENTER_X_MM, P_BEAM_CENTER_Y_MM,
   P_SPOT_SIGMA_X_MM, P_SPOT_SIGMA_Y_MM, P_DIVERGENCE_SIGMA_X_RAD, P_DIVERGENCE_SIGMA_Y_RAD,
-  P_SEED_LO, P_SEED_HI, P_NUCLEAR,
+  P_SEED_LO, P_SEED_HI, P_NUCLEAR, P_SCORE_LET,
   W_INCIDENT_ENERGY, W_DEPOSITED_ENERGY, W_CUTOFF_ENERGY, W_ESCAPED_ENERGY,
   W_STEPS, W_HISTORIES, W_STOPPED_COUNT, W_STOP_DEPTH_SUM, W_STOP_DEPTH_SUM_SQ,
   W_PROBE_COUNT, W_PROBE_SUM_X, W_PROBE_SUM_X_SQ, W_PROBE_SUM_Y, W_PROBE_SUM_Y_SQ,
@@ -21,6 +21,7 @@ import { philox4x32 } from './philox';
 import { logf, sinHalfPi, normalFromUniform, uniformFromBits } from './fastmath';
 import { PI_F32, MAX_STEPS_PER_HISTORY } from './physicsConstants';
 import { recordDeposit, flushHistory } from './tally';
+import { scoreLetStep, flushLet } from './letTally';
 import {
   laneField, getF, setF, getI, setI, addCounter, energyUnits, voxelIndex, loadMaterial, setRangeFromEnergy,
   sampleMeanFreePaths,
@@ -157,6 +158,7 @@ function endParticle(params: usize, worker: usize, lane: i32): bool {
   while (getI(worker, L_STACK_SIZE, lane) > 0) {
     if (startSecondary(params, worker, lane)) return true;
   }
+  if (load<i32>(params + P_SCORE_LET) != 0) flushLet(worker, lane);
   flushHistory(worker, lane);
   return false;
 }
@@ -181,6 +183,7 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
   addCounter(worker, W_STEPS, 1);
   setF(worker, L_PREV_ENERGY, lane, energy);
   const primary = getI(worker, L_STREAM, lane) == 1;
+  if (load<i32>(params + P_SCORE_LET) != 0) scoreLetStep(worker, lane, voxel, deposit, primary);
   if (getI(worker, L_CROSSED_PROBE, lane) != 0 && primary) {
     const x = <f64>getF(worker, L_X, lane);
     const y = <f64>getF(worker, L_Y, lane);

@@ -44,6 +44,7 @@
 @inline export const P_SEED_HI: i32 = 112;
 @inline export const P_PROBE_Z_INDEX: i32 = 116;
 @inline export const P_NUCLEAR: i32 = 120;            // 1: nuclear interactions on (nuclear.ts)
+@inline export const P_SCORE_LET: i32 = 124;          // 1: LET scored into the worker's LET tallies (letTally.ts)
 @inline export const PARAMS_BYTES: i32 = 128;
 
 // ---- material block header (then the tables) ----
@@ -71,6 +72,8 @@
 @inline export const T_ELASTIC_TARGET0_SHARE_AT_RANGE: i32 = 7;
 @inline export const T_ELASTIC_TARGET1_SHARE_AT_RANGE: i32 = 8;
 @inline export const T_ELASTIC_TARGET2_SHARE_AT_RANGE: i32 = 9;
+// mass electronic stopping power of water (MeV cm^2/g) at this material's E(R): LET in water (letTally.ts)
+@inline export const T_WATER_STOPPING_AT_RANGE: i32 = 10;
 
 // ---- worker block ----
 @inline export const W_ENERGY_SUM_PTR: i32 = 0;        // i64[nVoxels]
@@ -82,6 +85,7 @@
 @inline export const W_LIST_PTR: i32 = 24;             // LIST_ENTRY_BYTES * listCapacity * LANES
 @inline export const W_LIST_CAPACITY: i32 = 28;
 @inline export const W_LANES_PTR: i32 = 32;            // lane state, LANE_FIELDS * 16 bytes
+@inline export const W_LET_PTR: i32 = 36;              // i64[LET_FIELDS * nVoxels], voxel-major; 0: LET not scored
 // 64-bit counters
 @inline export const W_INCIDENT_ENERGY: i32 = 64;
 @inline export const W_DEPOSITED_ENERGY: i32 = 72;
@@ -155,12 +159,18 @@
 @inline export const L_STREAM: i32 = 688;         // Philox word 1 of this particle's steps: 1 + 2 p
 @inline export const L_SECONDARIES: i32 = 704;    // secondaries created so far in this history
 @inline export const L_STACK_SIZE: i32 = 720;     // entries on this lane's secondary stack
-@inline export const L_STACK: i32 = 736;          // STACK_CAPACITY entries of STACK_FIELDS fields
+@inline export const L_LET_MEDIUM: i32 = 736;     // LET in the medium of the last step (keV/um; letTally.ts)
+@inline export const L_STEP_LENGTH: i32 = 752;    // length of the last step (mm)
+@inline export const L_LET_WATER: i32 = 768;      // LET in water of the last step (keV/um)
+@inline export const L_RANGE_POSITION: i32 = 784; // table position of L_RANGE (set with it)
+@inline export const L_LET_VOXEL: i32 = 800;      // voxel whose LET sums L_LET_SUMS holds (letTally.ts)
+@inline export const L_LET_SUMS: i32 = 816;       // LET_FIELDS f64 per lane (lane * 64 + field * 8): the visit's sums
+@inline export const L_STACK: i32 = 1072;         // STACK_CAPACITY entries of STACK_FIELDS fields
 // Measured (100k protons, water with a 40 mm bone slab, overflows per history): capacity 4: 1.6e-3
 // at 150 MeV, 5.0e-3 at 230 MeV; 6: 2e-5, 3e-5; 16: none (each 2 entries more cut them ~30-fold).
 @inline export const STACK_CAPACITY: i32 = 16;
 @inline export const STACK_FIELDS: i32 = 11;      // x y z u v w energy ix iy iz particle
-@inline export const LANE_STATE_BYTES: i32 = 3552;
+@inline export const LANE_STATE_BYTES: i32 = 3888;
 
 // ---- fixed-point units of the tallies ----
 // Energy: 2^-24 MeV per unit; square of a history's voxel energy: 2^-32 MeV^2 per unit
@@ -168,3 +178,16 @@
 @inline export const ENERGY_UNITS_PER_MEV: f64 = 16777216.0;
 @inline export const ENERGY_SQ_UNITS_PER_MEV2: f64 = 4294967296.0;
 @inline export const LENGTH_UNITS_PER_MM: f64 = 65536.0;
+
+// ---- LET tallies (letTally.ts): LET_FIELDS i64 per voxel, one 64-byte line ----
+// Sums over the steps of charged particles in the voxel, L the unrestricted
+// electronic LET at the step's mid-range (keV/um), e the energy the step
+// deposited (MeV), l its length (mm):
+//  0 sum e L_water, 1 sum e L_medium, 2 sum e (energy units),
+//  3 sum e L_water and 4 sum e (energy units) of primaries only,
+//  5 sum l L_water, 6 sum l L_medium, 7 sum l.
+// Units and the bound that keeps them from overflowing: src/engine/letResults.ts.
+@inline export const LET_FIELDS: i32 = 8;
+@inline export const LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM: f64 = 65536.0;
+@inline export const LET_LENGTH_UNITS_PER_MM: f64 = 4096.0;
+@inline export const LET_LENGTH_UNITS_PER_MM_KEV_PER_UM: f64 = 4096.0;

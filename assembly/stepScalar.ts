@@ -86,7 +86,8 @@ import {
   L_SCATTER_INTEGRAL, L_THETA2, L_IX, L_IY, L_IZ, L_STEP, L_HISTORY_LO, L_HISTORY_HI,
   L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP, L_Z_OVER_A, L_RADIATION_LENGTH, L_CUTOFF_RANGE,
   L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME, L_CROSSED_PROBE, L_SCRATCH, L_ENERGY_OFFSET,
-  L_MFP, L_NUCLEAR_MU, L_STREAM,
+  L_MFP, L_NUCLEAR_MU, L_STREAM, L_LET_MEDIUM, L_LET_WATER, L_STEP_LENGTH, L_RANGE_POSITION,
+  P_SCORE_LET, T_WATER_STOPPING_AT_RANGE,
 } from './layout';
 import { philox4x32 } from './philox';
 import { logf, sinHalfPi, normalFromUniform, uniformFromBits, wordThreshold } from './fastmath';
@@ -169,6 +170,18 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   const meanPosition = tablePosition(logf(meanRange), logRangeMin, invLogRangeStep, lastPosition);
   const meanEnergy = interpolate(tablePtr, n, T_ENERGY_AT_RANGE, meanPosition);
   const meanStopping = interpolate(tablePtr, n, T_STOPPING_AT_RANGE, meanPosition);
+  // For LET (letTally.ts): the mean of the stopping powers at the step's start
+  // (the table position kept with the range) and at its mean end (meanPosition),
+  // in the medium (keV/um: S rho / 10) and in water; and the step's length.
+  if (load<i32>(params + P_SCORE_LET) != 0) {
+    const startPosition = load<f32>(lanes + L_RANGE_POSITION);
+    const startStopping = interpolate(tablePtr, n, T_STOPPING_AT_RANGE, startPosition);
+    const startWater = interpolate(tablePtr, n, T_WATER_STOPPING_AT_RANGE, startPosition);
+    const meanWater = interpolate(tablePtr, n, T_WATER_STOPPING_AT_RANGE, meanPosition);
+    store<f32>(lanes + L_LET_MEDIUM, ((startStopping + meanStopping) * <f32>0.05) * density);
+    store<f32>(lanes + L_LET_WATER, (startWater + meanWater) * <f32>0.05);
+    store<f32>(lanes + L_STEP_LENGTH, s);
+  }
 
   // 2. Bohr straggling (PDG; ICRU 49): sigma_E^2 = K m_e c^2 z^2 (Z/A) rho s (1 - beta^2/2)/(1 - beta^2),
   //    moved to range through dR = dE / S.
@@ -197,6 +210,7 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   newRange = max<f32>(min<f32>(newRange, range), MIN_RANGE_G_PER_CM2);
   const newPosition = tablePosition(logf(newRange), logRangeMin, invLogRangeStep, lastPosition);
   store<f32>(lanes + L_RANGE, newRange);
+  store<f32>(lanes + L_RANGE_POSITION, newPosition);
   // The table's energy plus the lane's round-trip residue (header, c).
   store<f32>(lanes + L_ENERGY, interpolate(tablePtr, n, T_ENERGY_AT_RANGE, newPosition) + load<f32>(lanes + L_ENERGY_OFFSET));
   store<f32>(lanes + L_RANGE_LOW, interpolate(tablePtr, n, T_RANGE_LOW_AT_RANGE, newPosition));

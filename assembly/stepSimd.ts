@@ -13,7 +13,8 @@ import {
   L_SCATTER_INTEGRAL, L_THETA2, L_IX, L_IY, L_IZ, L_STEP, L_HISTORY_LO, L_HISTORY_HI, L_ALIVE,
   L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP, L_Z_OVER_A, L_RADIATION_LENGTH, L_CUTOFF_RANGE,
   L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME, L_CROSSED_PROBE, L_RNG_0, L_ENERGY_OFFSET,
-  L_MFP, L_NUCLEAR_MU, L_STREAM,
+  L_MFP, L_NUCLEAR_MU, L_STREAM, L_LET_MEDIUM, L_LET_WATER, L_STEP_LENGTH, L_RANGE_POSITION,
+  P_SCORE_LET, T_WATER_STOPPING_AT_RANGE,
 } from './layout';
 import { philox4x32x4 } from './philox';
 import { logf4, sinHalfPi4, normalFromUniform4, uniformFromBits4, wordThreshold4 } from './fastmath4';
@@ -127,6 +128,16 @@ export function stepSimd(params: usize, worker: usize): void {
   const meanPosition = position4(logf4(meanRange), logRangeMin, invLogRangeStep, lastPosition);
   const meanEnergy = interpolate4(tablePtr, n, T_ENERGY_AT_RANGE, meanPosition);
   const meanStopping = interpolate4(tablePtr, n, T_STOPPING_AT_RANGE, meanPosition);
+  // For LET (stepScalar.ts, letTally.ts).
+  if (load<i32>(params + P_SCORE_LET) != 0) {
+    const startPosition = v128.load(lanes + L_RANGE_POSITION);
+    const startStopping = interpolate4(tablePtr, n, T_STOPPING_AT_RANGE, startPosition);
+    const startWater = interpolate4(tablePtr, n, T_WATER_STOPPING_AT_RANGE, startPosition);
+    const meanWater = interpolate4(tablePtr, n, T_WATER_STOPPING_AT_RANGE, meanPosition);
+    v128.store(lanes + L_LET_MEDIUM, f32x4.mul(f32x4.mul(f32x4.add(startStopping, meanStopping), k4(0.05)), density));
+    v128.store(lanes + L_LET_WATER, f32x4.mul(f32x4.add(startWater, meanWater), k4(0.05)));
+    v128.store(lanes + L_STEP_LENGTH, s);
+  }
 
   // 2. Bohr straggling; two-point distribution on thin steps, its mean rho s
   //    and its probability to 2^-32 (stepScalar.ts, header: low densities).
@@ -149,6 +160,7 @@ export function stepSimd(params: usize, worker: usize): void {
   newRange = f32x4.max(f32x4.min(newRange, range), k4(MIN_RANGE_G_PER_CM2));
   const newPosition = position4(logf4(newRange), logRangeMin, invLogRangeStep, lastPosition);
   v128.store(lanes + L_RANGE, newRange);
+  v128.store(lanes + L_RANGE_POSITION, newPosition);
   v128.store(lanes + L_ENERGY, f32x4.add(interpolate4(tablePtr, n, T_ENERGY_AT_RANGE, newPosition), v128.load(lanes + L_ENERGY_OFFSET)));
   v128.store(lanes + L_RANGE_LOW, interpolate4(tablePtr, n, T_RANGE_LOW_AT_RANGE, newPosition));
 

@@ -31,6 +31,8 @@
 @group(0) @binding(5) var<storage, read_write> counters: array<atomic<u32>>;
 // control: [0] next history offset in this batch, [1] histories in this batch, [2] first history lo, [3] first history hi
 @group(0) @binding(6) var<storage, read_write> control: array<atomic<u32>>;
+// LET sums (assembly/letTally.ts, layout.ts): LET_FIELDS 64-bit pairs per voxel, voxel-major; 16 bytes when SCORE_LET is off.
+@group(0) @binding(7) var<storage, read_write> letSums: array<atomic<u32>>;
 
 fn pu(i: u32) -> u32 { return params[i]; }
 fn pf(i: u32) -> f32 { return bitcast<f32>(params[i]); }
@@ -41,6 +43,12 @@ fn addPairVoxel(k: u32, lo: u32, hi: u32) {
   let old = atomicAdd(&voxelEnergy[2u * k], lo);
   let carry = select(0u, 1u, old + lo < old);
   if (hi + carry != 0u) { atomicAdd(&voxelEnergy[2u * k + 1u], hi + carry); }
+}
+fn addPairLet(k: u32, w: vec2<u32>) {
+  if (w.x == 0u && w.y == 0u) { return; }
+  let old = atomicAdd(&letSums[2u * k], w.x);
+  let carry = select(0u, 1u, old + w.x < old);
+  if (w.y + carry != 0u) { atomicAdd(&letSums[2u * k + 1u], w.y + carry); }
 }
 var<workgroup> groupCounters: array<atomic<u32>, COUNTER_WORDS>;
 fn addPairCounter(k: u32, lo: u32, hi: u32) {
@@ -228,6 +236,8 @@ struct Particle {
   mu: f32,
   /** Philox counter word 1 of its steps: 1 + 2p for particle p of the history (nuclear.ts). */
   stream: u32,
+  /** Table position of the range (laneState.ts: L_RANGE_POSITION), for LET. */
+  position: f32,
 }
 /** A secondary proton waiting on the stack (nuclear.ts: pushSecondary). */
 struct Secondary { pos: vec3<f32>, dir: vec3<f32>, energy: f32, ix: i32, iy: i32, iz: i32, particle: u32 }
@@ -242,6 +252,38 @@ var<private> historyHi: u32;
 // The open voxel's deposit, in fixed-point units, not yet added to the tally.
 var<private> openVoxel: u32;
 var<private> openUnits: vec2<u32>;
+// LET (letTally.ts): 1 scores LET into letSums. The open voxel's LET sums, in the
+// fixed-point units of the tallies (each step rounded; WASM rounds once per visit,
+// in f64, which WGSL lacks: the two agree to a unit per step), not yet added.
+override SCORE_LET: bool = false;
+var<private> letVoxel: u32;
+var<private> letOpen: array<vec2<u32>, LET_FIELDS>;
+
+fn flushLet() {
+  for (var k = 0u; k < LET_FIELDS; k++) {
+    addPairLet(letVoxel * LET_FIELDS + k, letOpen[k]);
+    letOpen[k] = vec2<u32>(0u, 0u);
+  }
+}
+
+/** letTally.ts: scoreLetStep. e: the step's deposit (MeV, and its units), L in water and medium (keV/um), l (mm). */
+fn scoreLetStep(voxel: u32, eMeV: f32, eUnits: vec2<u32>, water: f32, medium: f32, lengthMm: f32, primary: bool) {
+  if (voxel != letVoxel) {
+    flushLet();
+    letVoxel = voxel;
+  }
+  let eWater = fixedWords(eMeV * water, LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM);
+  letOpen[0] = addWords(letOpen[0], eWater);
+  letOpen[1] = addWords(letOpen[1], fixedWords(eMeV * medium, LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM));
+  letOpen[2] = addWords(letOpen[2], eUnits);
+  if (primary) {
+    letOpen[3] = addWords(letOpen[3], eWater);
+    letOpen[4] = addWords(letOpen[4], eUnits);
+  }
+  letOpen[5] = addWords(letOpen[5], fixedWords(lengthMm * water, LET_LENGTH_UNITS_PER_MM_KEV_PER_UM));
+  letOpen[6] = addWords(letOpen[6], fixedWords(lengthMm * medium, LET_LENGTH_UNITS_PER_MM_KEV_PER_UM));
+  letOpen[7] = addWords(letOpen[7], fixedWords(lengthMm, LET_LENGTH_UNITS_PER_MM));
+}
 
 fn random(c0: u32, c1: u32) -> vec4<u32> {
   return philox4x32_10(vec4<u32>(c0, c1, historyLo, historyHi), vec2<u32>(pu(P_SEED_LO), pu(P_SEED_HI)));
@@ -266,6 +308,7 @@ fn loadMaterial(material: u32) {
 fn setRangeFromEnergy(energy: f32) {
   p.range = rangeAtEnergy(p.base, energy);
   let position = rangePosition(p.base, p.range);
+  p.position = position;
   p.energy = energy;
   p.energyOffset = energy - interpolate(p.base, T_ENERGY_AT_RANGE, position);
   p.rangeLow = interpolate(p.base, T_RANGE_LOW_AT_RANGE, position);
@@ -557,6 +600,14 @@ fn transportParticle() {
     let meanPosition = rangePosition(base, meanRange);
     let meanEnergy = interpolate(base, T_ENERGY_AT_RANGE, meanPosition);
     let meanStopping = interpolate(base, T_STOPPING_AT_RANGE, meanPosition);
+    // LET (stepScalar.ts): the mean of S at the step's start and at its mean end, in the medium and in water.
+    var letMedium = 0.0;
+    var letWater = 0.0;
+    if (SCORE_LET) {
+      let startPosition = p.position;
+      letMedium = ((interpolate(base, T_STOPPING_AT_RANGE, startPosition) + meanStopping) * 0.05) * rho;
+      letWater = (interpolate(base, T_WATER_STOPPING_AT_RANGE, startPosition) + interpolate(base, T_WATER_STOPPING_AT_RANGE, meanPosition)) * 0.05;
+    }
 
     // 2. Bohr straggling; two-point distribution on short steps, its mean rho s and its probability
     //    to 2^-32 (stepScalar.ts, header: low densities).
@@ -658,12 +709,16 @@ fn transportParticle() {
     p.pos = vec3<f32>(displacedX, displacedY, z);
     p.dir = d2;
     p.range = newRange;
+    p.position = newPosition;
     p.rangeLow = newRangeLow;
     p.energy = newEnergy;
 
     // Score the step (lanes.ts: finishStep).
     let stepEnergy = min(newEnergy, p.previous);
-    depositUnits(voxel, fixedWords((p.previous - stepEnergy) * massNumber, ENERGY_UNITS_PER_MEV));
+    let stepMeV = (p.previous - stepEnergy) * massNumber;
+    let stepUnits = fixedWords(stepMeV, ENERGY_UNITS_PER_MEV);
+    depositUnits(voxel, stepUnits);
+    if (SCORE_LET) { scoreLetStep(voxel, stepMeV, stepUnits, letWater, letMedium, s, primary); }
     p.previous = stepEnergy;
     // Outcome, in the order of lanes.ts (finishStep): stopped, escaped, or stopped by the step guard; then a nuclear event.
     let stopped = newRange <= tables[base + M_CUTOFF_RANGE_G_PER_CM2];
@@ -745,6 +800,8 @@ fn runHistory(lo: u32, hi: u32) {
   stackSize = 0u;
   openVoxel = voxelOf(ix, iy, 0);
   openUnits = vec2<u32>(0u, 0u);
+  letVoxel = openVoxel;
+  for (var k = 0u; k < LET_FIELDS; k++) { letOpen[k] = vec2<u32>(0u, 0u); }
   loadMaterial(materialIndex[openVoxel]);
   setRangeFromEnergy(energy0);
   if (p.range <= tables[p.base + M_CUTOFF_RANGE_G_PER_CM2]) {
@@ -760,6 +817,7 @@ fn runHistory(lo: u32, hi: u32) {
     if (!next) { break; }
   }
   flushDeposit(openVoxel, openUnits);
+  if (SCORE_LET) { flushLet(); }
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)

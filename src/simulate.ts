@@ -9,6 +9,7 @@ import { defaultMemoryLimitBytes, defaultThreadCount, sharedMemoryAvailable } fr
 import { BraggInputError } from './errors.js';
 import { doseResults, mergeTallies, type EnergyBookkeeping, type LateralProbe } from './engine/doseResults.js';
 import { depthDoseMetrics } from './analysis/depthDose.js';
+import { letResults, axisLet, type AxisLet, type LetResults } from './engine/letResults.js';
 import { runDeterministic } from './deterministic/solver.js';
 import { deterministicResults, type DeterministicResult } from './deterministic/deterministicResults.js';
 import { isolateCallback, parseSimulateOptions, type SimulateOptions } from './simulateOptions.js';
@@ -105,6 +106,8 @@ export interface SimulationSummary {
   /** histories / transportSeconds */
   readonly historiesPerSecond: number;
   readonly stepsPerSecond: number;
+  /** LETd in water on the beam axis at the entrance and at the Bragg peak (engine/letResults.ts: axisLet); absent where LET was not scored. */
+  readonly let?: AxisLet;
   /** [nz, ny, nx] */
   readonly gridShape: readonly [number, number, number];
   /** [dz, dy, dx] in mm */
@@ -131,6 +134,11 @@ export interface SimulationResult {
   readonly depthDose: DepthDose;
   readonly energy: EnergyBookkeeping;
   readonly lateralProbe: LateralProbe | null;
+  /**
+   * LET (keV/um, [nz, ny, nx] like the dose; README, Physics: LET), or null where it was not
+   * scored: scoring.let false, the deterministic solver, or a WebGPU grid whose LET buffer is beyond the GPU's limits (warnings say so).
+   */
+  readonly let: LetResults | null;
   /** Transport counts: steps taken, histories stopped by the step guard, deposit lists that overflowed. */
   readonly diagnostics: {
     readonly steps: number; readonly abortedHistories: number; readonly listOverflows: number;
@@ -181,6 +189,7 @@ export async function runOnGpu(resolved: ResolvedConfig, options: SimulateOption
   } finally {
     options.gpu?.device.destroy();
   }
+  if (tallies.letOmitted) warnings.push(tallies.letOmitted);
   if (tallies.completedHistories === undefined) return tallies;
   warnings.push(`WebGPU stopped after ${tallies.completedHistories} of ${resolved.transport.histories} histories `
     + `(${tallies.stoppedEarly}); the rest ran on the WASM threads`);
@@ -230,6 +239,8 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
   const metrics = withoutDistalPointsIfBeamLeaves(depthDoseMetrics(results.depthMm, results.depthDoseGyMm2PerPrimary),
     results.energy.incidentMeVPerPrimary - missedMeV, results.energy.escapedMeVPerPrimary - missedMeV, warnings);
   const { nx, ny, nz, voxelSizeMm, originMm } = tallies.phantom;
+  const lets = letResults(tallies.letSum, tallies.phantom);
+  const letOnAxis = lets ? axisLet(lets, tallies.phantom, resolved.beam.centerMm, results.depthDoseGyMm2PerPrimary) : null;
   const wallSeconds = (performance.now() - started) / 1000;
   const summary: SimulationSummary = {
     particle: resolved.beam.particle,
@@ -253,6 +264,7 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
     transportSeconds: tallies.wallSeconds,
     historiesPerSecond: tallies.histories / tallies.wallSeconds,
     stepsPerSecond: results.steps / tallies.wallSeconds,
+    ...(letOnAxis ? { let: letOnAxis } : {}),
     gridShape: [nz, ny, nx],
     voxelSizeMm: [voxelSizeMm[2], voxelSizeMm[1], voxelSizeMm[0]],
     gridOriginMm: [originMm[2], originMm[1], originMm[0]],
@@ -272,6 +284,7 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
     energy: results.energy,
     warnings,
     lateralProbe: results.lateralProbe,
+    let: lets,
     diagnostics: {
       steps: results.steps, abortedHistories: results.abortedHistories, listOverflows: results.listOverflows,
       poolStartupSeconds: tallies.poolStartupSeconds, reduceSeconds: tallies.reduceSeconds, workerFailures: tallies.workerFailures,

@@ -127,6 +127,11 @@ export const configSchema = z.strictObject({
   scoring: z.strictObject({
     /** Depth (mm) of a voxel plane (rounded to the nearest) where the lateral spread of crossing primaries is recorded. */
     lateralProbeDepthMm: phantomEdgeMm.optional(),
+    /**
+     * Score LET (Monte Carlo on WASM; README, Physics: LET): let_d.npy, let_t.npy and the LETd
+     * column of depth_dose.csv. Costs 64 bytes per voxel per thread of memory; false saves it.
+     */
+    let: z.boolean().default(true),
   }).prefault({}),
 });
 

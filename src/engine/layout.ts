@@ -22,6 +22,8 @@ export const PARAMS = {
   probeZIndex: [116, 'i32'],
   /** 1: nuclear interactions of protons on (assembly/nuclear.ts), 0: off. */
   nuclear: [120, 'i32'],
+  /** 1: LET scored (assembly/letTally.ts; scoring.let), 0: not. */
+  scoreLet: [124, 'i32'],
 } as const satisfies Record<string, readonly [number, 'i32' | 'u32' | 'f32']>;
 export const PARAMS_BYTES = 128;
 
@@ -40,18 +42,20 @@ export const MATERIAL_HEADER_BYTES = 64;
  * the range grid: total nuclear mass coefficient mu/rho (cm^2/g), the cumulative shares of p-p
  * elastic and of p-p elastic + nonelastic in it (the rest is elastic on heavier nuclei), and the
  * cumulative shares of elastic target slots 0, 1, 2 in the elastic events on heavier nuclei
- * (slot 3 has the rest).
+ * (slot 3 has the rest). Last, the mass electronic stopping power of water (MeV cm^2/g) at the
+ * material's E(R), for LET in water (src/engine/letResults.ts).
  */
 export const MATERIAL_TABLES = ['rangeAtEnergy', 'energyAtRange', 'stoppingAtRange', 'rangeLowAtRange',
   'nuclearAtRange', 'protonElasticShareAtRange', 'nonelasticShareAtRange',
-  'elasticTarget0ShareAtRange', 'elasticTarget1ShareAtRange', 'elasticTarget2ShareAtRange'] as const;
+  'elasticTarget0ShareAtRange', 'elasticTarget1ShareAtRange', 'elasticTarget2ShareAtRange',
+  'waterStoppingAtRange'] as const;
 /** Target slots of elastic events on heavier nuclei. */
 export const ELASTIC_TARGET_SLOTS = 4;
 
 /** Worker block: pointers (u32) then 64-bit counters. */
 export const WORKER_POINTERS = {
   energySumPtr: 0, energySqPtr: 4, scratchPtr: 8, slabSumPtr: 12, slabSqPtr: 16, slabScratchPtr: 20,
-  listPtr: 24, listCapacity: 28, lanesPtr: 32,
+  listPtr: 24, listCapacity: 28, lanesPtr: 32, letPtr: 36,
 } as const;
 export const WORKER_COUNTERS = {
   incidentEnergy: 64, depositedEnergy: 72, cutoffEnergy: 80, escapedEnergy: 88, steps: 96,
@@ -67,10 +71,19 @@ export const LANES = 4;
 /** Secondary-particle stack of each lane (assembly/layout.ts, lanes.ts): entries and fields per entry. */
 export const STACK_CAPACITY = 16;
 export const STACK_FIELDS = 11;
-export const LANE_STATE_BYTES = 3552;
+export const LANE_STATE_BYTES = 3888;
 export const LIST_ENTRY_BYTES = 16;
 
 /** Fixed-point units of the integer tallies (assembly/layout.ts). */
 export const ENERGY_UNITS_PER_MEV = 2 ** 24;
 export const ENERGY_SQ_UNITS_PER_MEV2 = 2 ** 32;
 export const LENGTH_UNITS_PER_MM = 2 ** 16;
+
+/**
+ * LET tallies (assembly/layout.ts, letTally.ts): LET_FIELDS i64 per voxel, in this order, and
+ * their fixed-point units (bounds in letResults.ts).
+ */
+export const LET_FIELDS = ['dWater', 'dMedium', 'dEnergy', 'dPrimaryWater', 'dPrimaryEnergy', 'tWater', 'tMedium', 'tLength'] as const;
+export const LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM = 2 ** 16;
+export const LET_LENGTH_UNITS_PER_MM = 2 ** 12;
+export const LET_LENGTH_UNITS_PER_MM_KEV_PER_UM = 2 ** 12;

@@ -56,7 +56,7 @@ export function buildTables(ion: Ion, materials: readonly Material[]): PackedTab
 
 /** Writes the material blocks at byte `offset` of `memory`. */
 export function writeTables(buffer: ArrayBufferLike, offset: number, packed: PackedTables,
-  maxEnergyLossFraction: number, cutoffEnergyMeVPerU: number): void {
+  maxEnergyLossFraction: number, cutoffEnergyMeVPerU: number, water: Material): void {
   const n = packed.tableLength;
   packed.tables.forEach((t, slot) => {
     const base = offset + slot * packed.strideBytes;
@@ -74,6 +74,8 @@ export function writeTables(buffer: ArrayBufferLike, offset: number, packed: Pac
     for (let j = 0; j < n; j++) {
       const energy = t.energyAtRangeMeVPerU[j]!;
       tables[2 * n + j] = electronicStoppingPower(t.ion, t.material, energy);
+      // LET in water at the same energy (assembly/letTally.ts)
+      tables[MATERIAL_TABLES.indexOf('waterStoppingAtRange') * n + j] = electronicStoppingPower(t.ion, water, energy);
       const lowered = Math.max(energy * (1 - maxEnergyLossFraction), t.energyMinMeVPerU);
       tables[3 * n + j] = interpolateLog(t.csdaRangeGPerCm2, t.logEnergyMin, t.logEnergyStep, lowered);
     }

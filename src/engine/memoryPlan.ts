@@ -4,13 +4,15 @@
  * known before anything is allocated, so a run that would not fit fails first.
  */
 import { RegionPlan, WASM32_MAX_PAGES, WASM_PAGE_BYTES } from './regions.js';
-import { PARAMS_BYTES, WORKER_BYTES, LANE_STATE_BYTES, LANES, LIST_ENTRY_BYTES } from './layout.js';
+import { PARAMS_BYTES, WORKER_BYTES, LANE_STATE_BYTES, LANES, LIST_ENTRY_BYTES, LET_FIELDS } from './layout.js';
 import { BraggInputError } from '../errors.js';
 
 export interface WorkerRegions {
   readonly block: number; readonly lanes: number; readonly list: number;
   readonly energySum: number; readonly energySq: number; readonly scratch: number;
   readonly slabSum: number; readonly slabSq: number; readonly slabScratch: number;
+  /** LET sums, LET_FIELDS i64 per voxel (empty when LET is not scored). */
+  readonly letSum: number;
 }
 
 export interface MemoryPlan {
@@ -37,6 +39,8 @@ export interface MemoryRequest {
   /** Bytes of the parallel run's control block (0 for a run on the calling thread). */
   readonly controlBytes?: number;
   readonly listCapacity?: number;
+  /** Reserve the LET tallies (64 bytes per voxel per worker; default false). */
+  readonly scoreLet?: boolean;
   /** Refuse plans above this many bytes (never above the wasm32 ceiling of 4 GiB). */
   readonly limitBytes?: number;
 }
@@ -63,6 +67,7 @@ export function planMemory(request: MemoryRequest): MemoryPlan {
       slabSum: plan.reserve(`worker${w}.slabSum`, nz * 8),
       slabSq: plan.reserve(`worker${w}.slabSq`, nz * 16),
       slabScratch: plan.reserve(`worker${w}.slabScratch`, nz * 8),
+      letSum: plan.reserve(`worker${w}.letSum`, request.scoreLet ? voxels * LET_FIELDS.length * 8 : 0),
     });
   }
   const ceiling = WASM32_MAX_PAGES * WASM_PAGE_BYTES;
@@ -70,7 +75,7 @@ export function planMemory(request: MemoryRequest): MemoryPlan {
   if (plan.totalBytes > limit) {
     const mib = (b: number) => `${Math.ceil(b / 2 ** 20)} MiB`;
     const which = limit === ceiling ? 'the 4 GiB wasm32 limit' : `the memory limit of ${mib(limit)}`;
-    throw new BraggInputError(`the run needs ${mib(plan.totalBytes)} of shared memory (${workers} worker${workers === 1 ? '' : 's'}), more than ${which}: use fewer voxels or threads`);
+    throw new BraggInputError(`the run needs ${mib(plan.totalBytes)} of shared memory (${workers} worker${workers === 1 ? '' : 's'}), more than ${which}: use fewer voxels or threads${request.scoreLet ? ', or set scoring.let to false' : ''}`);
   }
   return { pages: plan.pages, totalBytes: plan.totalBytes, params, materialIndex, density, tables, tablesBytes: tableBytes, control, listCapacity, workers: workerRegions };
 }

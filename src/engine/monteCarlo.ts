@@ -10,7 +10,8 @@ import { BraggInputError } from '../errors.js';
 import { buildPhantom, phantomShape, type Phantom, type PhantomShape } from './phantom.js';
 import { buildTables, writeTables, type PackedTables } from './materialTables.js';
 import { planMemory, type MemoryPlan } from './memoryPlan.js';
-import { PARAMS, WORKER_POINTERS, WORKER_COUNTERS, ENERGY_UNITS_PER_MEV, type WorkerCounter } from './layout.js';
+import { PARAMS, WORKER_POINTERS, WORKER_COUNTERS, ENERGY_UNITS_PER_MEV, LET_FIELDS, type WorkerCounter } from './layout.js';
+import { checkLetBound } from './letResults.js';
 import { createSharedMemory, instantiateKernel, type KernelVariant } from './kernel.js';
 import { nextTurn } from '../runtime/environment.js';
 
@@ -39,6 +40,13 @@ export interface RawTallies {
   readonly slabSum: BigInt64Array;
   readonly slabSq: BigUint64Array;
   readonly counters: Readonly<Record<WorkerCounter, bigint>>;
+  /**
+   * LET sums, LET_FIELDS i64 per voxel (layout.ts, assembly/letTally.ts), or null where LET was
+   * not scored (scoring.let false, or the WebGPU kernel, which does not score LET yet).
+   */
+  readonly letSum?: BigInt64Array | null;
+  /** Why LET was not scored although scoring.let asked for it (WebGPU: LET buffers beyond the GPU's limits). */
+  readonly letOmitted?: string;
   readonly probeZIndex: number;
   /** Transport time: from the first worker starting to the tallies being reduced (s). */
   readonly wallSeconds: number;
@@ -141,6 +149,8 @@ export interface PreparedRun {
   readonly ion: Ion;
   readonly materials: readonly Material[];
   readonly probeZIndex: number;
+  /** LET tallies kept (scoring.let). */
+  readonly scoreLet: boolean;
 }
 
 export interface PrepareOptions {
@@ -150,6 +160,8 @@ export interface PrepareOptions {
   readonly memoryLimitBytes?: number;
   /** Shared memory for worker threads (default), or an ordinary one for the calling thread only. */
   readonly shared?: boolean;
+  /** Checks the LET sums' bound even where the WASM tallies leave LET out (WebGPU scores it: gpuEngine.ts). */
+  readonly checkLetBound?: boolean;
 }
 
 /** Builds phantom and tables, plans and fills the shared memory for `workers` workers. */
@@ -170,8 +182,10 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     throw new BraggInputError(`transport.nuclear is for proton beams only: ${ion.id} has no nuclear model yet (set transport.nuclear to false)`);
   }
   const voxels = shape.nx * shape.ny * shape.nz;
+  const scoreLet = config.scoring.let;
+  if (scoreLet || options.checkLetBound) checkLetBound(config, ion, materials, material('water'), packed);
   const plan = planMemory({
-    voxels, nz: shape.nz, tableBytes: packed.strideBytes * materials.length, workers,
+    voxels, nz: shape.nz, tableBytes: packed.strideBytes * materials.length, workers, scoreLet,
     controlBytes: options.controlBytes, limitBytes: options.memoryLimitBytes,
   });
   const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
@@ -184,7 +198,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
   const buffer = memory.buffer;
   new Uint8Array(buffer, plan.materialIndex, voxels).set(phantom.materialIndex);
   new Float32Array(buffer, plan.density, voxels).set(phantom.densityGPerCm3);
-  writeTables(buffer, plan.tables, packed, config.transport.maxEnergyLossFraction, config.transport.cutoffEnergyMeVPerU);
+  writeTables(buffer, plan.tables, packed, config.transport.maxEnergyLossFraction, config.transport.cutoffEnergyMeVPerU, material('water'));
   const seed = config.transport.seed;
   const spot = config.beam.spotSigmaMm;
   const divergence = config.beam.divergenceSigmaMrad;
@@ -207,6 +221,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     seedLo: seed % 2 ** 32, seedHi: Math.floor(seed / 2 ** 32),
     probeZIndex,
     nuclear: config.transport.nuclear ? 1 : 0,
+    scoreLet: scoreLet ? 1 : 0,
   });
   for (const w of plan.workers) {
     view.setUint32(w.block + WORKER_POINTERS.energySumPtr, w.energySum, true);
@@ -218,8 +233,9 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     view.setUint32(w.block + WORKER_POINTERS.listPtr, w.list, true);
     view.setUint32(w.block + WORKER_POINTERS.listCapacity, plan.listCapacity, true);
     view.setUint32(w.block + WORKER_POINTERS.lanesPtr, w.lanes, true);
+    view.setUint32(w.block + WORKER_POINTERS.letPtr, scoreLet ? w.letSum : 0, true);
   }
-  return { memory, plan, phantom, ion, materials, probeZIndex };
+  return { memory, plan, phantom, ion, materials, probeZIndex, scoreLet };
 }
 
 /** Reads worker w's integer tallies. */
@@ -237,6 +253,7 @@ export function readTallies(run: PreparedRun, w: number) {
     energySq: new BigUint64Array(buffer, regions.energySq, 2 * voxels),
     slabSum: new BigInt64Array(buffer, regions.slabSum, run.phantom.nz),
     slabSq: new BigUint64Array(buffer, regions.slabSq, 2 * run.phantom.nz),
+    letSum: run.scoreLet ? new BigInt64Array(buffer, regions.letSum, LET_FIELDS.length * voxels) : null,
     counters,
   };
 }

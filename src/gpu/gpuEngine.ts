@@ -13,7 +13,7 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import { BraggInputError } from '../errors.js';
 import { prepareRun, type RawTallies, type RunOptions } from '../engine/monteCarlo.js';
-import { PARAMS_BYTES, ENERGY_UNITS_PER_MEV, LENGTH_UNITS_PER_MM, WORKER_COUNTERS, type WorkerCounter } from '../engine/layout.js';
+import { PARAMS_BYTES, ENERGY_UNITS_PER_MEV, LENGTH_UNITS_PER_MM, WORKER_COUNTERS, LET_FIELDS, type WorkerCounter } from '../engine/layout.js';
 import { requestGpuDevice, type GpuDevice } from './device.js';
 import { shaderSource } from './shaders.js';
 import { wgslPreamble, GPU_COUNTER_PAIRS, GPU_COUNTER_WORDS, GPU_COUNTER_BYTES } from './wgslPreamble.js';
@@ -96,14 +96,24 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   const gpu = options.gpu ?? (await requestGpuDevice());
   if (!gpu) throw new BraggInputError('no WebGPU adapter found: use the wasm backend');
   const { device } = gpu;
-  const run = prepareRun(config, 1, { shared: false });
+  // The host's tallies are prepared without LET: the WGSL kernel's LET sums are read back below.
+  const run = prepareRun({ ...config, scoring: { ...config.scoring, let: false } }, 1, { shared: false, checkLetBound: config.scoring.let });
   const { phantom } = run;
   const voxels = phantom.nx * phantom.ny * phantom.nz;
   // The device was created with the adapter's own limits (requiredLimits); a grid beyond them is refused, not split (yet).
   const largest = 8 * voxels;
-  if (largest > gpu.limits.maxStorageBufferBindingSize || largest > gpu.limits.maxBufferSize) {
+  const bindingLimit = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
+  if (largest > bindingLimit) {
     throw new BraggInputError(`the dose grid (${voxels} voxels) needs a ${Math.ceil(largest / 2 ** 20)} MiB storage buffer, more than this GPU allows (${Math.floor(gpu.limits.maxStorageBufferBindingSize / 2 ** 20)} MiB): use the wasm backend`);
   }
+  // LET (scoring.let): LET_FIELDS 64-bit sums per voxel in one buffer per slot. Where that buffer is
+  // beyond the GPU's binding limit the run goes on without LET (result.let null, with a warning: letOmitted).
+  const letBytes = 8 * LET_FIELDS.length * voxels;
+  const letOmitted = config.scoring.let && letBytes > bindingLimit
+    ? `LET not scored on WebGPU: its sums need a ${Math.ceil(letBytes / 2 ** 20)} MiB storage buffer, more than this GPU allows `
+      + `(${Math.floor(bindingLimit / 2 ** 20)} MiB); use a coarser grid or the wasm backend for LET`
+    : undefined;
+  const scoreLet = config.scoring.let && letOmitted === undefined;
   const memory = run.memory.buffer;
   const shared = {
     params: storage(device, new Uint8Array(memory.slice(run.plan.params, run.plan.params + PARAMS_BYTES))),
@@ -118,9 +128,11 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     control: storage(device, new Uint32Array(4)),
     voxelStaging: device.createBuffer({ size: 8 * voxels, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
     counterStaging: device.createBuffer({ size: GPU_COUNTER_BYTES, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+    letSums: scoreLet ? storage(device, new Uint32Array(2 * LET_FIELDS.length * voxels), GPUBufferUsage.COPY_SRC) : storage(device, new Uint32Array(4)),
+    letStaging: scoreLet ? device.createBuffer({ size: letBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }) : null,
     bindGroup: undefined as GPUBindGroup | undefined,
   }));
-  const allBuffers = [...Object.values(shared), ...slots.flatMap((slot) => [slot.voxelEnergy, slot.counters, slot.control, slot.voxelStaging, slot.counterStaging])];
+  const allBuffers = [...Object.values(shared), ...slots.flatMap((slot) => [slot.voxelEnergy, slot.counters, slot.control, slot.voxelStaging, slot.counterStaging, slot.letSums, ...(slot.letStaging ? [slot.letStaging] : [])])];
   const code = wgslPreamble(WORKGROUP_SIZE) + (await shaderSource('philox.wgsl')) + (await shaderSource('transport.wgsl'));
   let lost: string | null = null;
   let pipeline: GPUComputePipeline | undefined;
@@ -128,12 +140,12 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     device.pushErrorScope('validation');
     pipeline = await device.createComputePipelineAsync({
       layout: 'auto',
-      compute: { module: device.createShaderModule({ code }), entryPoint: 'main', constants: { SCORE_DEPOSITS: options.tuning?.scoreDeposits === false ? 0 : 1 } },
+      compute: { module: device.createShaderModule({ code }), entryPoint: 'main', constants: { SCORE_DEPOSITS: options.tuning?.scoreDeposits === false ? 0 : 1, SCORE_LET: scoreLet ? 1 : 0 } },
     });
     const error = await device.popErrorScope();
     if (error) throw new Error(error.message);
     for (const slot of slots) {
-      const bound = [shared.params, shared.materialIndex, shared.density, shared.tables, slot.voxelEnergy, slot.counters, slot.control];
+      const bound = [shared.params, shared.materialIndex, shared.density, shared.tables, slot.voxelEnergy, slot.counters, slot.control, slot.letSums];
       slot.bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: bound.map((buffer, binding) => ({ binding, resource: { buffer } })) });
     }
   } catch (error) {
@@ -146,6 +158,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     const encoder = device.createCommandEncoder();
     encoder.clearBuffer(slot.voxelEnergy);
     encoder.clearBuffer(slot.counters);
+    if (slot.letStaging) encoder.clearBuffer(slot.letSums);
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline!);
     pass.setBindGroup(0, slot.bindGroup!);
@@ -153,8 +166,10 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     pass.end();
     encoder.copyBufferToBuffer(slot.voxelEnergy, 0, slot.voxelStaging, 0, 8 * voxels);
     encoder.copyBufferToBuffer(slot.counters, 0, slot.counterStaging, 0, GPU_COUNTER_BYTES);
+    if (slot.letStaging) encoder.copyBufferToBuffer(slot.letSums, 0, slot.letStaging, 0, letBytes);
     device.queue.submit([encoder.finish()]);
-    return Promise.all([slot.voxelStaging.mapAsync(GPUMapMode.READ), slot.counterStaging.mapAsync(GPUMapMode.READ)]);
+    return Promise.all([slot.voxelStaging.mapAsync(GPUMapMode.READ), slot.counterStaging.mapAsync(GPUMapMode.READ),
+      ...(slot.letStaging ? [slot.letStaging.mapAsync(GPUMapMode.READ)] : [])]);
   };
 
   const histories = config.transport.histories;
@@ -164,6 +179,17 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   const highWordSum = new Float64Array(voxels);
   const voxelSumSq = new Float64Array(voxels);
   const slabSumSq = new Float64Array(phantom.nz);
+  // LET: per-field sums of the batches' low and high words, as for the dose.
+  const letLow = scoreLet ? new Float64Array(LET_FIELDS.length * voxels) : null;
+  const letHigh = scoreLet ? new Float64Array(LET_FIELDS.length * voxels) : null;
+  const addLetBatch = (words: Uint32Array) => {
+    for (let k = 0; k < letLow!.length; k++) {
+      const lo = words[2 * k]!, hi = words[2 * k + 1]!;
+      if (lo === 0 && hi === 0) continue;
+      letLow![k] = letLow![k]! + lo;
+      letHigh![k] = letHigh![k]! + hi;
+    }
+  };
   const totals = new Array<bigint>(GPU_COUNTER_PAIRS.length + GPU_COUNTER_WORDS.length).fill(0n);
   const start = performance.now();
   void device.lost.then((info) => { lost = info.message || info.reason || 'device lost'; });
@@ -229,6 +255,10 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     const { slot } = current;
     addBatch(new Uint32Array(slot.voxelStaging.getMappedRange()), current.count);
     addCounters(new Uint32Array(slot.counterStaging.getMappedRange()));
+    if (slot.letStaging) {
+      addLetBatch(new Uint32Array(slot.letStaging.getMappedRange()));
+      slot.letStaging.unmap();
+    }
     slot.voxelStaging.unmap();
     slot.counterStaging.unmap();
     completedBatches++;
@@ -243,6 +273,13 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     energySum[i] = (BigInt(highWordSum[i]!) << 32n) + BigInt(lowWordSum[i]!);
     const iz = Math.floor(i / nxy);
     slabSum[iz] = slabSum[iz]! + energySum[i]!;
+  }
+  let letSum: BigInt64Array | null = null;
+  if (letLow && letHigh) {
+    letSum = new BigInt64Array(letLow.length);
+    for (let k = 0; k < letLow.length; k++) {
+      if (letLow[k] !== 0 || letHigh[k] !== 0) letSum[k] = (BigInt(letHigh[k]!) << 32n) + BigInt(letLow[k]!);
+    }
   }
   const wallSeconds = (performance.now() - start) / 1000;
   if (lost === null) for (const buffer of allBuffers) buffer.destroy();
@@ -263,7 +300,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   return {
     ...(lost !== null ? { completedHistories: completed, stoppedEarly: lost } : {}),
     phantom, ion: run.ion, materials: run.materials, histories: completed, energySum, energySq: new BigUint64Array(0),
-    slabSum, slabSq: new BigUint64Array(0), counters, probeZIndex: run.probeZIndex, wallSeconds, kernel: config.transport.kernel,
+    slabSum, slabSq: new BigUint64Array(0), letSum, ...(letOmitted ? { letOmitted } : {}), counters, probeZIndex: run.probeZIndex, wallSeconds, kernel: config.transport.kernel,
     threads: 1, poolStartupSeconds: null, reduceSeconds: null, workerFailures: 0,
     sumVariance: {
       voxel: batchVariance(energySum, voxelSumSq, completed, completedBatches),

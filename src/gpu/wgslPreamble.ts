@@ -3,7 +3,10 @@
  * constants, prepended to shaders/transport.wgsl: the shader reads the same
  * parameter block and material tables as the WASM kernel, by the same offsets.
  */
-import { PARAMS, MATERIAL_HEADER, MATERIAL_HEADER_BYTES, MATERIAL_TABLES, ENERGY_UNITS_PER_MEV, LENGTH_UNITS_PER_MM, STACK_CAPACITY } from '../engine/layout.js';
+import {
+  PARAMS, MATERIAL_HEADER, MATERIAL_HEADER_BYTES, MATERIAL_TABLES, ENERGY_UNITS_PER_MEV, LENGTH_UNITS_PER_MM, STACK_CAPACITY,
+  LET_FIELDS, LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM, LET_LENGTH_UNITS_PER_MM, LET_LENGTH_UNITS_PER_MM_KEV_PER_UM,
+} from '../engine/layout.js';
 import { KERNEL_CONSTANTS, MAX_STEPS_PER_HISTORY } from '../engine/kernelConstants.js';
 
 /** Names as the kernels spell them: voxelXMm -> VOXEL_X_MM, massPerNucleonMeV -> MASS_PER_NUCLEON_MEV. */
@@ -31,6 +34,10 @@ export function wgslPreamble(workgroupSize: number): string {
   lines.push(`const STACK_CAPACITY: u32 = ${STACK_CAPACITY}u;`);
   lines.push(`const ENERGY_UNITS_PER_MEV: f32 = ${f32(ENERGY_UNITS_PER_MEV)};`);
   lines.push(`const LENGTH_UNITS_PER_MM: f32 = ${f32(LENGTH_UNITS_PER_MM)};`);
+  lines.push(`const LET_FIELDS: u32 = ${LET_FIELDS.length}u;`);
+  lines.push(`const LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM: f32 = ${f32(LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM)};`);
+  lines.push(`const LET_LENGTH_UNITS_PER_MM: f32 = ${f32(LET_LENGTH_UNITS_PER_MM)};`);
+  lines.push(`const LET_LENGTH_UNITS_PER_MM_KEV_PER_UM: f32 = ${f32(LET_LENGTH_UNITS_PER_MM_KEV_PER_UM)};`);
   GPU_COUNTER_PAIRS.forEach((name, k) => lines.push(`const C_${name}: u32 = ${k}u;`));
   GPU_COUNTER_WORDS.forEach((name, k) => lines.push(`const C_${name}: u32 = ${2 * GPU_COUNTER_PAIRS.length + k}u;`));
   lines.push(`const COUNTER_PAIRS: u32 = ${GPU_COUNTER_PAIRS.length}u;`);

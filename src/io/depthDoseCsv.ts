@@ -3,7 +3,7 @@
  *
  * Output:
  *   # <units in words>
- *   depth_mm,dose_<unit slug>,uncertainty_<unit slug>
+ *   depth_mm,dose_<unit slug>,uncertainty_<unit slug>[,let_d_keV_per_um]
  *   <one row per depth bin>
  * Numbers use the shortest representation that round-trips to the same
  * double (JavaScript's `String(x)`); non-finite values are written as
@@ -19,6 +19,11 @@ export interface DepthDoseSeries {
   readonly uncertainty: Float64Array;
   /** Unit of `dose` and `uncertainty`, e.g. 'Gy mm^2 per primary'. */
   readonly doseUnit: string;
+  /**
+   * Optional: LETd in water of each depth bin (keV/um), dose-weighted over the slice
+   * (engine/letResults.ts); written as a fourth column let_d_keV_per_um when present.
+   */
+  readonly letDKeVPerUm?: Float64Array;
 }
 
 /** Column-name form of a unit: 'Gy mm^2 per primary' -> 'Gy_mm2_per_primary'. */
@@ -41,7 +46,7 @@ function formatCsvNumber(x: number): string {
 /** Throws a RangeError unless the three arrays of `series` have the same length. */
 export function checkDepthDoseSeries(series: DepthDoseSeries): void {
   const n = series.depthMm.length;
-  if (series.dose.length !== n || series.uncertainty.length !== n) {
+  if (series.dose.length !== n || series.uncertainty.length !== n || (series.letDKeVPerUm && series.letDKeVPerUm.length !== n)) {
     throw new RangeError(
       `depth-dose series lengths differ: depthMm ${n}, dose ${series.dose.length}, uncertainty ${series.uncertainty.length}`,
     );
@@ -52,15 +57,17 @@ export function depthDoseCsv(series: DepthDoseSeries): string {
   checkDepthDoseSeries(series);
   const unit = series.doseUnit.replace(/\s+/g, ' ').trim() || 'arbitrary units';
   const slug = doseUnitSlug(unit);
+  const { depthMm, dose, uncertainty, letDKeVPerUm: letD } = series;
+  const letNote = letD ? '; let_d_keV_per_um: dose-averaged LET in water of the depth slice in keV/um (0 where no dose)' : '';
   const lines: string[] = [
     `# depth_mm: depth along the beam axis in mm; dose_${slug}: laterally integrated dose in ${unit}; ` +
-      `uncertainty_${slug}: absolute one-sigma statistical uncertainty of the dose in ${unit}`,
-    `depth_mm,dose_${slug},uncertainty_${slug}`,
+      `uncertainty_${slug}: absolute one-sigma statistical uncertainty of the dose in ${unit}${letNote}`,
+    `depth_mm,dose_${slug},uncertainty_${slug}${letD ? ',let_d_keV_per_um' : ''}`,
   ];
-  const { depthMm, dose, uncertainty } = series;
   for (let i = 0; i < depthMm.length; i++) {
     lines.push(
-      `${formatCsvNumber(depthMm[i] as number)},${formatCsvNumber(dose[i] as number)},${formatCsvNumber(uncertainty[i] as number)}`,
+      `${formatCsvNumber(depthMm[i] as number)},${formatCsvNumber(dose[i] as number)},${formatCsvNumber(uncertainty[i] as number)}`
+        + (letD ? `,${formatCsvNumber(letD[i] as number)}` : ''),
     );
   }
   return lines.join('\n') + '\n';

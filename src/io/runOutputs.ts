@@ -2,7 +2,9 @@
  * The files of a run's output folder, the same for both solvers:
  * summary.json, depth_dose.csv/.svg, dose.npy, uncertainty.npy, density.npy
  * and material.npy (the deterministic dose is integrated over y, its
- * uncertainty 0). writeRunOutputs publishes them as one set with
+ * uncertainty 0); where the Monte Carlo scored LET, let_d.npy, let_t.npy,
+ * let_d_primaries.npy (LET in water, keV/um) and let_d_medium.npy, and an
+ * LETd column in depth_dose.csv (the deterministic solver scores no LET). writeRunOutputs publishes them as one set with
  * manifest.json (outputFolder.ts).
  */
 import type { SimulationResult } from '../simulate.js';
@@ -40,7 +42,11 @@ export function summaryDocument(result: SimulationResult | DeterministicResult):
 export function runOutputFiles(result: SimulationResult | DeterministicResult): OutputFile[] {
   const { summary, depthDose, config } = result;
   const maps = phantomMaps(config, summary.gridShape);
-  const series = { depthMm: depthDose.depthMm, dose: depthDose.dose, uncertainty: depthDose.uncertainty, doseUnit: depthDose.doseUnit };
+  const lets = 'let' in result ? result.let : null;
+  const series = {
+    depthMm: depthDose.depthMm, dose: depthDose.dose, uncertainty: depthDose.uncertainty, doseUnit: depthDose.doseUnit,
+    ...(lets ? { letDKeVPerUm: lets.depthDWaterKeVPerUm } : {}),
+  };
   const solver = 'solver' in summary ? ' (deterministic)' : '';
   const title = `${summary.energyMeVPerU} MeV/u ${summary.particle} in ${geometryLabel(config)}${solver}`;
   return [
@@ -51,6 +57,12 @@ export function runOutputFiles(result: SimulationResult | DeterministicResult): 
     { name: 'uncertainty.npy', contents: encodeNpy(result.uncertainty, summary.gridShape) },
     { name: 'density.npy', contents: encodeNpy(maps.densityGPerCm3, summary.gridShape) },
     { name: 'material.npy', contents: encodeNpy(maps.materialIndex, summary.gridShape) },
+    ...(lets ? [
+      { name: 'let_d.npy', contents: encodeNpy(lets.dWaterKeVPerUm, summary.gridShape) },
+      { name: 'let_t.npy', contents: encodeNpy(lets.tWaterKeVPerUm, summary.gridShape) },
+      { name: 'let_d_primaries.npy', contents: encodeNpy(lets.dPrimariesWaterKeVPerUm, summary.gridShape) },
+      { name: 'let_d_medium.npy', contents: encodeNpy(lets.dMediumKeVPerUm, summary.gridShape) },
+    ] : []),
   ];
 }
 

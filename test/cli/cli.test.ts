@@ -22,12 +22,12 @@ describe('bragg run', () => {
     const r = bragg('run', '--histories', '300', '--energy', '70', '--seed', '3', '--out', out, '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['density.npy', 'depth_dose.csv', 'depth_dose.svg', 'dose.npy', 'manifest.json', 'material.npy', 'summary.json', 'uncertainty.npy']);
+    expect(readdirSync(out).sort()).toEqual(['density.npy', 'depth_dose.csv', 'depth_dose.svg', 'dose.npy', 'let_d.npy', 'let_d_medium.npy', 'let_d_primaries.npy', 'let_t.npy', 'manifest.json', 'material.npy', 'summary.json', 'uncertainty.npy']);
     const summary = JSON.parse(r.stdout);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(summary);
     for (const key of ['particle', 'energyMeVPerU', 'histories', 'seed', 'backend', 'threads', 'peakDepthMm', 'r90Mm', 'r80Mm',
       'r20Mm', 'entranceToPeak', 'energyDepositedMeVPerPrimary', 'wallSeconds', 'historiesPerSecond', 'gridShape', 'voxelSizeMm',
-      'engineVersion', 'doseQuantity', 'materialIds', 'config', 'lateralProbe', 'warnings']) {
+      'engineVersion', 'doseQuantity', 'materialIds', 'config', 'lateralProbe', 'warnings', 'let']) {
       expect(summary, key).toHaveProperty(key);
     }
     expect(summary).toMatchObject({ particle: 'proton', energyMeVPerU: 70, histories: 300, seed: 3, gridShape: [300, 50, 50], voxelSizeMm: [1, 2, 2],
@@ -36,7 +36,7 @@ describe('bragg run', () => {
     const npyHeader = readFileSync(join(out, 'dose.npy')).subarray(0, 128).toString('latin1');
     expect(npyHeader).toContain("'shape': (300, 50, 50)");
     const csv = readFileSync(join(out, 'depth_dose.csv'), 'utf8').split('\n');
-    expect(csv.some((line) => line.startsWith('depth_mm,'))).toBe(true);
+    expect(csv.some((line) => line.startsWith('depth_mm,') && line.endsWith(',let_d_keV_per_um'))).toBe(true);
     expect(readFileSync(join(out, 'depth_dose.svg'), 'utf8')).toContain('R80');
   });
 

@@ -14,7 +14,7 @@ import type { ResolvedConfig } from '../../config/schema.js';
 import { BraggInputError } from '../../errors.js';
 import { compileKernel } from '../kernel.js';
 import { prepareRun, readTallies, type PreparedRun, type RawTallies, type RunOptions } from '../monteCarlo.js';
-import { WORKER_BYTES, WORKER_COUNTERS, LANE_STATE_BYTES, type WorkerCounter } from '../layout.js';
+import { WORKER_BYTES, WORKER_COUNTERS, LANE_STATE_BYTES, LET_FIELDS, type WorkerCounter } from '../layout.js';
 import {
   CONTROL_ABORT, CONTROL_CHUNK_OWNER, CONTROL_HISTORIES_DONE, CONTROL_SLOT_START, MAX_SLOTS,
   chunkStartIndex, controlBytes, controlView, planChunks,
@@ -62,6 +62,7 @@ function clearSlot(run: PreparedRun, control: Int32Array, slot: number, chunkCou
   zero(w.slabSum, nz * 8);
   zero(w.slabSq, nz * 16);
   zero(w.slabScratch, nz * 8);
+  if (run.scoreLet) zero(w.letSum, voxels * LET_FIELDS.length * 8);
   for (let c = 0; c < chunkCount; c++) {
     if (Atomics.compareExchange(control, CONTROL_CHUNK_OWNER + c, slot + 1, 0) === slot + 1) {
       const histories = control[chunkStartIndex(chunkCount, c + 1)]! - control[chunkStartIndex(chunkCount, c)]!;
