@@ -96,13 +96,16 @@ if (gpuSizes) {
     }
     records.push(await measure({ ...c, histories: 1_000_000 }, 'simd', cores));
   }
-  // What bounds the kernel: the same 10^7-proton job without voxel tallies (the atomics' cost)
-  // and with a quarter of the persistent workgroups (sensitivity to occupancy).
+  // What bounds the kernel: the same 10^7-proton job with LET scoring off (its cost), without voxel
+  // tallies (the atomics' cost) and with a quarter of the persistent workgroups (sensitivity to occupancy),
+  // each with nuclear events off and on.
   const probeHistories = Number(argument('gpu-probe-histories') ?? 1e7);
   const probe = parseConfig({ beam: { particle: 'proton', energyMeVPerU: 150 }, transport: { histories: probeHistories } });
   const probeNuclear = parseConfig({ beam: { particle: 'proton', energyMeVPerU: 150 }, transport: { histories: probeHistories, nuclear: true } });
+  const noLet = (c: typeof probe) => parseConfig({ ...c, scoring: { ...c.scoring, let: false } });
   for (const [label, config, tuning] of [
-    ['default', probe, {}], ['no voxel tallies', probe, { scoreDeposits: false }], ['1024 workgroups', probe, { maxWorkgroups: 1024 }],
+    ['default', probe, {}], ['LET off', noLet(probe), {}], ['nuclear on, LET off', noLet(probeNuclear), {}],
+    ['no voxel tallies', probe, { scoreDeposits: false }], ['1024 workgroups', probe, { maxWorkgroups: 1024 }],
     ['nuclear on', probeNuclear, {}], ['nuclear on, no voxel tallies', probeNuclear, { scoreDeposits: false }],
     ['nuclear on, 1024 workgroups', probeNuclear, { maxWorkgroups: 1024 }],
   ] as const) {
@@ -148,7 +151,7 @@ for (const r of gpuSizes ? [] : records) {
 }
 const out = argument('out') ?? fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
 mkdirSync(dirname(out), { recursive: true });
-for (const d of diagnostics) lines.push(`proton-150 probe, ${d.label.padEnd(18)} ${Math.round(d.historiesPerSecond).toString().padStart(12)} histories/s ${(d.stepsPerSecond / 1e6).toFixed(0).padStart(7)} M steps/s`);
+for (const d of diagnostics) lines.push(`proton-150 probe, ${d.label.padEnd(30)} ${Math.round(d.historiesPerSecond).toString().padStart(12)} histories/s ${(d.stepsPerSecond / 1e6).toFixed(0).padStart(7)} M steps/s`);
 writeFileSync(out, JSON.stringify({ machine, repeat, threadCounts, records, diagnostics }, null, 2) + '\n');
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}`);
 console.log(lines.join('\n'));
