@@ -96,15 +96,15 @@ if (gpuSizes) {
     }
     records.push(await measure({ ...c, histories: 1_000_000 }, 'simd', cores));
   }
-  // What bounds the kernel: the same 10^7-proton job with LET scoring off (its cost), without voxel
+  // What bounds the kernel: the same 10^7-proton job with LET scoring on (its cost), without voxel
   // tallies (the atomics' cost) and with a quarter of the persistent workgroups (sensitivity to occupancy),
   // each with nuclear events off and on.
   const probeHistories = Number(argument('gpu-probe-histories') ?? 1e7);
   const probe = parseConfig({ beam: { particle: 'proton', energyMeVPerU: 150 }, transport: { histories: probeHistories } });
   const probeNuclear = parseConfig({ beam: { particle: 'proton', energyMeVPerU: 150 }, transport: { histories: probeHistories, nuclear: true } });
-  const noLet = (c: typeof probe) => parseConfig({ ...c, scoring: { ...c.scoring, let: false } });
+  const withLet = (c: typeof probe) => parseConfig({ ...c, scoring: { ...c.scoring, let: true } });
   for (const [label, config, tuning] of [
-    ['default', probe, {}], ['LET off', noLet(probe), {}], ['nuclear on, LET off', noLet(probeNuclear), {}],
+    ['default', probe, {}], ['LET on', withLet(probe), {}], ['nuclear on, LET on', withLet(probeNuclear), {}],
     ['no voxel tallies', probe, { scoreDeposits: false }], ['1024 workgroups', probe, { maxWorkgroups: 1024 }],
     ['nuclear on', probeNuclear, {}], ['nuclear on, no voxel tallies', probeNuclear, { scoreDeposits: false }],
     ['nuclear on, 1024 workgroups', probeNuclear, { maxWorkgroups: 1024 }],

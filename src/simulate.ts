@@ -106,8 +106,8 @@ export interface SimulationSummary {
   /** histories / transportSeconds */
   readonly historiesPerSecond: number;
   readonly stepsPerSecond: number;
-  /** LETd in water on the beam axis at the entrance and at the Bragg peak (engine/letResults.ts: axisLet); absent where LET was not scored. */
-  readonly let?: AxisLet;
+  /** LETd in water on the beam axis at the entrance and at the Bragg peak (engine/letResults.ts: axisLet); null where LET was not scored. */
+  readonly let: AxisLet | null;
   /** [nz, ny, nx] */
   readonly gridShape: readonly [number, number, number];
   /** [dz, dy, dx] in mm */
@@ -264,7 +264,7 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
     transportSeconds: tallies.wallSeconds,
     historiesPerSecond: tallies.histories / tallies.wallSeconds,
     stepsPerSecond: results.steps / tallies.wallSeconds,
-    ...(letOnAxis ? { let: letOnAxis } : {}),
+    let: letOnAxis,
     gridShape: [nz, ny, nx],
     voxelSizeMm: [voxelSizeMm[2], voxelSizeMm[1], voxelSizeMm[0]],
     gridOriginMm: [originMm[2], originMm[1], originMm[0]],

@@ -128,10 +128,11 @@ export const configSchema = z.strictObject({
     /** Depth (mm) of a voxel plane (rounded to the nearest) where the lateral spread of crossing primaries is recorded. */
     lateralProbeDepthMm: phantomEdgeMm.optional(),
     /**
-     * Score LET (Monte Carlo on WASM; README, Physics: LET): let_d.npy, let_t.npy and the LETd
-     * column of depth_dose.csv. Costs 64 bytes per voxel per thread of memory; false saves it.
+     * Score LET (Monte Carlo, WASM and WebGPU; README, Physics: LET): let_d.npy, let_t.npy and the
+     * LETd column of depth_dose.csv. Off by default until its cost comes down (one SIMD thread:
+     * -22 %; the H200: 3.7x slower, bench/results/README.md); 64 bytes per voxel per thread.
      */
-    let: z.boolean().default(true),
+    let: z.boolean().default(false),
   }).prefault({}),
 });
 

@@ -152,13 +152,16 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     lost = `transport shader failed: ${(error as Error).message}`; // the caller runs everything elsewhere
   }
 
-  /** Submits one batch on a slot: clear its tallies, run, copy them to the slot's staging buffers. */
+  /**
+   * Submits one batch on a slot: clear its dose and counters, run, copy them to the slot's staging
+   * buffers. The LET sums are not cleared: they add up over the run on the GPU (they need no
+   * per-batch variance) and are read back once at the end (readLet).
+   */
   const submitBatch = (slot: (typeof slots)[number], first: number, count: number) => {
     device.queue.writeBuffer(slot.control, 0, new Uint32Array([0, count, first % 2 ** 32, Math.floor(first / 2 ** 32)]));
     const encoder = device.createCommandEncoder();
     encoder.clearBuffer(slot.voxelEnergy);
     encoder.clearBuffer(slot.counters);
-    if (slot.letStaging) encoder.clearBuffer(slot.letSums);
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline!);
     pass.setBindGroup(0, slot.bindGroup!);
@@ -166,10 +169,20 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     pass.end();
     encoder.copyBufferToBuffer(slot.voxelEnergy, 0, slot.voxelStaging, 0, 8 * voxels);
     encoder.copyBufferToBuffer(slot.counters, 0, slot.counterStaging, 0, GPU_COUNTER_BYTES);
-    if (slot.letStaging) encoder.copyBufferToBuffer(slot.letSums, 0, slot.letStaging, 0, letBytes);
     device.queue.submit([encoder.finish()]);
-    return Promise.all([slot.voxelStaging.mapAsync(GPUMapMode.READ), slot.counterStaging.mapAsync(GPUMapMode.READ),
-      ...(slot.letStaging ? [slot.letStaging.mapAsync(GPUMapMode.READ)] : [])]);
+    return Promise.all([slot.voxelStaging.mapAsync(GPUMapMode.READ), slot.counterStaging.mapAsync(GPUMapMode.READ)]);
+  };
+  /** After the last batch: each slot's LET sums, copied to its staging buffer and added (once per run). */
+  const readLet = async () => {
+    for (const slot of slots) {
+      if (!slot.letStaging) continue;
+      const encoder = device.createCommandEncoder();
+      encoder.copyBufferToBuffer(slot.letSums, 0, slot.letStaging, 0, letBytes);
+      device.queue.submit([encoder.finish()]);
+      await slot.letStaging.mapAsync(GPUMapMode.READ);
+      addLetBatch(new Uint32Array(slot.letStaging.getMappedRange()));
+      slot.letStaging.unmap();
+    }
   };
 
   const histories = config.transport.histories;
@@ -179,7 +192,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   const highWordSum = new Float64Array(voxels);
   const voxelSumSq = new Float64Array(voxels);
   const slabSumSq = new Float64Array(phantom.nz);
-  // LET: per-field sums of the batches' low and high words, as for the dose.
+  // LET: per-field sums of the two slots' low and high words, as for the dose.
   const letLow = scoreLet ? new Float64Array(LET_FIELDS.length * voxels) : null;
   const letHigh = scoreLet ? new Float64Array(LET_FIELDS.length * voxels) : null;
   const addLetBatch = (words: Uint32Array) => {
@@ -255,10 +268,6 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     const { slot } = current;
     addBatch(new Uint32Array(slot.voxelStaging.getMappedRange()), current.count);
     addCounters(new Uint32Array(slot.counterStaging.getMappedRange()));
-    if (slot.letStaging) {
-      addLetBatch(new Uint32Array(slot.letStaging.getMappedRange()));
-      slot.letStaging.unmap();
-    }
     slot.voxelStaging.unmap();
     slot.counterStaging.unmap();
     completedBatches++;
@@ -266,6 +275,11 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     options.onProgress?.({ historiesDone: completed, historiesTotal: histories, elapsedSeconds: (performance.now() - start) / 1000 });
     current = next;
   }
+  // A GPU that stopped cannot hand back its LET sums: the run's LET is then left out, with a warning.
+  let letLost: string | undefined;
+  const letReadFailure = scoreLet && lost === null ? await readLet().then(() => null, (error: Error) => error.message) : null;
+  const letStopped = lost ?? letReadFailure;
+  if (scoreLet && letStopped !== null) letLost = `LET not scored: the GPU stopped (${letStopped}) before its LET sums were read back`;
   const energySum = new BigInt64Array(voxels);
   const slabSum = new BigInt64Array(phantom.nz);
   for (let i = 0; i < voxels; i++) {
@@ -275,7 +289,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     slabSum[iz] = slabSum[iz]! + energySum[i]!;
   }
   let letSum: BigInt64Array | null = null;
-  if (letLow && letHigh) {
+  if (letLow && letHigh && letLost === undefined) {
     letSum = new BigInt64Array(letLow.length);
     for (let k = 0; k < letLow.length; k++) {
       if (letLow[k] !== 0 || letHigh[k] !== 0) letSum[k] = (BigInt(letHigh[k]!) << 32n) + BigInt(letLow[k]!);
@@ -300,7 +314,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   return {
     ...(lost !== null ? { completedHistories: completed, stoppedEarly: lost } : {}),
     phantom, ion: run.ion, materials: run.materials, histories: completed, energySum, energySq: new BigUint64Array(0),
-    slabSum, slabSq: new BigUint64Array(0), letSum, ...(letOmitted ? { letOmitted } : {}), counters, probeZIndex: run.probeZIndex, wallSeconds, kernel: config.transport.kernel,
+    slabSum, slabSq: new BigUint64Array(0), letSum, ...(letOmitted ?? letLost ? { letOmitted: letOmitted ?? letLost } : {}), counters, probeZIndex: run.probeZIndex, wallSeconds, kernel: config.transport.kernel,
     threads: 1, poolStartupSeconds: null, reduceSeconds: null, workerFailures: 0,
     sumVariance: {
       voxel: batchVariance(energySum, voxelSumSq, completed, completedBatches),

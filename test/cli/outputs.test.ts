@@ -4,7 +4,7 @@
  * probe and resolved config, the plot title naming the geometry.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,5 +62,17 @@ print(json.dumps({'shape': list(m.shape), 'dtypes': [str(d.dtype), str(m.dtype)]
     expect(r.stdout).toMatch(/nuclear events 0\.\d+ per primary, \d+\.\d+ MeV per primary carried away by neutrals/);
     const off = spawnSync(process.execPath, [bin, 'run', '--histories', '100', '--energy', '50', '--out', join(dir, 'off')], { encoding: 'utf8' });
     expect(off.stdout).not.toMatch(/nuclear events/);
+  });
+
+  it('with scoring.let, writes the LET maps and the LETd column', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bragg-outputs-'));
+    const config = join(dir, 'c.json');
+    writeFileSync(config, JSON.stringify({ phantom: { sizeMm: [20, 20, 200] }, transport: { histories: 300 }, scoring: { let: true } }));
+    const r = spawnSync(process.execPath, [bin, 'run', '--config', config, '--out', join(dir, 'out')], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const names = readdirSync(join(dir, 'out'));
+    for (const name of ['let_d.npy', 'let_t.npy', 'let_d_medium.npy', 'let_d_primaries.npy']) expect(names).toContain(name);
+    const csv = readFileSync(join(dir, 'out', 'depth_dose.csv'), 'utf8').split('\n');
+    expect(csv.some((line) => line.startsWith('depth_mm,') && line.endsWith(',let_d_keV_per_um'))).toBe(true);
   });
 });

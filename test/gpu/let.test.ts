@@ -22,7 +22,7 @@ function blocks(values: Float64Array, depthMm: Float64Array, endMm: number): num
 
 describe('LET on WebGPU', () => {
   const config = (seed: number, histories = 20_000) => ({
-    beam: { energyMeVPerU: 150 }, phantom: { sizeMm: [20, 20, 180] as [number, number, number] }, transport: { histories, seed },
+    beam: { energyMeVPerU: 150 }, phantom: { sizeMm: [20, 20, 180] as [number, number, number] }, transport: { histories, seed }, scoring: { let: true },
   });
 
   it('LETd and LETt in water agree with the WASM kernel within statistics (150 MeV protons, independent seeds)', async () => {
@@ -65,7 +65,7 @@ describe('LET on WebGPU', () => {
     // 64 bytes of LET sums per voxel; 1 x 1 x 1 mm voxels, 200 mm deep
     const side = Math.ceil(Math.sqrt(limit / 64 / 200)) + 2;
     if (8 * side * side * 200 > limit) return; // the dose grid itself would not fit: nothing to show here
-    const r = await simulate({ beam: { energyMeVPerU: 100 }, phantom: { sizeMm: [side, side, 200], voxelSizeMm: [1, 1, 1] }, transport: { histories: 200 } },
+    const r = await simulate({ beam: { energyMeVPerU: 100 }, phantom: { sizeMm: [side, side, 200], voxelSizeMm: [1, 1, 1] }, transport: { histories: 200 }, scoring: { let: true } },
       { backend: 'webgpu' });
     expect(r.summary.backend).toBe('webgpu');
     expect(r.let).toBeNull();

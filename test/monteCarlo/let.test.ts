@@ -22,7 +22,7 @@ function sliceSum(letSum: BigInt64Array, voxelsPerSlice: number, from: number, t
 
 describe('LET scoring', () => {
   it('LETt in the first millimetre of water is the stopping power of water at the mean energy there (150 MeV protons, within 2 %)', async () => {
-    const r = await simulate({ beam: beam150, phantom, transport: { histories: 1000, seed: 3 } }, { threads: 1 });
+    const r = await simulate({ beam: beam150, scoring: { let: true }, phantom, transport: { histories: 1000, seed: 3 } }, { threads: 1 });
     const lets = r.let!;
     const [iy, ix] = r.summary.let!.axisVoxel;
     const nx = r.summary.gridShape[2];
@@ -42,7 +42,7 @@ describe('LET scoring', () => {
   });
 
   it('LETd rises from the entrance to the distal fall-off (5 mm blocks of the depth-slice LETd)', async () => {
-    const r = await simulate({ beam: beam150, phantom, transport: { histories: 2000, seed: 5 } }, { threads: 1 });
+    const r = await simulate({ beam: beam150, scoring: { let: true }, phantom, transport: { histories: 2000, seed: 5 } }, { threads: 1 });
     const depth = r.let!.depthDWaterKeVPerUm;
     const r80 = r.summary.r80Mm!;
     const blocks: number[] = [];
@@ -58,7 +58,7 @@ describe('LET scoring', () => {
   });
 
   it('SIMD and scalar drivers give the same LET sums bit for bit (nuclear events on)', async () => {
-    const config = parseConfig({ beam: beam150, phantom: { ...phantom,
+    const config = parseConfig({ beam: beam150, scoring: { let: true }, phantom: { ...phantom,
       regions: [{ shape: 'slab', material: 'compact-bone', zMinMm: 30, zMaxMm: 45 }] }, transport: { histories: 600, seed: 9, nuclear: true } });
     const simd = await runMonteCarlo(config);
     const reference = await runMonteCarlo(config, { referenceDriver: true });
@@ -68,14 +68,14 @@ describe('LET scoring', () => {
   });
 
   it('1 and 2 threads give the same LET sums bit for bit', async () => {
-    const config = parseConfig({ beam: beam150, phantom, transport: { histories: 600, seed: 11, nuclear: true } });
+    const config = parseConfig({ beam: beam150, scoring: { let: true }, phantom, transport: { histories: 600, seed: 11, nuclear: true } });
     const one = await runParallel(config, { threads: 1 });
     const two = await runParallel(config, { threads: 2, chunkSize: 37 });
     expect(same(one.letSum, two.letSum)).toBe(true);
   });
 
   it('with nuclear events on, LETd includes secondaries: above the primaries-only LETd in the entrance region', async () => {
-    const config = parseConfig({ beam: beam150, phantom, transport: { histories: 3000, seed: 13, nuclear: true } });
+    const config = parseConfig({ beam: beam150, scoring: { let: true }, phantom, transport: { histories: 3000, seed: 13, nuclear: true } });
     const t = await runMonteCarlo(config);
     const perSlice = t.phantom.nx * t.phantom.ny;
     const all = sliceSum(t.letSum!, perSlice, 0, 30, 'dWater') / sliceSum(t.letSum!, perSlice, 0, 30, 'dEnergy');
@@ -84,9 +84,11 @@ describe('LET scoring', () => {
     expect(all / primaries).toBeGreaterThan(1.02);
   });
 
-  it('scoring.let false keeps no LET tallies', async () => {
-    const r = await simulate({ beam: beam150, phantom: { ...phantom, sizeMm: [20, 20, 40] }, transport: { histories: 50 }, scoring: { let: false } }, { threads: 1 });
-    expect(r.let).toBeNull();
-    expect(r.summary.let).toBeUndefined();
+  it('scoring.let false (the default) keeps no LET tallies', async () => {
+    for (const scoring of [{ let: false }, {}]) {
+      const r = await simulate({ beam: beam150, phantom: { ...phantom, sizeMm: [20, 20, 40] }, transport: { histories: 50 }, scoring }, { threads: 1 });
+      expect(r.let).toBeNull();
+      expect(r.summary.let).toBeNull();
+    }
   });
 });
