@@ -80,6 +80,9 @@ fn depositEnergy(voxel: u32, energyMeV: f32) {
 }
 // Benchmarks only: false leaves the voxel tallies out, to measure what they cost.
 override SCORE_DEPOSITS: bool = true;
+// transport.nuclear (P_NUCLEAR) as a pipeline constant, so that a run without nuclear events
+// compiles without their code (software adapters compile the larger shader slowly).
+override NUCLEAR: bool = false;
 fn flushDeposit(voxel: u32, units: vec2<u32>) {
   if (SCORE_DEPOSITS && (units.x != 0u || units.y != 0u)) { addPairVoxel(voxel, units.x, units.y); }
 }
@@ -560,7 +563,7 @@ fn transportParticle() {
   let nx = pi(P_NX); let ny = pi(P_NY); let nz = pi(P_NZ);
   let voxelX = pf(P_VOXEL_X_MM); let voxelY = pf(P_VOXEL_Y_MM); let voxelZ = pf(P_VOXEL_Z_MM);
   let originX = pf(P_ORIGIN_X_MM); let originY = pf(P_ORIGIN_Y_MM);
-  let nuclearOn = pi(P_NUCLEAR) != 0;
+  let nuclearOn = NUCLEAR;
   let primary = p.stream == 1u;
   for (var step = 0u; step < MAX_STEPS_PER_HISTORY; step++) {
     let voxel = voxelOf(p.ix, p.iy, p.iz);
@@ -794,7 +797,7 @@ fn runHistory(lo: u32, hi: u32) {
   // The primary is particle 0: steps on Philox word 1, nuclear numbers on 2 (nuclear.ts).
   p.stream = 1u;
   p.freePaths = 1.0;
-  if (pi(P_NUCLEAR) != 0) { p.freePaths = meanFreePaths(random(0u, 2u).x); }
+  if (NUCLEAR) { p.freePaths = meanFreePaths(random(0u, 2u).x); }
   p.previous = energy0;
   secondaryCount = 0u;
   stackSize = 0u;

@@ -140,7 +140,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     device.pushErrorScope('validation');
     pipeline = await device.createComputePipelineAsync({
       layout: 'auto',
-      compute: { module: device.createShaderModule({ code }), entryPoint: 'main', constants: { SCORE_DEPOSITS: options.tuning?.scoreDeposits === false ? 0 : 1, SCORE_LET: scoreLet ? 1 : 0 } },
+      compute: { module: device.createShaderModule({ code }), entryPoint: 'main', constants: { SCORE_DEPOSITS: options.tuning?.scoreDeposits === false ? 0 : 1, SCORE_LET: scoreLet ? 1 : 0, NUCLEAR: config.transport.nuclear ? 1 : 0 } },
     });
     const error = await device.popErrorScope();
     if (error) throw new Error(error.message);

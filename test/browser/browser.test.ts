@@ -55,7 +55,7 @@ async function runPage(isolated: boolean, file = 'page.html') {
   try {
     const page = await browser.newPage();
     await page.goto(`${url}/test/browser/${file}`);
-    await page.waitForFunction(() => (window as { braggResult?: unknown }).braggResult !== undefined, undefined, { timeout: 400_000 });
+    await page.waitForFunction(() => (window as { braggResult?: unknown }).braggResult !== undefined, undefined, { timeout: 90_000 });
     return await page.evaluate(() => (window as unknown as { braggResult: Record<string, unknown> }).braggResult);
   } finally {
     server.close();
