@@ -334,6 +334,10 @@ const BINDING_MEV: f32 = 5.0;
 const MIN_FRAGMENT_MEV: f32 = 2.0;
 const BINDING_RATIO: f32 = 0.65;
 const MAX_PASSES: u32 = 255u;
+/** Shares of the fragments' energy fitted to ICRU 63 p-16O yields (nuclear.ts). */
+const SECONDARY_PROTON_SHARE_AT_0: f32 = 0.5288;
+const SECONDARY_PROTON_SHARE_PER_MEV: f32 = 0.0004192;
+const NEUTRAL_SHARE: f32 = 0.3324;
 
 /**
  * e^x, 0 below -87: x = n ln 2 + r (ln 2 in two parts, Cody and Waite), |r| <= ln2/2,
@@ -471,9 +475,8 @@ fn nuclearEvent(energy: f32, stepCount: u32) -> bool {
   if (uChannel < nonelasticShare) {
     if (p.stream == 1u) { addWordCounter(C_PRIMARY_NONELASTIC_EVENTS, 1u); }
     let exponent = select(select(0.52, 0.45, e > 150.0), 0.40, e > 200.0);
-    let secondaryProbability = select(select(0.70, 0.72, e > 150.0), 0.78, e > 200.0);
-    let longFraction = select(select(0.83, 0.9, e > 200.0), 1.0, e > 215.0);
-    let longProbability = secondaryProbability + (1.0 - secondaryProbability) * longFraction;
+    let secondaryProbability = SECONDARY_PROTON_SHARE_AT_0 + SECONDARY_PROTON_SHARE_PER_MEV * e;
+    let neutralShareOfRest = NEUTRAL_SHARE / (1.0 - secondaryProbability);
     var remaining = e;
     var binding = BINDING_MEV;
     var neutral: f32 = 0.0;
@@ -491,8 +494,8 @@ fn nuclearEvent(energy: f32, stepCount: u32) -> bool {
         let fraction = dE / e;
         pushSecondary(dE, turn(min((2.0 * fraction - 1.0) + 2.0 * (1.0 - fraction) * uCosine, 1.0), azimuth(uniformFromBits(w.w))));
         productUnits = addWords(productUnits, unitsOf(dE));
-      } else if (zeta < longProbability) {
-        neutral += dE;
+      } else {
+        neutral += dE * neutralShareOfRest;
       }
       binding *= BINDING_RATIO;
     }

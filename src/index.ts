@@ -25,6 +25,8 @@ export type {
 // Analysis: depth-dose metrics, 1-D and 2-D gamma, comparison of two runs (as `bragg compare`).
 export { depthDoseMetrics } from './analysis/depthDose.js';
 export type { DepthDoseMetrics } from './analysis/depthDose.js';
+export { fitGaussian } from './analysis/gaussianFit.js';
+export type { GaussianFit } from './analysis/gaussianFit.js';
 export { gamma1d } from './analysis/gamma.js';
 export type { GammaCriteria, GammaResult } from './analysis/gamma.js';
 export { gamma2d, sampleDosePlane } from './analysis/gamma2d.js';

@@ -31,7 +31,8 @@ describe('WGSL and WASM constants', () => {
   it('the nuclear constants of transport.wgsl are those of assembly/nuclear.ts', () => {
     const nuclear = readFileSync(new URL('../../assembly/nuclear.ts', import.meta.url), 'utf8');
     const wgsl = readFileSync(new URL('../../shaders/transport.wgsl', import.meta.url), 'utf8');
-    const names = ['PROTON_MASS_MEV', 'ATOMIC_MASS_UNIT_MEV', 'BINDING_MEV', 'MIN_FRAGMENT_MEV', 'BINDING_RATIO', 'MAX_PASSES'];
+    const names = ['PROTON_MASS_MEV', 'ATOMIC_MASS_UNIT_MEV', 'BINDING_MEV', 'MIN_FRAGMENT_MEV', 'BINDING_RATIO', 'MAX_PASSES',
+      'SECONDARY_PROTON_SHARE_AT_0', 'SECONDARY_PROTON_SHARE_PER_MEV', 'NEUTRAL_SHARE'];
     for (const name of names) {
       const inAssembly = new RegExp(`const ${name}: \\w+ = ([\\d.]+);`).exec(nuclear)?.[1];
       const inWgsl = new RegExp(`const ${name}: \\w+ = ([\\d.]+)u?;`).exec(wgsl)?.[1];
