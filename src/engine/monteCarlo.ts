@@ -234,6 +234,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     view.setUint32(w.block + WORKER_POINTERS.listCapacity, plan.listCapacity, true);
     view.setUint32(w.block + WORKER_POINTERS.lanesPtr, w.lanes, true);
     view.setUint32(w.block + WORKER_POINTERS.letPtr, scoreLet ? w.letSum : 0, true);
+    view.setUint32(w.block + WORKER_POINTERS.letListPtr, w.letList, true);
   }
   return { memory, plan, phantom, ion, materials, probeZIndex, scoreLet };
 }
