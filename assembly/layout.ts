@@ -86,6 +86,7 @@
 @inline export const W_LIST_CAPACITY: i32 = 28;
 @inline export const W_LANES_PTR: i32 = 32;            // lane state, LANE_FIELDS * 16 bytes
 @inline export const W_LET_PTR: i32 = 36;              // i64[LET_FIELDS * nVoxels], voxel-major; 0: LET not scored
+@inline export const W_LET_LIST_PTR: i32 = 40;         // LET_LIST_ENTRY_BYTES * LET_LIST_CAPACITY * LANES: voxel visits waiting (letTally.ts)
 // 64-bit counters
 @inline export const W_INCIDENT_ENERGY: i32 = 64;
 @inline export const W_DEPOSITED_ENERGY: i32 = 72;
@@ -165,12 +166,13 @@
 @inline export const L_RANGE_POSITION: i32 = 784; // table position of L_RANGE (set with it)
 @inline export const L_LET_VOXEL: i32 = 800;      // voxel whose LET sums L_LET_SUMS holds (letTally.ts)
 @inline export const L_LET_SUMS: i32 = 816;       // LET_FIELDS f64 per lane (lane * 64 + field * 8): the visit's sums
-@inline export const L_STACK: i32 = 1072;         // STACK_CAPACITY entries of STACK_FIELDS fields
+@inline export const L_LET_LIST_LENGTH: i32 = 1072; // entries in this lane's LET list (letTally.ts)
+@inline export const L_STACK: i32 = 1088;         // STACK_CAPACITY entries of STACK_FIELDS fields
 // Measured (100k protons, water with a 40 mm bone slab, overflows per history): capacity 4: 1.6e-3
 // at 150 MeV, 5.0e-3 at 230 MeV; 6: 2e-5, 3e-5; 16: none (each 2 entries more cut them ~30-fold).
 @inline export const STACK_CAPACITY: i32 = 16;
 @inline export const STACK_FIELDS: i32 = 11;      // x y z u v w energy ix iy iz particle
-@inline export const LANE_STATE_BYTES: i32 = 3888;
+@inline export const LANE_STATE_BYTES: i32 = 3904;
 
 // ---- fixed-point units of the tallies ----
 // Energy: 2^-24 MeV per unit; square of a history's voxel energy: 2^-32 MeV^2 per unit
@@ -188,6 +190,9 @@
 //  5 sum l L_water, 6 sum l L_medium, 7 sum l.
 // Units and the bound that keeps them from overflowing: src/engine/letResults.ts.
 @inline export const LET_FIELDS: i32 = 8;
+// LET list entry: the voxel (i64) and the visit's LET_FIELDS rounded sums; LET_LIST_CAPACITY per lane.
+@inline export const LET_LIST_ENTRY_BYTES: i32 = 72;
+@inline export const LET_LIST_CAPACITY: i32 = 256;
 @inline export const LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM: f64 = 65536.0;
 @inline export const LET_LENGTH_UNITS_PER_MM: f64 = 4096.0;
 @inline export const LET_LENGTH_UNITS_PER_MM_KEV_PER_UM: f64 = 4096.0;

@@ -1,7 +1,8 @@
 // History drivers. Both run histories [firstHistory, firstHistory + count) to
 // completion and add their scores to the worker's tallies; they allocate
 // nothing and keep no state outside the memory they are given.
-import { W_LANES_PTR, L_ALIVE, LANES } from './layout';
+import { W_LANES_PTR, L_ALIVE, LANES, P_SCORE_LET } from './layout';
+import { drainLet } from './letTally';
 import { startHistory, finishStep, parkLane } from './lanes';
 import { stepScalar } from './stepScalar';
 import { stepSimd } from './stepSimd';
@@ -19,6 +20,7 @@ export function transportScalar(params: usize, worker: usize, firstHistory: f64,
     } while (finishStep(params, worker, 0));
   }
   parkLane(worker, 0);
+  if (load<i32>(params + P_SCORE_LET) != 0) drainLet(worker, 0);
 }
 
 /**
@@ -47,5 +49,8 @@ export function transportSimd(params: usize, worker: usize, firstHistory: f64, c
         if (startHistory(params, worker, lane, historyLo(history), historyHi(history))) break;
       }
     }
+  }
+  if (load<i32>(params + P_SCORE_LET) != 0) {
+    for (let lane = 0; lane < LANES; lane++) drainLet(worker, lane);
   }
 }

@@ -104,7 +104,8 @@ if (gpuSizes) {
   const probeNuclear = parseConfig({ beam: { particle: 'proton', energyMeVPerU: 150 }, transport: { histories: probeHistories, nuclear: true } });
   const withLet = (c: typeof probe) => parseConfig({ ...c, scoring: { ...c.scoring, let: true } });
   for (const [label, config, tuning] of [
-    ['default', probe, {}], ['LET on', withLet(probe), {}], ['nuclear on, LET on', withLet(probeNuclear), {}],
+    ['default', probe, {}], ['LET on', withLet(probe), {}], ['LET on, one copy of its sums', withLet(probe), { letCopies: 1 }],
+    ['nuclear on, LET on', withLet(probeNuclear), {}],
     ['no voxel tallies', probe, { scoreDeposits: false }], ['1024 workgroups', probe, { maxWorkgroups: 1024 }],
     ['nuclear on', probeNuclear, {}], ['nuclear on, no voxel tallies', probeNuclear, { scoreDeposits: false }],
     ['nuclear on, 1024 workgroups', probeNuclear, { maxWorkgroups: 1024 }],

@@ -259,12 +259,17 @@ var<private> openUnits: vec2<u32>;
 // fixed-point units of the tallies (each step rounded; WASM rounds once per visit,
 // in f64, which WGSL lacks: the two agree to a unit per step), not yet added.
 override SCORE_LET: bool = false;
+// LET_COPIES copies of the LET sums, one per workgroup modulo LET_COPIES (gpuEngine.ts): eight
+// 64-bit fields per visit to the few voxels a pencil beam crosses at once make atomics on the
+// same addresses queue; copies spread them out. letCopies.wgsl adds the copies up after the run.
+override LET_COPIES: u32 = 1u;
+var<private> letCopyBase: u32;
 var<private> letVoxel: u32;
 var<private> letOpen: array<vec2<u32>, LET_FIELDS>;
 
 fn flushLet() {
   for (var k = 0u; k < LET_FIELDS; k++) {
-    addPairLet(letVoxel * LET_FIELDS + k, letOpen[k]);
+    addPairLet(letCopyBase + letVoxel * LET_FIELDS + k, letOpen[k]);
     letOpen[k] = vec2<u32>(0u, 0u);
   }
 }
@@ -827,7 +832,8 @@ fn runHistory(lo: u32, hi: u32) {
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(local_invocation_index) local: u32) {
+fn main(@builtin(local_invocation_index) local: u32, @builtin(workgroup_id) group: vec3<u32>) {
+  letCopyBase = (group.x % LET_COPIES) * pu(P_NX) * pu(P_NY) * pu(P_NZ) * LET_FIELDS;
   for (var k = local; k < COUNTER_WORDS; k += WORKGROUP_SIZE) { atomicStore(&groupCounters[k], 0u); }
   workgroupBarrier();
   let count = atomicLoad(&control[1]);

@@ -233,6 +233,7 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
       + 'Cross-Origin-Embedder-Policy: require-corp): running on one thread, on the page\'s own thread');
     tallies = await runMonteCarlo(resolved, { ...options, shared: false });
   }
+  if (tallies.threadsLimitedByMemory) warnings.push(tallies.threadsLimitedByMemory);
   const results = doseResults(tallies);
   // Primaries that missed the phantom count as incident and escaped: leave them out of both.
   const missedMeV = results.energy.incidentMeVPerPrimary * (results.missedHistories / tallies.histories);

@@ -55,7 +55,7 @@ export const ELASTIC_TARGET_SLOTS = 4;
 /** Worker block: pointers (u32) then 64-bit counters. */
 export const WORKER_POINTERS = {
   energySumPtr: 0, energySqPtr: 4, scratchPtr: 8, slabSumPtr: 12, slabSqPtr: 16, slabScratchPtr: 20,
-  listPtr: 24, listCapacity: 28, lanesPtr: 32, letPtr: 36,
+  listPtr: 24, listCapacity: 28, lanesPtr: 32, letPtr: 36, letListPtr: 40,
 } as const;
 export const WORKER_COUNTERS = {
   incidentEnergy: 64, depositedEnergy: 72, cutoffEnergy: 80, escapedEnergy: 88, steps: 96,
@@ -71,7 +71,7 @@ export const LANES = 4;
 /** Secondary-particle stack of each lane (assembly/layout.ts, lanes.ts): entries and fields per entry. */
 export const STACK_CAPACITY = 16;
 export const STACK_FIELDS = 11;
-export const LANE_STATE_BYTES = 3888;
+export const LANE_STATE_BYTES = 3904;
 export const LIST_ENTRY_BYTES = 16;
 
 /** Fixed-point units of the integer tallies (assembly/layout.ts). */
@@ -87,3 +87,6 @@ export const LET_FIELDS = ['dWater', 'dMedium', 'dEnergy', 'dPrimaryWater', 'dPr
 export const LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM = 2 ** 16;
 export const LET_LENGTH_UNITS_PER_MM = 2 ** 12;
 export const LET_LENGTH_UNITS_PER_MM_KEV_PER_UM = 2 ** 12;
+/** Voxel visits waiting to be added to the LET sums (letTally.ts): entries per lane, bytes per entry. */
+export const LET_LIST_CAPACITY = 256;
+export const LET_LIST_ENTRY_BYTES = 72;

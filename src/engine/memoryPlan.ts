@@ -4,7 +4,7 @@
  * known before anything is allocated, so a run that would not fit fails first.
  */
 import { RegionPlan, WASM32_MAX_PAGES, WASM_PAGE_BYTES } from './regions.js';
-import { PARAMS_BYTES, WORKER_BYTES, LANE_STATE_BYTES, LANES, LIST_ENTRY_BYTES, LET_FIELDS } from './layout.js';
+import { PARAMS_BYTES, WORKER_BYTES, LANE_STATE_BYTES, LANES, LIST_ENTRY_BYTES, LET_FIELDS, LET_LIST_CAPACITY, LET_LIST_ENTRY_BYTES } from './layout.js';
 import { BraggInputError } from '../errors.js';
 
 export interface WorkerRegions {
@@ -13,6 +13,8 @@ export interface WorkerRegions {
   readonly slabSum: number; readonly slabSq: number; readonly slabScratch: number;
   /** LET sums, LET_FIELDS i64 per voxel (empty when LET is not scored). */
   readonly letSum: number;
+  /** Voxel visits waiting to be added to letSum (assembly/letTally.ts), LET_LIST_CAPACITY per lane. */
+  readonly letList: number;
 }
 
 export interface MemoryPlan {
@@ -68,6 +70,7 @@ export function planMemory(request: MemoryRequest): MemoryPlan {
       slabSq: plan.reserve(`worker${w}.slabSq`, nz * 16),
       slabScratch: plan.reserve(`worker${w}.slabScratch`, nz * 8),
       letSum: plan.reserve(`worker${w}.letSum`, request.scoreLet ? voxels * LET_FIELDS.length * 8 : 0),
+      letList: plan.reserve(`worker${w}.letList`, request.scoreLet ? LANES * LET_LIST_CAPACITY * LET_LIST_ENTRY_BYTES : 0),
     });
   }
   const ceiling = WASM32_MAX_PAGES * WASM_PAGE_BYTES;

@@ -9,7 +9,7 @@ import type { Ion, Material, MaterialId } from '../physics/index.js';
 import { BraggInputError } from '../errors.js';
 import { buildPhantom, phantomShape, type Phantom, type PhantomShape } from './phantom.js';
 import { buildTables, writeTables, type PackedTables } from './materialTables.js';
-import { planMemory, type MemoryPlan } from './memoryPlan.js';
+import { planMemory, type MemoryPlan, type MemoryRequest } from './memoryPlan.js';
 import { PARAMS, WORKER_POINTERS, WORKER_COUNTERS, ENERGY_UNITS_PER_MEV, LET_FIELDS, type WorkerCounter } from './layout.js';
 import { checkLetBound } from './letResults.js';
 import { createSharedMemory, instantiateKernel, type KernelVariant } from './kernel.js';
@@ -47,6 +47,8 @@ export interface RawTallies {
   readonly letSum?: BigInt64Array | null;
   /** Why LET was not scored although scoring.let asked for it (WebGPU: LET buffers beyond the GPU's limits). */
   readonly letOmitted?: string;
+  /** Set where the default thread count was lowered so that every thread's tallies fit in memory. */
+  readonly threadsLimitedByMemory?: string;
   readonly probeZIndex: number;
   /** Transport time: from the first worker starting to the tallies being reduced (s). */
   readonly wallSeconds: number;
@@ -162,6 +164,8 @@ export interface PrepareOptions {
   readonly shared?: boolean;
   /** Checks the LET sums' bound even where the WASM tallies leave LET out (WebGPU scores it: gpuEngine.ts). */
   readonly checkLetBound?: boolean;
+  /** Where `workers` would not fit in memory, plan the most that do (at least one) instead of refusing. */
+  readonly fitWorkers?: boolean;
 }
 
 /** Builds phantom and tables, plans and fills the shared memory for `workers` workers. */
@@ -184,10 +188,11 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
   const voxels = shape.nx * shape.ny * shape.nz;
   const scoreLet = config.scoring.let;
   if (scoreLet || options.checkLetBound) checkLetBound(config, ion, materials, material('water'), packed);
-  const plan = planMemory({
+  const request = {
     voxels, nz: shape.nz, tableBytes: packed.strideBytes * materials.length, workers, scoreLet,
     controlBytes: options.controlBytes, limitBytes: options.memoryLimitBytes,
-  });
+  };
+  const plan = options.fitWorkers ? planMostWorkers(request) : planMemory(request);
   const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
   let memory: WebAssembly.Memory;
   try {
@@ -234,8 +239,25 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     view.setUint32(w.block + WORKER_POINTERS.listCapacity, plan.listCapacity, true);
     view.setUint32(w.block + WORKER_POINTERS.lanesPtr, w.lanes, true);
     view.setUint32(w.block + WORKER_POINTERS.letPtr, scoreLet ? w.letSum : 0, true);
+    view.setUint32(w.block + WORKER_POINTERS.letListPtr, w.letList, true);
   }
   return { memory, plan, phantom, ion, materials, probeZIndex, scoreLet };
+}
+
+/**
+ * The plan for request.workers workers, or for the most workers below that
+ * whose tallies fit in memory (each worker keeps its own: memoryPlan.ts);
+ * planMemory's error where not even one fits.
+ */
+function planMostWorkers(request: MemoryRequest): MemoryPlan {
+  for (let workers = request.workers; workers > 1; workers--) {
+    try {
+      return planMemory({ ...request, workers });
+    } catch (error) {
+      if (!(error instanceof BraggInputError)) throw error;
+    }
+  }
+  return planMemory({ ...request, workers: 1 });
 }
 
 /** Reads worker w's integer tallies. */

@@ -25,6 +25,8 @@ const WORKGROUP_SIZE = 64;
  * so every SM stays full while histories remain.
  */
 const MAX_WORKGROUPS = 4096;
+/** Copies of the LET sums at most (transport.wgsl: LET_COPIES; bench/results/README.md). */
+const MAX_LET_COPIES = 8;
 /**
  * Batches are sized by time: each dispatch (and its read-back) should take
  * about TARGET_BATCH_MS, far below the few seconds after which browsers and
@@ -85,7 +87,7 @@ export interface WebGpuOptions extends RunOptions {
    * Benchmarks only (bench/run.ts, to find what bounds the kernel): fewer
    * persistent workgroups, or no voxel tallies at all (the dose is then empty).
    */
-  readonly tuning?: { readonly maxWorkgroups?: number; readonly scoreDeposits?: boolean };
+  readonly tuning?: { readonly maxWorkgroups?: number; readonly scoreDeposits?: boolean; readonly letCopies?: number };
 }
 
 export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions = {}): Promise<RawTallies> {
@@ -114,6 +116,9 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
       + `(${Math.floor(bindingLimit / 2 ** 20)} MiB); use a coarser grid or the wasm backend for LET`
     : undefined;
   const scoreLet = config.scoring.let && letOmitted === undefined;
+  // Copies of the LET sums that workgroups take in turn (transport.wgsl: LET_COPIES), as many as
+  // fit in one binding, at most MAX_LET_COPIES; added up on the GPU at the end (letCopies.wgsl).
+  const letCopies = scoreLet ? Math.max(1, Math.min(options.tuning?.letCopies ?? MAX_LET_COPIES, Math.floor(bindingLimit / letBytes))) : 1;
   const memory = run.memory.buffer;
   const shared = {
     params: storage(device, new Uint8Array(memory.slice(run.plan.params, run.plan.params + PARAMS_BYTES))),
@@ -128,25 +133,37 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     control: storage(device, new Uint32Array(4)),
     voxelStaging: device.createBuffer({ size: 8 * voxels, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
     counterStaging: device.createBuffer({ size: GPU_COUNTER_BYTES, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
-    letSums: scoreLet ? storage(device, new Uint32Array(2 * LET_FIELDS.length * voxels), GPUBufferUsage.COPY_SRC) : storage(device, new Uint32Array(4)),
+    letSums: scoreLet ? storage(device, new Uint32Array(2 * LET_FIELDS.length * voxels * letCopies), GPUBufferUsage.COPY_SRC) : storage(device, new Uint32Array(4)),
     letStaging: scoreLet ? device.createBuffer({ size: letBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }) : null,
     bindGroup: undefined as GPUBindGroup | undefined,
+    letCopiesBindGroup: undefined as GPUBindGroup | undefined,
   }));
   const allBuffers = [...Object.values(shared), ...slots.flatMap((slot) => [slot.voxelEnergy, slot.counters, slot.control, slot.voxelStaging, slot.counterStaging, slot.letSums, ...(slot.letStaging ? [slot.letStaging] : [])])];
   const code = wgslPreamble(WORKGROUP_SIZE) + (await shaderSource('philox.wgsl')) + (await shaderSource('transport.wgsl'));
   let lost: string | null = null;
   let pipeline: GPUComputePipeline | undefined;
+  let letCopiesPipeline: GPUComputePipeline | undefined;
+  const letPairs = LET_FIELDS.length * voxels;
+  const letGroups = Math.ceil(letPairs / 256);
+  const letGroupsX = Math.min(letGroups, 65535);
   try {
     device.pushErrorScope('validation');
     pipeline = await device.createComputePipelineAsync({
       layout: 'auto',
-      compute: { module: device.createShaderModule({ code }), entryPoint: 'main', constants: { SCORE_DEPOSITS: options.tuning?.scoreDeposits === false ? 0 : 1, SCORE_LET: scoreLet ? 1 : 0, NUCLEAR: config.transport.nuclear ? 1 : 0 } },
+      compute: { module: device.createShaderModule({ code }), entryPoint: 'main', constants: { SCORE_DEPOSITS: options.tuning?.scoreDeposits === false ? 0 : 1, SCORE_LET: scoreLet ? 1 : 0, NUCLEAR: config.transport.nuclear ? 1 : 0, LET_COPIES: letCopies } },
     });
+    if (letCopies > 1) {
+      letCopiesPipeline = await device.createComputePipelineAsync({
+        layout: 'auto',
+        compute: { module: device.createShaderModule({ code: await shaderSource('letCopies.wgsl') }), entryPoint: 'main', constants: { COPIES: letCopies, PAIRS: letPairs, GROUPS_X: letGroupsX } },
+      });
+    }
     const error = await device.popErrorScope();
     if (error) throw new Error(error.message);
     for (const slot of slots) {
       const bound = [shared.params, shared.materialIndex, shared.density, shared.tables, slot.voxelEnergy, slot.counters, slot.control, slot.letSums];
       slot.bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: bound.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+      if (letCopiesPipeline) slot.letCopiesBindGroup = device.createBindGroup({ layout: letCopiesPipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: slot.letSums } }] });
     }
   } catch (error) {
     lost = `transport shader failed: ${(error as Error).message}`; // the caller runs everything elsewhere
@@ -177,6 +194,13 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     for (const slot of slots) {
       if (!slot.letStaging) continue;
       const encoder = device.createCommandEncoder();
+      if (slot.letCopiesBindGroup) {
+        const pass = encoder.beginComputePass();
+        pass.setPipeline(letCopiesPipeline!);
+        pass.setBindGroup(0, slot.letCopiesBindGroup);
+        pass.dispatchWorkgroups(letGroupsX, Math.ceil(letGroups / letGroupsX));
+        pass.end();
+      }
       encoder.copyBufferToBuffer(slot.letSums, 0, slot.letStaging, 0, letBytes);
       device.queue.submit([encoder.finish()]);
       await slot.letStaging.mapAsync(GPUMapMode.READ);

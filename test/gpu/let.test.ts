@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/index.js';
 import { runOutputFiles } from '../../src/io/runOutputs.js';
 import { useGpuDevice } from '../helpers/gpu.js';
+import { parseConfig } from '../../src/config/schema.js';
+import { runWebGpu } from '../../src/gpu/gpuEngine.js';
 
 const gpu = useGpuDevice();
 
@@ -50,6 +52,15 @@ describe('LET on WebGPU', () => {
     expect(Math.abs(gpuLet.dPrimariesWaterKeVPerUm[55]! / cpuLet.dPrimariesWaterKeVPerUm[55]! - 1)).toBeLessThan(0.02);
     expect(onGpu.summary.let!.entranceDWaterKeVPerUm).toBeCloseTo(onCpu.summary.let!.entranceDWaterKeVPerUm, 1);
     expect(runOutputFiles(onGpu).map((f) => f.name)).toEqual(expect.arrayContaining(['let_d.npy', 'let_t.npy', 'let_d_primaries.npy']));
+  });
+
+  it('gives the same LET sums bit for bit with one copy of them and with eight (workgroups take the copies in turn)', async () => {
+    const c = parseConfig(config(5, 3000));
+    const one = await runWebGpu(c, { gpu: gpu(), tuning: { letCopies: 1 } });
+    const eight = await runWebGpu(c, { gpu: gpu(), tuning: { letCopies: 8 } });
+    expect(one.letSum!.some((v) => v !== 0n)).toBe(true);
+    expect(Buffer.from(eight.letSum!.buffer).equals(Buffer.from(one.letSum!.buffer))).toBe(true);
+    expect(eight.energySum).toEqual(one.energySum);
   });
 
   it('leaves the dose unchanged: LET on and off give the same dose bit for bit', async () => {

@@ -3,6 +3,7 @@ import { parseConfig } from '../../src/config/schema.js';
 import { runParallel } from '../../src/engine/parallel/runParallel.js';
 import { doseResults } from '../../src/engine/doseResults.js';
 import { BraggInputError } from '../../src/errors.js';
+import { prepareRun } from '../../src/engine/monteCarlo.js';
 
 const config = parseConfig({
   beam: { energyMeVPerU: 100 },
@@ -50,6 +51,18 @@ describe('memory planning', () => {
   it('refuses a run above the configured limit before allocating anything', async () => {
     await expect(runParallel(config, { threads: 2, memoryLimitBytes: 2 ** 20 })).rejects.toThrow(BraggInputError);
     await expect(runParallel(config, { threads: 2, memoryLimitBytes: 2 ** 20 })).rejects.toThrow(/memory limit of 1 MiB/);
+  });
+
+  it('lowers a default thread count to what fits (each thread keeps its own tallies); refuses a given one', () => {
+    // 100 x 100 x 300 mm in 2 x 2 x 1 mm: 750k voxels, 30 MB of dose tallies and 48 MB of LET sums per worker.
+    const withLet = parseConfig({ ...config, phantom: { sizeMm: [100, 100, 300] }, scoring: { let: true } });
+    const limit = 200 * 2 ** 20;
+    const fitted = prepareRun(withLet, 4, { memoryLimitBytes: limit, fitWorkers: true });
+    expect(fitted.plan.workers.length).toBe(2);
+    expect(fitted.plan.totalBytes).toBeLessThanOrEqual(limit);
+    expect(() => prepareRun(withLet, 4, { memoryLimitBytes: limit })).toThrow(/4 workers.*memory limit of 200 MiB.*or set scoring.let to false/);
+    // Not even one fits: refused like any run.
+    expect(() => prepareRun(withLet, 4, { memoryLimitBytes: 50 * 2 ** 20, fitWorkers: true })).toThrow(/1 worker\b.*memory limit of 50 MiB/);
   });
 
   it('refuses a run above the 4 GiB wasm32 ceiling', async () => {

@@ -83,13 +83,18 @@ function split(n: number, parts: number): Array<[number, number]> {
 }
 
 export async function runParallel(config: ResolvedConfig, options: ParallelOptions = {}): Promise<RawTallies> {
-  const threads = await resolveThreads(options.threads);
+  const available = await resolveThreads(options.threads);
   const firstHistory = options.firstHistory ?? 0;
   const histories = config.transport.histories - firstHistory;
-  const chunkStarts = planChunks(histories, threads, options.chunkSize).map((start) => start + firstHistory);
+  const chunkStarts = planChunks(histories, available, options.chunkSize).map((start) => start + firstHistory);
   const chunkCount = chunkStarts.length - 1;
   const memoryLimitBytes = options.memoryLimitBytes ?? (await defaultMemoryLimitBytes());
-  const run = prepareRun(config, threads, { controlBytes: controlBytes(chunkCount), memoryLimitBytes });
+  // Each thread keeps its own tallies: a default thread count is lowered to what fits; a given one is not.
+  const run = prepareRun(config, available, { controlBytes: controlBytes(chunkCount), memoryLimitBytes, fitWorkers: options.threads === undefined });
+  const threads = run.plan.workers.length;
+  const threadsLimitedByMemory = threads < available
+    ? `ran ${threads} of ${available} threads: each keeps its own tallies (${Math.ceil(run.plan.totalBytes / threads / 2 ** 20)} MiB${run.scoreLet ? ' with LET' : ''}) and more would not fit in memory${run.scoreLet ? ' (scoring.let false needs less)' : ''}`
+    : undefined;
   const control = controlView(run.memory.buffer, run.plan.control, chunkCount);
   control.set(chunkStarts, chunkStartIndex(chunkCount, 0));
   const variant = config.transport.kernel;
@@ -171,5 +176,6 @@ export async function runParallel(config: ResolvedConfig, options: ParallelOptio
     ...readTallies(run, 0), counters, phantom: run.phantom, ion: run.ion, materials: run.materials,
     histories, probeZIndex: run.probeZIndex, wallSeconds, kernel: variant, threads,
     poolStartupSeconds: Math.max(...starts) / 1000, reduceSeconds: (end - reduceStart) / 1000, workerFailures: failures,
+    ...(threadsLimitedByMemory ? { threadsLimitedByMemory } : {}),
   };
 }
