@@ -1,7 +1,7 @@
 /**
  * Benchmark of the WebAssembly Monte Carlo: histories/s and steps/s, SIMD
  * against scalar, and thread scaling, all in one run, for 150 MeV protons (nuclear
- * events off, and on: proton-150-nuclear) and 400 MeV/u carbon ions in the default phantom (100 x 100 x 300 mm water,
+ * events off, and on: proton-150-nuclear; and on with LET scored: proton-150-nuc-let) and 400 MeV/u carbon ions in the default phantom (100 x 100 x 300 mm water,
  * 2 x 2 x 1 mm voxels).
  *
  *   npm run bench -- [--threads 1,2] [--histories-proton N] [--histories-carbon N] [--repeat R]
@@ -27,6 +27,8 @@ interface BenchCase {
   readonly name: string; readonly particle: 'proton' | 'carbon'; readonly energyMeVPerU: number; readonly histories: number;
   /** transport.nuclear (protons). */
   readonly nuclear?: boolean;
+  /** scoring.let. */
+  readonly let?: boolean;
 }
 interface BenchRecord {
   name: string; backend: string; variant: KernelVariant; threads: number; particle: string; energyMeVPerU: number;
@@ -47,6 +49,7 @@ const maxThreads = Math.max(...threadCounts);
 const cases: BenchCase[] = [
   { name: 'proton-150', particle: 'proton', energyMeVPerU: 150, histories: Number(argument('histories-proton') ?? 100_000 * maxThreads) },
   { name: 'proton-150-nuclear', particle: 'proton', energyMeVPerU: 150, histories: Number(argument('histories-proton') ?? 100_000 * maxThreads), nuclear: true },
+  { name: 'proton-150-nuc-let', particle: 'proton', energyMeVPerU: 150, histories: Number(argument('histories-proton') ?? 100_000 * maxThreads), nuclear: true, let: true },
   { name: 'carbon-400', particle: 'carbon', energyMeVPerU: 400, histories: Number(argument('histories-carbon') ?? 50_000 * maxThreads) },
 ];
 const repeat = Number(argument('repeat') ?? 3);
@@ -55,7 +58,8 @@ const diagnostics: { label: string; historiesPerSecond: number; stepsPerSecond: 
 
 async function measure(c: BenchCase, variant: KernelVariant, threads: number): Promise<BenchRecord> {
   const nuclear = c.nuclear ?? false;
-  const config = { beam: { particle: c.particle, energyMeVPerU: c.energyMeVPerU }, transport: { histories: c.histories, kernel: variant, nuclear } };
+  const scoring = { let: c.let ?? false };
+  const config = { beam: { particle: c.particle, energyMeVPerU: c.energyMeVPerU }, transport: { histories: c.histories, kernel: variant, nuclear }, scoring };
   await simulate({ ...config, transport: { histories: 2000 * threads, kernel: variant, nuclear } }, { threads }); // warm-up
   let best: BenchRecord | null = null;
   for (let r = 0; r < repeat; r++) {
@@ -82,8 +86,9 @@ if (gpuSizes) {
   const cores = os.availableParallelism();
   for (const c of cases) {
     const nuclear = c.nuclear ?? false;
+    const scoring = { let: c.let ?? false };
     for (const histories of c.particle === 'carbon' ? gpuSizesCarbon : gpuSizes) {
-      const config = { beam: { particle: c.particle, energyMeVPerU: c.energyMeVPerU }, transport: { histories, nuclear } };
+      const config = { beam: { particle: c.particle, energyMeVPerU: c.energyMeVPerU }, transport: { histories, nuclear }, scoring };
       await simulate({ ...config, transport: { histories: 10_000, nuclear } }, { backend: 'webgpu' }); // warm-up: pipeline compilation
       const { summary } = await simulate(config, { backend: 'webgpu' });
       records.push({
@@ -100,8 +105,8 @@ if (gpuSizes) {
   // tallies (the atomics' cost) and with a quarter of the persistent workgroups (sensitivity to occupancy),
   // each with nuclear events off and on.
   const probeHistories = Number(argument('gpu-probe-histories') ?? 1e7);
-  const probe = parseConfig({ beam: { particle: 'proton', energyMeVPerU: 150 }, transport: { histories: probeHistories } });
-  const probeNuclear = parseConfig({ beam: { particle: 'proton', energyMeVPerU: 150 }, transport: { histories: probeHistories, nuclear: true } });
+  const probe = parseConfig({ beam: { particle: 'proton', energyMeVPerU: 150 }, transport: { histories: probeHistories, nuclear: false }, scoring: { let: false } });
+  const probeNuclear = parseConfig({ beam: { particle: 'proton', energyMeVPerU: 150 }, transport: { histories: probeHistories, nuclear: true }, scoring: { let: false } });
   const withLet = (c: typeof probe) => parseConfig({ ...c, scoring: { ...c.scoring, let: true } });
   for (const [label, config, tuning] of [
     ['default', probe, {}], ['LET on', withLet(probe), {}], ['LET on, one copy of its sums', withLet(probe), { letCopies: 1 }],
