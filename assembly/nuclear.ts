@@ -234,6 +234,53 @@ function carryOn(params: usize, worker: usize, lane: i32, energy: f32, direction
 }
 
 /**
+ * The products of a nonelastic event of the lane's proton of kinetic energy e
+ * (MeV) at its current position (header: energy dissipation): pushes the
+ * secondary protons, scores the neutral energy and deposits the rest here.
+ * Its numbers come from Philox blocks (eventCounter + pass, stream);
+ * `direction` is the lane's scratch words (three f32 for each secondary's
+ * direction). Also run alone, event by event, by the deterministic solver's
+ * table builder (deterministic/nuclearProducts.ts), so both solvers share one model.
+ */
+export function nonelasticProducts(params: usize, worker: usize, lane: i32, e: f64, eventCounter: u32, stream: u32, direction: usize): void {
+  const incidentUnits = energyUnits(params, e);
+  // Parameters by energy band (MOQUI, tuned for water).
+  const exponent: f64 = e > 200.0 ? 0.40 : e > 150.0 ? 0.45 : 0.52;
+  const secondaryProbability: f64 = e > 200.0 ? 0.78 : e > 150.0 ? 0.72 : 0.70;
+  const longFraction: f64 = e > 215.0 ? 1.0 : e > 200.0 ? 0.9 : 0.83;
+  const longProbability = secondaryProbability + (1.0 - secondaryProbability) * longFraction;
+  let remaining = e;
+  let binding = BINDING_MEV;
+  let neutral: f64 = 0;
+  let productUnits: i64 = 0;
+  for (let pass = 1; pass <= MAX_PASSES && remaining - binding > MIN_FRAGMENT_MEV; pass++) {
+    const w = laneRandom(params, worker, lane, eventCounter + <u32>pass, stream);
+    const uEnergy = <f64>uniformFromBits(load<u32>(w));
+    const zeta = <f64>uniformFromBits(load<u32>(w, 4));
+    const uCosine = <f64>uniformFromBits(load<u32>(w, 8));
+    const passPhi = uniformFromBits(load<u32>(w, 12));
+    remaining -= binding;
+    neutral += binding;
+    const dE = min<f64>(MIN_FRAGMENT_MEV + expFinite(exponent * logUnit(uEnergy)) * (remaining - MIN_FRAGMENT_MEV), remaining);
+    remaining -= dE;
+    if (zeta < secondaryProbability) {
+      const secondary = roundDown32(dE);
+      const fraction = dE / e;
+      turn(worker, lane, min<f64>((2.0 * fraction - 1.0) + 2.0 * (1.0 - fraction) * uCosine, 1.0),
+        azimuthCosine(passPhi), azimuthSine(passPhi), direction);
+      pushSecondary(params, worker, lane, secondary, direction);
+      productUnits += energyUnits(params, <f64>secondary);
+    } else if (zeta < longProbability) {
+      neutral += dE;
+    }
+    binding *= BINDING_RATIO;
+  }
+  const neutralUnits = <i64>floor<f64>(neutral * ENERGY_UNITS_PER_MEV);
+  addCounter(worker, W_NEUTRAL_ENERGY, neutralUnits);
+  depositHere(params, worker, lane, incidentUnits - productUnits - neutralUnits, W_DEPOSITED_ENERGY);
+}
+
+/**
  * A nuclear event of the lane's proton, of kinetic energy `energy` (MeV), at
  * its current position. Scores local deposits and neutral energy, pushes
  * secondaries; returns true while the proton goes on (elastic events), and
@@ -279,40 +326,7 @@ export function nuclearEvent(params: usize, worker: usize, lane: i32, energy: f3
   const nonelasticShare = interpolate(tablePtr, n, T_NONELASTIC_SHARE_AT_RANGE, position);
   if (uChannel < nonelasticShare) {
     if (getI(worker, L_STREAM, lane) == 1) addCounter(worker, W_PRIMARY_NONELASTIC_EVENTS, 1);
-    // Parameters by energy band (MOQUI, tuned for water).
-    const exponent: f64 = e > 200.0 ? 0.40 : e > 150.0 ? 0.45 : 0.52;
-    const secondaryProbability: f64 = e > 200.0 ? 0.78 : e > 150.0 ? 0.72 : 0.70;
-    const longFraction: f64 = e > 215.0 ? 1.0 : e > 200.0 ? 0.9 : 0.83;
-    const longProbability = secondaryProbability + (1.0 - secondaryProbability) * longFraction;
-    let remaining = e;
-    let binding = BINDING_MEV;
-    let neutral: f64 = 0;
-    let productUnits: i64 = 0;
-    for (let pass = 1; pass <= MAX_PASSES && remaining - binding > MIN_FRAGMENT_MEV; pass++) {
-      const w = laneRandom(params, worker, lane, eventCounter + <u32>pass, stream);
-      const uEnergy = <f64>uniformFromBits(load<u32>(w));
-      const zeta = <f64>uniformFromBits(load<u32>(w, 4));
-      const uCosine = <f64>uniformFromBits(load<u32>(w, 8));
-      const passPhi = uniformFromBits(load<u32>(w, 12));
-      remaining -= binding;
-      neutral += binding;
-      const dE = min<f64>(MIN_FRAGMENT_MEV + expFinite(exponent * logUnit(uEnergy)) * (remaining - MIN_FRAGMENT_MEV), remaining);
-      remaining -= dE;
-      if (zeta < secondaryProbability) {
-        const secondary = roundDown32(dE);
-        const fraction = dE / e;
-        turn(worker, lane, min<f64>((2.0 * fraction - 1.0) + 2.0 * (1.0 - fraction) * uCosine, 1.0),
-          azimuthCosine(passPhi), azimuthSine(passPhi), direction);
-        pushSecondary(params, worker, lane, secondary, direction);
-        productUnits += energyUnits(params, <f64>secondary);
-      } else if (zeta < longProbability) {
-        neutral += dE;
-      }
-      binding *= BINDING_RATIO;
-    }
-    const neutralUnits = <i64>floor<f64>(neutral * ENERGY_UNITS_PER_MEV);
-    addCounter(worker, W_NEUTRAL_ENERGY, neutralUnits);
-    depositHere(params, worker, lane, incidentUnits - productUnits - neutralUnits, W_DEPOSITED_ENERGY);
+    nonelasticProducts(params, worker, lane, e, eventCounter, stream, direction);
     return false;
   }
 
