@@ -19,6 +19,7 @@ export { stream } from './deterministic/stream';
 // product code run event by event for its tables.
 export { nuclearRows } from './deterministic/nuclearRows';
 export { sampleNonelastic } from './deterministic/nuclearProducts';
+export { meanElasticRecoilMeV } from './nuclear';
 
 /** Runs histories [firstHistory, firstHistory + count) with this build's driver. */
 export function transport(params: usize, worker: usize, firstHistory: f64, count: i32): void {

@@ -179,6 +179,18 @@ function turn(worker: usize, lane: i32, cosTheta: f64, cosPhi: f64, sinPhi: f64,
 }
 
 /**
+ * Mean recoil kinetic energy T_avg (MeV) of elastic scattering of a proton of
+ * kinetic energy e (MeV) on a nucleus of mass number A (header: Fippel & Soukup,
+ * as MOQUI, scaled by (16/A)^(5/3)). Also the deterministic solver's (its
+ * elastic kernels: src/deterministic/nuclearTables.ts).
+ */
+export function meanElasticRecoilMeV(e: f64, massNumber: f64): f64 {
+  // (16/A)^(5/3) = exp(-(5/3) ln(A/16)).
+  const massScale = expFinite((-5.0 / 3.0) * <f64>logf(<f32>(massNumber / 16.0)));
+  return max<f64>((0.65 * expFinite(-0.0013 * e) - 0.71 * expFinite(-0.0177 * e)) * massScale, 1e-6);
+}
+
+/**
  * Puts a secondary proton of `energy` (MeV), direction (3 f32 at `direction`),
  * at the lane's position on its stack, with the next particle index of the
  * history. A full stack deposits it where it is and counts the overflow.
@@ -343,9 +355,7 @@ export function nuclearEvent(params: usize, worker: usize, lane: i32, energy: f3
   const gamma = 1.0 + e / PROTON_MASS_MEV;
   const ratio = targetMass / PROTON_MASS_MEV;
   const maxRecoil = (2.0 * targetMass * (gamma * gamma - 1.0)) / (1.0 + 2.0 * gamma * ratio + ratio * ratio);
-  // (16/A)^(5/3) = exp(-(5/3) ln(A/16)).
-  const massScale = expFinite((-5.0 / 3.0) * <f64>logf(<f32>(massNumber / 16.0)));
-  const meanRecoil = max<f64>((0.65 * expFinite(-0.0013 * e) - 0.71 * expFinite(-0.0177 * e)) * massScale, 1e-6);
+  const meanRecoil = meanElasticRecoilMeV(e, massNumber);
   const recoil = min<f64>(-meanRecoil * logUnit(1.0 - uKinematics * (1.0 - expFinite(-maxRecoil / meanRecoil))), maxRecoil);
   const scattered = roundDown32(e - recoil);
   const scatteredSquared = momentumSquared(<f64>scattered, PROTON_MASS_MEV);

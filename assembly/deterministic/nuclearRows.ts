@@ -3,7 +3,8 @@
 // collide and stream.
 //
 //   nuclearRows(psi, nTheta, nz, nx, ne, zFirst, zEnd, eFirst, eEnd,
-//               cellMaterial, nMaterials, removal, nodeOf, nodeWeight, nNodes,
+//               cellMaterial, nMaterials, removal, elastic, elasticKernel,
+//               nodeOf, nodeWeight, nNodes,
 //               yields, yieldTotal, nodeTop, nodeNeutralMeV, nodeLocalMeV,
 //               nodeLeavingMeV, wideLocalBins, energyMeV, doseEnergyMeV,
 //               tallies, scratch): void
@@ -12,6 +13,12 @@
 //                   [zFirst, zEnd) of bins [0, eEnd) are read and written
 //   removal         f64 [e * nMaterials + m]: the fraction of bin e's particles
 //                   in material m with a nonelastic event in one step
+//   elastic         f64 [e * nMaterials + m]: the fraction with an elastic event
+//                   on a nucleus heavier than hydrogen in one step
+//   elasticKernel   f64 [(e * nMaterials + m) * (2 nTheta - 1) + d]: the
+//                   probability that such an event turns the proton by
+//                   d - (nTheta - 1) angle bins (summing to less than 1 where
+//                   turns beyond 2 thetaMax are possible)
 //   nodeOf, nodeWeight
 //                   i32 g and f64 w [e]: bin e's events count w for node g and
 //                   1 - w for node g + 1 (linear in energy between the nodes'
@@ -35,9 +42,11 @@
 //                   grid not deposited, [9] secondaries placed in psi
 //   scratch         2 nNodes f64
 //
-// Per cell: every bin e in [eFirst, eEnd) loses removal x psi in each
-// direction bin; the removed particles are summed per node, with their mean
-// direction bin (weighted by the removed particles). Each node's products are
+// Per cell: every bin e in [eFirst, eEnd) loses (removal + elastic) x psi in
+// each direction bin. The elastically scattered particles go back to bin e,
+// turned by elasticKernel about their mean direction bin (weighted by the
+// particles); those turned beyond the grid go by wideLocalBins as secondaries.
+// The nonelastic ones are summed per node, with their mean direction bin. Each node's products are
 // placed about that mean bin: yields[g][j][t - mean + nTheta - 1] per event into
 // psi[j][t]; what falls beyond the grid's nTheta bins goes by wideLocalBins.
 // Energy: E_e = w E_g + (1 - w) E_{g+1}, and per node E_g = neutral + local +
@@ -50,7 +59,7 @@ import {
 
 /** See the file header. */
 export function nuclearRows(psi: usize, nTheta: i32, nz: i32, nx: i32, ne: i32, zFirst: i32, zEnd: i32, eFirst: i32, eEnd: i32,
-  cellMaterial: usize, nMaterials: i32, removal: usize, nodeOf: usize, nodeWeight: usize, nNodes: i32,
+  cellMaterial: usize, nMaterials: i32, removal: usize, elastic: usize, elasticKernel: usize, nodeOf: usize, nodeWeight: usize, nNodes: i32,
   yields: usize, yieldTotal: usize, nodeTop: usize, nodeNeutralMeV: usize, nodeLocalMeV: usize, nodeLeavingMeV: usize,
   wideLocalBins: i32, energyMeV: usize, doseEnergyMeV: usize, tallies: usize, scratch: usize): void {
   const width = 2 * nTheta - 1;
@@ -63,16 +72,41 @@ export function nuclearRows(psi: usize, nTheta: i32, nz: i32, nx: i32, ne: i32, 
       memory.fill(scratch, 0, <usize>nNodes << 4);
       let removedHere: f64 = 0;
       for (let e = eFirst; e < eEnd; e++) {
-        const p = load<f64>(removal + (<usize>(e * nMaterials + m) << 3));
-        if (p == 0) continue;
+        const pair = e * nMaterials + m;
+        const p = load<f64>(removal + (<usize>pair << 3));
+        const q = load<f64>(elastic + (<usize>pair << 3));
+        if (p == 0 && q == 0) continue;
         const row = psi + (<usize>(((e * nz + z) * nx + x) * nTheta) << 3);
-        let sum: f64 = 0, moment: f64 = 0;
+        let sum: f64 = 0, moment: f64 = 0, turned: f64 = 0, turnedMoment: f64 = 0;
         for (let t = 0; t < nTheta; t++) {
           const at = row + (<usize>t << 3);
-          const r = p * load<f64>(at);
-          store<f64>(at, load<f64>(at) - r);
+          const v = load<f64>(at);
+          const r = p * v, s = q * v;
+          store<f64>(at, v - r - s);
           sum += r;
           moment += r * <f64>t;
+          turned += s;
+          turnedMoment += s * <f64>t;
+        }
+        if (turned != 0) {
+          events += turned;
+          const mean = min<i32>(max<i32>(<i32>nearest<f64>(turnedMoment / turned), 0), nTheta - 1);
+          const k = elasticKernel + (<usize>(pair * width + nTheta - 1 - mean) << 3);
+          let placed: f64 = 0;
+          for (let t = 0; t < nTheta; t++) {
+            const a = turned * load<f64>(k + (<usize>t << 3));
+            store<f64>(row + (<usize>t << 3), load<f64>(row + (<usize>t << 3)) + a);
+            placed += a;
+          }
+          secondaries += placed;
+          const beyond = (turned - placed) * load<f64>(energyMeV + (<usize>e << 3));
+          if (e < wideLocalBins) {
+            const d = doseEnergyMeV + (<usize>cell << 3);
+            store<f64>(d, load<f64>(d) + beyond);
+            deposited += beyond;
+          } else {
+            leaving += beyond;
+          }
         }
         if (sum == 0) continue;
         removedHere += sum;

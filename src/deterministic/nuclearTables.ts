@@ -10,8 +10,9 @@
 import { parseConfig } from '../config/schema.js';
 import { instantiateKernel, type KernelExports } from '../engine/kernel.js';
 import { prepareRun } from '../engine/monteCarlo.js';
-import { macroscopicCrossSections } from '../physics/index.js';
+import { ATOMIC_MASS_UNIT_MEV, getElement, macroscopicCrossSections } from '../physics/index.js';
 import type { PhaseSpaceGrid } from './grid.js';
+import { normalIntervalProbability } from './normalDistribution.js';
 
 /**
  * Node spacing (MeV). Every secondary proton of a nonelastic event has at most
@@ -32,6 +33,10 @@ export interface NuclearTables {
   readonly nodeEnergyMeV: Float64Array;
   /** [e * nMaterials + m]: fraction of bin e's particles in material m with a nonelastic event in one step. */
   readonly removal: Float64Array;
+  /** [e * nMaterials + m]: fraction with an elastic event on a nucleus heavier than hydrogen in one step. */
+  readonly elastic: Float64Array;
+  /** [(e * nMaterials + m) * (2 nTheta - 1) + d]: probability that such an event turns the proton by d - (nTheta - 1) bins. */
+  readonly elasticKernel: Float64Array;
   /** [e]: bin e's events count nodeWeight for node nodeOf and the rest for node nodeOf + 1 (linear in energy). */
   readonly nodeOf: Int32Array;
   readonly nodeWeight: Float64Array;
@@ -120,13 +125,38 @@ export async function buildNuclearTables(grid: PhaseSpaceGrid): Promise<NuclearT
     nodeWeight[e] = (nodeEnergyMeV[g + 1]! - energyMeV[e]!) / NUCLEAR_NODE_SPACING_MEV;
   }
   const stepCm = grid.stepMm / 10;
-  const removal = new Float64Array(ne * materials.length);
+  const width = 2 * nTheta - 1;
+  const nMaterials = materials.length;
+  const removal = new Float64Array(ne * nMaterials), elastic = new Float64Array(ne * nMaterials);
+  const elasticKernel = new Float64Array(ne * nMaterials * width);
+  const { kernel } = await (sampler ??= startSampler());
   materials.forEach((m, k) => {
-    const sigma = macroscopicCrossSections(m.material, energyMeV).nonelasticCm2PerG;
-    for (let e = 0; e < ne; e++) removal[e * materials.length + k] = -Math.expm1(-sigma[e]! * m.densityGPerCm3 * stepCm);
+    const sections = macroscopicCrossSections(m.material, energyMeV);
+    const heavy = sections.elements.filter((el) => el.atomicNumber !== 1);
+    for (let e = 0; e < ne; e++) {
+      const pair = e * nMaterials + k;
+      removal[pair] = -Math.expm1(-sections.nonelasticCm2PerG[e]! * m.densityGPerCm3 * stepCm);
+      const heavyCm2PerG = heavy.reduce((sum, el) => sum + el.elasticCm2PerG[e]!, 0);
+      elastic[pair] = -Math.expm1(-heavyCm2PerG * m.densityGPerCm3 * stepCm);
+      if (heavyCm2PerG === 0) continue;
+      // Elastic on a nucleus of mass M: the recoil energy T_r is exponential with mean T_avg (the Monte Carlo's,
+      // assembly/nuclear.ts), and the momentum transfer q^2 = 2 M T_r (non-relativistic recoil), so the small
+      // lab angle theta ~ q / p has theta^2 exponential: (theta_x, theta_y) a 2-D Gaussian, each projection of
+      // variance E[theta^2] / 2 = M T_avg / p^2. Per element, by its share of the elastic events.
+      const energy = energyMeV[e]!;
+      const momentumSquared = energy * (energy + 2 * grid.ion.massMeV);
+      for (const el of heavy) {
+        const massNumber = getElement(el.atomicNumber).atomicWeight;
+        const varianceBins = (massNumber * ATOMIC_MASS_UNIT_MEV * kernel.meanElasticRecoilMeV(energy, massNumber)) / momentumSquared / (dThetaRad * dThetaRad);
+        const share = el.elasticCm2PerG[e]! / heavyCm2PerG;
+        const sigma = Math.sqrt(varianceBins);
+        for (let d = -(nTheta - 1); d <= nTheta - 1; d++) {
+          elasticKernel[pair * width + d + nTheta - 1]! += share * normalIntervalProbability((d - 0.5) / sigma, (d + 0.5) / sigma);
+        }
+      }
+    }
   });
 
-  const width = 2 * nTheta - 1;
   const yields = new Float64Array(nNodes * ne * width), yieldTotal = new Float64Array(nNodes * ne);
   const nodeTop = new Int32Array(nNodes);
   const nodeNeutralMeV = new Float64Array(nNodes), nodeLocalMeV = new Float64Array(nNodes), nodeLeavingMeV = new Float64Array(nNodes);
@@ -178,7 +208,7 @@ export async function buildNuclearTables(grid: PhaseSpaceGrid): Promise<NuclearT
     }
   }
   return {
-    nNodes, nodeEnergyMeV, removal, nodeOf, nodeWeight, yields, yieldTotal, nodeTop,
+    nNodes, nodeEnergyMeV, removal, elastic, elasticKernel, nodeOf, nodeWeight, yields, yieldTotal, nodeTop,
     nodeNeutralMeV, nodeLocalMeV, nodeLeavingMeV, wideLocalBins,
   };
 }

@@ -129,6 +129,8 @@ export function writeTables(buffer: ArrayBufferLike, plan: SolverMemoryPlan, t: 
 function writeNuclearTables(buffer: ArrayBufferLike, plan: SolverMemoryPlan, n: NuclearTables): void {
   const r = plan.nuclear;
   new Float64Array(buffer, r.removal, n.removal.length).set(n.removal);
+  new Float64Array(buffer, r.elastic, n.elastic.length).set(n.elastic);
+  new Float64Array(buffer, r.elasticKernel, n.elasticKernel.length).set(n.elasticKernel);
   new Int32Array(buffer, r.nodeOf, n.nodeOf.length).set(n.nodeOf);
   new Float64Array(buffer, r.nodeWeight, n.nodeWeight.length).set(n.nodeWeight);
   new Float64Array(buffer, r.yields, n.yields.length).set(n.yields);

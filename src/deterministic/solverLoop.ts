@@ -213,10 +213,10 @@ export function runSolverLoop(kernel: KernelExports, buffer: ArrayBufferLike, jo
     }
     hooks.barrier();
     if (job.nuclear) {
-      // nonelastic events (README.md, "Nuclear events"): the products go to bins from 0 up, so the window starts at bin 0
+      // nuclear events (README.md, "Nuclear events"): the products go to bins from 0 up, so the window starts at bin 0
       const n = plan.nuclear;
       for (let z = z0; z < z1; z++) {
-        kernel.nuclearRows(psiB, nTheta, rows, nx, job.ne, z, z + 1, eLoAfter, w.eHi, cellMaterial, nMaterials, n.removal, n.nodeOf, n.nodeWeight,
+        kernel.nuclearRows(psiB, nTheta, rows, nx, job.ne, z, z + 1, eLoAfter, w.eHi, cellMaterial, nMaterials, n.removal, n.elastic, n.elasticKernel, n.nodeOf, n.nodeWeight,
           job.nuclear.nNodes, n.yields, n.yieldTotal, n.nodeTop, n.nodeNeutralMeV, n.nodeLocalMeV, n.nodeLeavingMeV, job.nuclear.wideLocalBins,
           plan.energyMeV, dose, mine.tallies, mine.scratch);
       }

@@ -65,7 +65,7 @@ export interface SolverMemoryPlan {
   readonly doseEnergyMeV: number;
   /** The nuclear tables (nuclearTables.ts; -1 each without nuclear events). */
   readonly nuclear: {
-    readonly removal: number; readonly nodeOf: number; readonly nodeWeight: number; readonly yields: number; readonly yieldTotal: number;
+    readonly removal: number; readonly elastic: number; readonly elasticKernel: number; readonly nodeOf: number; readonly nodeWeight: number; readonly yields: number; readonly yieldTotal: number;
     readonly nodeTop: number; readonly nodeNeutralMeV: number; readonly nodeLocalMeV: number; readonly nodeLeavingMeV: number;
   };
   /** The loop's control block (solverLoop.ts: window, step count, barrier). */
@@ -97,7 +97,8 @@ export function planSolverMemory(shape: SolverShape, limitBytes = WASM32_MAX_PAG
   const nodes = shape.nuclearNodes ?? 0;
   const nuclearRegion = (name: string, bytes: number) => (nodes > 0 ? plan.reserve(`nuclear.${name}`, bytes) : -1);
   const nuclear = {
-    removal: nuclearRegion('removal', pairs * 8), nodeOf: nuclearRegion('nodeOf', ne * 4), nodeWeight: nuclearRegion('nodeWeight', ne * 8),
+    removal: nuclearRegion('removal', pairs * 8), elastic: nuclearRegion('elastic', pairs * 8),
+    elasticKernel: nuclearRegion('elasticKernel', pairs * (2 * nTheta - 1) * 8), nodeOf: nuclearRegion('nodeOf', ne * 4), nodeWeight: nuclearRegion('nodeWeight', ne * 8),
     yields: nuclearRegion('yields', nodes * ne * (2 * nTheta - 1) * 8), yieldTotal: nuclearRegion('yieldTotal', nodes * ne * 8),
     nodeTop: nuclearRegion('nodeTop', nodes * 4), nodeNeutralMeV: nuclearRegion('nodeNeutralMeV', nodes * 8),
     nodeLocalMeV: nuclearRegion('nodeLocalMeV', nodes * 8), nodeLeavingMeV: nuclearRegion('nodeLeavingMeV', nodes * 8),

@@ -85,14 +85,14 @@ export interface KernelExports {
     zFirst: number, zEnd: number, shiftX: number, shiftZ: number, energyMeV: number, tallies: number,
     probeFace: number, probeFluence: number, scratch: number): void;
   /**
-   * Nonelastic nuclear events in place on psi rows z in [zFirst, zEnd): removes bins [eFirst, eEnd)
-   * by `removal`, places the products of each node's events about their mean direction bin in bins
+   * Nuclear events in place on psi rows z in [zFirst, zEnd): turns bins [eFirst, eEnd) by `elastic`
+   * and `elasticKernel` (elastic on heavier nuclei), removes them by `removal`, places the products of each node's events about their mean direction bin in bins
    * [0, eEnd), deposits the local energy. Tallies [3] deposited MeV, [6] events, [7] neutral MeV,
    * [8] MeV beyond the angle grid not deposited, [9] secondaries placed. `scratch`: 2 nNodes f64.
    * Tables: src/deterministic/nuclearTables.ts.
    */
   nuclearRows(psi: number, nTheta: number, nz: number, nx: number, ne: number, zFirst: number, zEnd: number, eFirst: number, eEnd: number,
-    cellMaterial: number, nMaterials: number, removal: number, nodeOf: number, nodeWeight: number, nNodes: number,
+    cellMaterial: number, nMaterials: number, removal: number, elastic: number, elasticKernel: number, nodeOf: number, nodeWeight: number, nNodes: number,
     yields: number, yieldTotal: number, nodeTop: number, nodeNeutralMeV: number, nodeLocalMeV: number, nodeLeavingMeV: number,
     wideLocalBins: number, energyMeV: number, doseEnergyMeV: number, tallies: number, scratch: number): void;
   /**
@@ -101,6 +101,8 @@ export interface KernelExports {
    * (E, u, v, w) about a parent along +z at `out`; returns the number of secondaries.
    */
   sampleNonelastic(params: number, worker: number, energyMeV: number, history: number, out: number): number;
+  /** Mean recoil energy (MeV) of elastic scattering of a proton of `energyMeV` on a nucleus of mass number A (assembly/nuclear.ts). */
+  meanElasticRecoilMeV(energyMeV: number, massNumber: number): number;
 }
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
