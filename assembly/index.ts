@@ -15,6 +15,11 @@ export { streamZ } from './deterministic/streamZ';
 // The step loop's fused passes: scatter + loseEnergy + scatter, and streamX + streamZ.
 export { collide } from './deterministic/collide';
 export { stream } from './deterministic/stream';
+// Nonelastic nuclear events of the deterministic solver, and the Monte Carlo's
+// product code run event by event for its tables.
+export { nuclearRows } from './deterministic/nuclearRows';
+export { sampleNonelastic } from './deterministic/nuclearProducts';
+export { meanElasticRecoilMeV } from './nuclear';
 
 /** Runs histories [firstHistory, firstHistory + count) with this build's driver. */
 export function transport(params: usize, worker: usize, firstHistory: f64, count: i32): void {

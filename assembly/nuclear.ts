@@ -210,6 +210,18 @@ function turn(worker: usize, lane: i32, cosTheta: f64, cosPhi: f64, sinPhi: f64,
 }
 
 /**
+ * Mean recoil kinetic energy T_avg (MeV) of elastic scattering of a proton of
+ * kinetic energy e (MeV) on a nucleus of mass number A (header: Fippel & Soukup,
+ * as MOQUI, scaled by (16/A)^(5/3)). Also the deterministic solver's (its
+ * elastic kernels: src/deterministic/nuclearTables.ts).
+ */
+export function meanElasticRecoilMeV(e: f64, massNumber: f64): f64 {
+  // (16/A)^(5/3) = exp(-(5/3) ln(A/16)).
+  const massScale = expFinite((-5.0 / 3.0) * <f64>logf(<f32>(massNumber / 16.0)));
+  return max<f64>((0.65 * expFinite(-0.0013 * e) - 0.71 * expFinite(-0.0177 * e)) * massScale, 1e-6);
+}
+
+/**
  * Puts a secondary proton of `energy` (MeV), direction (3 f32 at `direction`),
  * at the lane's position on its stack, with the next particle index of the
  * history. A full stack deposits it where it is and counts the overflow.
@@ -265,6 +277,52 @@ function carryOn(params: usize, worker: usize, lane: i32, energy: f32, direction
 }
 
 /**
+ * The products of a nonelastic event of the lane's proton of kinetic energy e
+ * (MeV) at its current position (header: energy dissipation): pushes the
+ * secondary protons, scores the neutral energy and deposits the rest here.
+ * Its numbers come from Philox blocks (eventCounter + pass, stream);
+ * `direction` is the lane's scratch words (three f32 for each secondary's
+ * direction). Also run alone, event by event, by the deterministic solver's
+ * table builder (deterministic/nuclearProducts.ts), so both solvers share one model.
+ */
+export function nonelasticProducts(params: usize, worker: usize, lane: i32, e: f64, eventCounter: u32, stream: u32, direction: usize): void {
+  const incidentUnits = energyUnits(params, e);
+  // Exponent by energy band (MOQUI, tuned for water); shares fitted to ICRU 63 (header).
+  const exponent: f64 = e > 200.0 ? 0.40 : e > 150.0 ? 0.45 : 0.52;
+  const secondaryProbability: f64 = SECONDARY_PROTON_SHARE_AT_0 + SECONDARY_PROTON_SHARE_PER_MEV * e;
+  const neutralShareOfRest: f64 = NEUTRAL_SHARE / (1.0 - secondaryProbability);
+  let remaining = e;
+  let binding = BINDING_MEV;
+  let neutral: f64 = 0;
+  let productUnits: i64 = 0;
+  for (let pass = 1; pass <= MAX_PASSES && remaining - binding > MIN_FRAGMENT_MEV; pass++) {
+    const w = laneRandom(params, worker, lane, eventCounter + <u32>pass, stream);
+    const uEnergy = <f64>uniformFromBits(load<u32>(w));
+    const zeta = <f64>uniformFromBits(load<u32>(w, 4));
+    const uCosine = <f64>uniformFromBits(load<u32>(w, 8));
+    const passPhi = uniformFromBits(load<u32>(w, 12));
+    remaining -= binding;
+    neutral += binding;
+    const dE = min<f64>(MIN_FRAGMENT_MEV + expFinite(exponent * logUnit(uEnergy)) * (remaining - MIN_FRAGMENT_MEV), remaining);
+    remaining -= dE;
+    if (zeta < secondaryProbability) {
+      const secondary = roundDown32(dE);
+      const fraction = dE / e;
+      turn(worker, lane, min<f64>((2.0 * fraction - 1.0) + 2.0 * (1.0 - fraction) * uCosine, 1.0),
+        azimuthCosine(passPhi), azimuthSine(passPhi), direction);
+      pushSecondary(params, worker, lane, secondary, direction);
+      productUnits += energyUnits(params, <f64>secondary);
+    } else {
+      neutral += dE * neutralShareOfRest;
+    }
+    binding *= BINDING_RATIO;
+  }
+  const neutralUnits = <i64>floor<f64>(neutral * ENERGY_UNITS_PER_MEV);
+  addCounter(worker, W_NEUTRAL_ENERGY, neutralUnits);
+  depositHere(params, worker, lane, incidentUnits - productUnits - neutralUnits, W_DEPOSITED_ENERGY);
+}
+
+/**
  * A nuclear event of the lane's proton, of kinetic energy `energy` (MeV), at
  * its current position. Scores local deposits and neutral energy, pushes
  * secondaries; returns true while the proton goes on (elastic events), and
@@ -310,39 +368,7 @@ export function nuclearEvent(params: usize, worker: usize, lane: i32, energy: f3
   const nonelasticShare = interpolate(tablePtr, n, T_NONELASTIC_SHARE_AT_RANGE, position);
   if (uChannel < nonelasticShare) {
     if (getI(worker, L_STREAM, lane) == 1) addCounter(worker, W_PRIMARY_NONELASTIC_EVENTS, 1);
-    // Exponent by energy band (MOQUI, tuned for water); shares fitted to ICRU 63 (header).
-    const exponent: f64 = e > 200.0 ? 0.40 : e > 150.0 ? 0.45 : 0.52;
-    const secondaryProbability: f64 = SECONDARY_PROTON_SHARE_AT_0 + SECONDARY_PROTON_SHARE_PER_MEV * e;
-    const neutralShareOfRest: f64 = NEUTRAL_SHARE / (1.0 - secondaryProbability);
-    let remaining = e;
-    let binding = BINDING_MEV;
-    let neutral: f64 = 0;
-    let productUnits: i64 = 0;
-    for (let pass = 1; pass <= MAX_PASSES && remaining - binding > MIN_FRAGMENT_MEV; pass++) {
-      const w = laneRandom(params, worker, lane, eventCounter + <u32>pass, stream);
-      const uEnergy = <f64>uniformFromBits(load<u32>(w));
-      const zeta = <f64>uniformFromBits(load<u32>(w, 4));
-      const uCosine = <f64>uniformFromBits(load<u32>(w, 8));
-      const passPhi = uniformFromBits(load<u32>(w, 12));
-      remaining -= binding;
-      neutral += binding;
-      const dE = min<f64>(MIN_FRAGMENT_MEV + expFinite(exponent * logUnit(uEnergy)) * (remaining - MIN_FRAGMENT_MEV), remaining);
-      remaining -= dE;
-      if (zeta < secondaryProbability) {
-        const secondary = roundDown32(dE);
-        const fraction = dE / e;
-        turn(worker, lane, min<f64>((2.0 * fraction - 1.0) + 2.0 * (1.0 - fraction) * uCosine, 1.0),
-          azimuthCosine(passPhi), azimuthSine(passPhi), direction);
-        pushSecondary(params, worker, lane, secondary, direction);
-        productUnits += energyUnits(params, <f64>secondary);
-      } else {
-        neutral += dE * neutralShareOfRest;
-      }
-      binding *= BINDING_RATIO;
-    }
-    const neutralUnits = <i64>floor<f64>(neutral * ENERGY_UNITS_PER_MEV);
-    addCounter(worker, W_NEUTRAL_ENERGY, neutralUnits);
-    depositHere(params, worker, lane, incidentUnits - productUnits - neutralUnits, W_DEPOSITED_ENERGY);
+    nonelasticProducts(params, worker, lane, e, eventCounter, stream, direction);
     return false;
   }
 
@@ -359,9 +385,7 @@ export function nuclearEvent(params: usize, worker: usize, lane: i32, energy: f3
   const gamma = 1.0 + e / PROTON_MASS_MEV;
   const ratio = targetMass / PROTON_MASS_MEV;
   const maxRecoil = (2.0 * targetMass * (gamma * gamma - 1.0)) / (1.0 + 2.0 * gamma * ratio + ratio * ratio);
-  // (16/A)^(5/3) = exp(-(5/3) ln(A/16)).
-  const massScale = expFinite((-5.0 / 3.0) * <f64>logf(<f32>(massNumber / 16.0)));
-  const meanRecoil = max<f64>((0.65 * expFinite(-0.0013 * e) - 0.71 * expFinite(-0.0177 * e)) * massScale, 1e-6);
+  const meanRecoil = meanElasticRecoilMeV(e, massNumber);
   const recoil = min<f64>(-meanRecoil * logUnit(1.0 - uKinematics * (1.0 - expFinite(-maxRecoil / meanRecoil))), maxRecoil);
   const scattered = roundDown32(e - recoil);
   const scatteredSquared = momentumSquared(<f64>scattered, PROTON_MASS_MEV);

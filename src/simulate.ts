@@ -36,6 +36,9 @@ function withoutDistalPointsIfBeamLeaves<M extends { r90Mm: number | null; r80Mm
 
 async function solveDeterministic(resolved: ResolvedConfig, options: SimulateOptions, started: number, warnings: string[]): Promise<DeterministicResult> {
   if (options.backend === 'webgpu') {
+    if (resolved.transport.nuclear) {
+      throw new BraggInputError('transport.nuclear is not in the deterministic solver\'s WebGPU backend yet: use the wasm backend, or set transport.nuclear to false');
+    }
     const { runDeterministicWebGpu } = await import('./deterministic/gpuSolver.js');
     const { prepareSolverTables } = await import('./deterministic/solverTables.js');
     const { requestGpuDevice } = await import('./gpu/device.js');

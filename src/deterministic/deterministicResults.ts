@@ -33,9 +33,18 @@ export interface DeterministicSummary {
   readonly incidentEnergyMeVPerPrimary: number;
   readonly energyDepositedMeVPerPrimary: number;
   readonly energyEscapedMeVPerPrimary: number;
-  /** Particles that entered (1 less the spot's tails beyond the phantom's sides) less those absorbed, escaped or remaining: 0 up to rounding. */
+  /** Energy carried off by neutrons and gammas of nonelastic nuclear events, with their binding energy (0 with transport.nuclear off). */
+  readonly neutralEnergyMeVPerPrimary: number;
+  /** Energy of secondary protons emitted beyond the angle grid with an in-plane range over one cell, not transported (README.md, "Nuclear events"). */
+  readonly energyBeyondAngleGridMeVPerPrimary: number;
+  /** Expected nonelastic nuclear events per primary (all protons); 0 with transport.nuclear off. */
+  readonly nuclearEventsPerPrimary: number;
+  /**
+   * Particles that entered (1 less the spot's tails beyond the phantom's sides) and secondaries placed, less those
+   * absorbed, escaped, removed by nuclear events or remaining: 0 up to rounding.
+   */
   readonly particleBalance: number;
-  /** (incident - deposited - escaped - remaining energy) / incident: 0 up to rounding. */
+  /** (incident - deposited - escaped - neutral - beyond the angle grid - remaining energy) / incident: 0 up to rounding. */
   readonly energyBalance: number;
   readonly steps: number;
   readonly stepMm: number;
@@ -116,6 +125,7 @@ export function deterministicResults(config: ResolvedConfig, t: DeterministicTal
     lateralProbe = { depthMm: t.tables.probeFace * grid.dzMm, particlesPerPrimary: n, meanXMm: mean, sigmaXMm: Math.sqrt(variance) };
   }
   const { totals } = t;
+  const nuclear = t.nuclear ?? { events: 0, secondaries: 0, neutralEnergyMeV: 0, leavingEnergyMeV: 0 };
   const incident = t.incidentEnergyMeV;
   const summary: DeterministicSummary = {
     solver: 'deterministic',
@@ -131,8 +141,13 @@ export function deterministicResults(config: ResolvedConfig, t: DeterministicTal
     incidentEnergyMeVPerPrimary: incident,
     energyDepositedMeVPerPrimary: totals.depositedEnergyMeV,
     energyEscapedMeVPerPrimary: totals.escapedEnergyMeV,
-    particleBalance: t.tables.source.values.reduce((a, v) => a + v, 0) - totals.absorbedParticles - totals.escapedParticles - t.remainingParticles,
-    energyBalance: (incident - totals.depositedEnergyMeV - totals.escapedEnergyMeV - t.remainingEnergyMeV) / incident,
+    neutralEnergyMeVPerPrimary: nuclear.neutralEnergyMeV,
+    energyBeyondAngleGridMeVPerPrimary: nuclear.leavingEnergyMeV,
+    nuclearEventsPerPrimary: nuclear.events,
+    particleBalance: t.tables.source.values.reduce((a, v) => a + v, 0) + nuclear.secondaries
+      - totals.absorbedParticles - totals.escapedParticles - nuclear.events - t.remainingParticles,
+    energyBalance: (incident - totals.depositedEnergyMeV - totals.escapedEnergyMeV - nuclear.neutralEnergyMeV - nuclear.leavingEnergyMeV
+      - t.remainingEnergyMeV) / incident,
     steps: t.steps,
     stepMm: grid.stepMm,
     phaseSpaceGrid: { energyBins: grid.ne, energyBinsPerStep: grid.binsPerStep, angleBins: grid.nTheta, angleStepDeg: (grid.dThetaRad * 180) / Math.PI, nz: grid.nz, nx: grid.nx },

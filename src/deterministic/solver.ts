@@ -12,6 +12,7 @@ import { isNode } from '../runtime/environment.js';
 import { planSolverMemory, SOLVER_TALLIES, SOLVER_TALLY_SLOTS, type SolverMemoryPlan } from './solverMemory.js';
 import { prepareSolverTables, type SolverTables } from './solverTables.js';
 import { CONTROL, CONTROL_BINS_BYTE, CONTROL_BYTES, psiIndex, runSolverLoop, writeWindow, type SolverJob, type SolverWindow } from './solverLoop.js';
+import { buildNuclearTables, type NuclearTables } from './nuclearTables.js';
 import { estimateSteps, PROGRESS_INTERVAL_MS, ProgressReporter, type DeterministicProgressCallback } from './progress.js';
 
 export type { DeterministicProgress, DeterministicProgressCallback } from './progress.js';
@@ -55,6 +56,20 @@ export interface StepBalance {
   readonly energyBeforeMeV: number; readonly energyAfterMeV: number;
   readonly escapedParticles: number; readonly absorbedParticles: number;
   readonly escapedEnergyMeV: number; readonly depositedEnergyMeV: number;
+  /** Nuclear events (absent when off): particles removed, secondaries placed in psi, energy to neutrals and beyond the angle grid. */
+  readonly nuclear?: { readonly events: number; readonly secondaries: number; readonly neutralEnergyMeV: number; readonly leavingEnergyMeV: number };
+}
+
+/** Nonelastic nuclear events of a run (README.md, "Nuclear events"), per primary. */
+export interface NuclearTotals {
+  /** Particles removed by nonelastic events: the expected number of events. */
+  readonly events: number;
+  /** Secondary protons placed in psi. */
+  readonly secondaries: number;
+  /** Energy carried off by neutrons and gammas, with the binding energy (MeV). */
+  readonly neutralEnergyMeV: number;
+  /** Energy of secondary protons beyond the angle grid, not deposited (MeV). */
+  readonly leavingEnergyMeV: number;
 }
 
 export interface DeterministicTallies {
@@ -69,6 +84,8 @@ export interface DeterministicTallies {
     /** Absorbed where they were for lagging beyond the stored rows (solverLoop.ts; also in absorbed and floored; 0 for WebGPU). */
     laggedParticles: number;
   };
+  /** Nonelastic nuclear events (transport.nuclear; absent when off). */
+  readonly nuclear?: NuclearTotals;
   /** Particles, and their energy, still in the grid at the end (0 unless the step limit ended the run). */
   readonly remainingParticles: number;
   readonly remainingEnergyMeV: number;
@@ -108,7 +125,23 @@ export function writeTables(buffer: ArrayBufferLike, plan: SolverMemoryPlan, t: 
   new Float64Array(buffer, plan.shiftZ, t.shifts.shiftZ.length).set(t.shifts.shiftZ);
 }
 
-/** Places the source (one primary) in row 0 of psi (zBase 0); returns the window it occupies. */
+/** Writes the nuclear tables into their regions (planned with nuclearNodes). */
+function writeNuclearTables(buffer: ArrayBufferLike, plan: SolverMemoryPlan, n: NuclearTables): void {
+  const r = plan.nuclear;
+  new Float64Array(buffer, r.removal, n.removal.length).set(n.removal);
+  new Float64Array(buffer, r.elastic, n.elastic.length).set(n.elastic);
+  new Float64Array(buffer, r.elasticKernel, n.elasticKernel.length).set(n.elasticKernel);
+  new Int32Array(buffer, r.nodeOf, n.nodeOf.length).set(n.nodeOf);
+  new Float64Array(buffer, r.nodeWeight, n.nodeWeight.length).set(n.nodeWeight);
+  new Float64Array(buffer, r.yields, n.yields.length).set(n.yields);
+  new Float64Array(buffer, r.yieldTotal, n.yieldTotal.length).set(n.yieldTotal);
+  new Int32Array(buffer, r.nodeTop, n.nodeTop.length).set(n.nodeTop);
+  new Float64Array(buffer, r.nodeNeutralMeV, n.nodeNeutralMeV.length).set(n.nodeNeutralMeV);
+  new Float64Array(buffer, r.nodeLocalMeV, n.nodeLocalMeV.length).set(n.nodeLocalMeV);
+  new Float64Array(buffer, r.nodeLeavingMeV, n.nodeLeavingMeV.length).set(n.nodeLeavingMeV);
+}
+
+/** Places the source (one primary) in row 0 of psi (zBase 0); returns the window it occupies (from bin 0 with nuclear events: solverLoop.ts). */
 function placeSource(psi: Float64Array, t: SolverTables, job: SolverJob): SolverWindow {
   const { nTheta, nx } = t.grid;
   let eLo = t.grid.ne, eHi = 0;
@@ -119,7 +152,7 @@ function placeSource(psi: Float64Array, t: SolverTables, job: SolverJob): Solver
     eLo = Math.min(eLo, e);
     eHi = Math.max(eHi, e + 1);
   });
-  return { eLo, eHi, zLo: 0, zHi: eHi > eLo ? 1 : 0 };
+  return { eLo: job.nuclear && eHi > eLo ? 0 : eLo, eHi, zLo: 0, zHi: eHi > eLo ? 1 : 0 };
 }
 
 /** Particles absorbed for lagging behind the stored rows, when they are more than rounding (1e-9 of a primary). */
@@ -128,27 +161,38 @@ function laggedWarning(lagged: number, rows: number): string[] {
     + 'and were absorbed where they were (their energy deposited there)'] : [];
 }
 
+/** The nuclear tallies, from a reader of tally slots. */
+function nuclearTotals(slot: (index: number) => number): NuclearTotals {
+  return {
+    events: slot(SOLVER_TALLIES.nuclearEvents), secondaries: slot(SOLVER_TALLIES.secondaries),
+    neutralEnergyMeV: slot(SOLVER_TALLIES.neutralEnergyMeV), leavingEnergyMeV: slot(SOLVER_TALLIES.leavingEnergyMeV),
+  };
+}
+
 export async function runDeterministic(config: ResolvedConfig, options: DeterministicOptions = {}): Promise<DeterministicTallies> {
-  if (config.transport.nuclear) {
-    throw new BraggInputError('transport.nuclear is not in the deterministic solver yet: use the Monte Carlo, or set transport.nuclear to false');
-  }
   const tables = prepareSolverTables(config);
   const { grid } = tables;
+  if (config.transport.nuclear && grid.ion.massNumber !== 1) {
+    throw new BraggInputError(`transport.nuclear is for proton beams only: ${grid.ion.id} has no nuclear model yet (set transport.nuclear to false)`);
+  }
+  const nuclear = config.transport.nuclear ? await buildNuclearTables(grid) : null;
   const { ne, nTheta, nz, nx } = grid;
   const variant = options.variant ?? config.transport.kernel;
   const threads = options.onStep || !isNode() ? 1 : Math.max(1, Math.floor(options.threads ?? 1));
   const nMaterials = grid.materials.length;
   const rows = options.denseSteps !== undefined ? nz : Math.min(nz, Math.max(1, Math.floor(options.storedRows ?? grid.storedRows)));
   const plan = planSolverMemory({ ne, nTheta, nz, nx, rows, nMaterials, jMax: tables.scattering.jMax, threads, lossReach: tables.loss.maxDropBins,
-    lossSlots: tables.loss.slots },
+    lossSlots: tables.loss.slots, ...(nuclear ? { nuclearNodes: nuclear.nNodes } : {}) },
     options.memoryLimitBytes);
   const memory = createSharedMemory(plan.pages);
   const { buffer } = memory;
   writeTables(buffer, plan, tables);
+  if (nuclear) writeNuclearTables(buffer, plan, nuclear);
   const energyMeV = tables.energyMeV;
   const job: SolverJob = {
     plan, ne, nTheta, nz, nx, rows, nMaterials, jMax: tables.scattering.jMax, lossReach: tables.loss.maxDropBins, lossSlots: tables.loss.slots,
     probeFace: tables.probeFace ?? -1, floor: PSI_FLOOR, maxSteps: options.denseSteps ?? ne + nz + 8,
+    ...(nuclear ? { nuclear: { nNodes: nuclear.nNodes, wideLocalBins: nuclear.wideLocalBins } } : {}),
   };
   const control = new Int32Array(buffer, plan.control, CONTROL_BYTES / 4);
   const psiA = new Float64Array(buffer, plan.psiA, plan.psiValues);
@@ -182,6 +226,7 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
             energyBeforeMeV: before!.energyMeV, energyAfterMeV: after.energyMeV,
             escapedParticles: slot[SOLVER_TALLIES.escapedParticles]!, absorbedParticles: slot[SOLVER_TALLIES.absorbedParticles]!,
             escapedEnergyMeV: slot[SOLVER_TALLIES.escapedEnergyMeV]!, depositedEnergyMeV: slot[SOLVER_TALLIES.depositedEnergyMeV]!,
+            ...(nuclear ? { nuclear: nuclearTotals((i) => slot[i]!) } : {}),
           });
           slot.forEach((v, i) => { runTallies[i] = runTallies[i]! + v; });
         },
@@ -220,6 +265,7 @@ export async function runDeterministic(config: ResolvedConfig, options: Determin
       absorbedParticles: total(SOLVER_TALLIES.absorbedParticles), depositedEnergyMeV: total(SOLVER_TALLIES.depositedEnergyMeV),
       flooredParticles: total(SOLVER_TALLIES.flooredParticles), laggedParticles: total(SOLVER_TALLIES.laggedParticles),
     },
+    ...(nuclear ? { nuclear: nuclearTotals(total) } : {}),
     remainingParticles: remaining.particles,
     remainingEnergyMeV: remaining.energyMeV,
     steps, binsVisited: new Float64Array(buffer, plan.control + CONTROL_BINS_BYTE, 1)[0]!, transportSeconds, variant, threads,

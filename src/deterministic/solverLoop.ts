@@ -63,6 +63,8 @@ export interface SolverJob {
   readonly probeFace: number;
   readonly floor: number;
   readonly maxSteps: number;
+  /** Nuclear events on (nuclearTables.ts): the tables' node count and wideLocalBins; absent when off. */
+  readonly nuclear?: { readonly nNodes: number; readonly wideLocalBins: number };
 }
 
 export interface SolverWindow { eLo: number; eHi: number; zLo: number; zHi: number }
@@ -210,6 +212,16 @@ export function runSolverLoop(kernel: KernelExports, buffer: ArrayBufferLike, jo
         plan.energyMeV, dose, mine.tallies, job.floor, mine.scratch);
     }
     hooks.barrier();
+    if (job.nuclear) {
+      // nuclear events (README.md, "Nuclear events"): the products go to bins from 0 up, so the window starts at bin 0
+      const n = plan.nuclear;
+      for (let z = z0; z < z1; z++) {
+        kernel.nuclearRows(psiB, nTheta, rows, nx, job.ne, z, z + 1, eLoAfter, w.eHi, cellMaterial, nMaterials, n.removal, n.elastic, n.elasticKernel, n.nodeOf, n.nodeWeight,
+          job.nuclear.nNodes, n.yields, n.yieldTotal, n.nodeTop, n.nodeNeutralMeV, n.nodeLocalMeV, n.nodeLeavingMeV, job.nuclear.wideLocalBins,
+          plan.energyMeV, dose, mine.tallies, mine.scratch);
+      }
+      hooks.barrier();
+    }
     const [e0, e1] = share(eLoAfter, w.eHi, rank, size);
     for (let e = e0; e < e1; e++) {
       kernel.stream(psiB, psiA, nTheta, rows, nx, e, e + 1, w.zLo - zBase, w.zHi - zBase, plan.shiftX, plan.shiftZ, plan.energyMeV, mine.tallies,
@@ -221,6 +233,8 @@ export function runSolverLoop(kernel: KernelExports, buffer: ArrayBufferLike, jo
       binsVisited[0] = binsVisited[0]! + 5 * (w.eHi - eLoAfter) * (w.zHi - w.zLo) * nx * nTheta;
       const moved = { eLo: eLoAfter, eHi: w.eHi, zLo: w.zLo, zHi: Math.min(nz, w.zHi + 1) };
       shrinkWindow(psi, job, moved, zBase);
+      // nuclear events place products in any bin below the window's top: it keeps bin 0 (README.md, "Nuclear events")
+      if (job.nuclear && moved.eHi > moved.eLo) moved.eLo = 0;
       writeWindow(control, moved);
       rebase(buffer, job, moved, control, new Float64Array(buffer, mine.tallies, SOLVER_TALLY_SLOTS));
       control[CONTROL.steps] = steps + 1;

@@ -13,8 +13,10 @@ export const SOLVER_TALLIES = {
   escapedParticles: 0, escapedEnergyMeV: 1, absorbedParticles: 2, depositedEnergyMeV: 3, flooredParticles: 4,
   /** Particles absorbed where they were because they lagged more than the stored rows behind the beam (also in [2]). */
   laggedParticles: 5,
+  /** Nonelastic nuclear events (particles removed), the neutral energy, the energy of secondaries beyond the angle grid not deposited, secondaries placed in psi (nuclearRows.ts). */
+  nuclearEvents: 6, neutralEnergyMeV: 7, leavingEnergyMeV: 8, secondaries: 9,
 } as const;
-export const SOLVER_TALLY_SLOTS = 8;
+export const SOLVER_TALLY_SLOTS = 12;
 
 export interface SolverShape {
   readonly ne: number; readonly nTheta: number; readonly nz: number; readonly nx: number;
@@ -25,6 +27,8 @@ export interface SolverShape {
   readonly lossSlots: number;
   /** The most bins a particle drops in one step (the energy-loss tables' maxDropBins). */
   readonly lossReach: number;
+  /** Nuclear events on: the node count of the product tables (nuclearTables.ts), else absent. */
+  readonly nuclearNodes?: number;
 }
 
 /**
@@ -39,11 +43,13 @@ export function collideScratchValues(nTheta: number, nx: number, jMax: number, l
 /**
  * f64 of scratch per thread: the most that any kernel the step loop or the
  * tests call needs: scatterAngles a padded row, collide its ring, stream one
- * energy bin's plane of rows x nx x nTheta (rows: those psi holds, default nz).
+ * energy bin's plane of rows x nx x nTheta (rows: those psi holds, default nz),
+ * nuclearRows two f64 per node.
  */
-export function threadScratchValues(shape: Pick<SolverShape, 'nTheta' | 'nz' | 'nx' | 'jMax' | 'lossReach'> & { readonly rows?: number }): number {
+export function threadScratchValues(shape: Pick<SolverShape, 'nTheta' | 'nz' | 'nx' | 'jMax' | 'lossReach' | 'nuclearNodes'> & { readonly rows?: number }): number {
   const { nTheta, nx, jMax, lossReach } = shape;
-  return Math.max(nTheta + 2 * jMax + 4, collideScratchValues(nTheta, nx, jMax, lossReach), (shape.rows ?? shape.nz) * nx * nTheta);
+  return Math.max(nTheta + 2 * jMax + 4, collideScratchValues(nTheta, nx, jMax, lossReach), (shape.rows ?? shape.nz) * nx * nTheta,
+    2 * (shape.nuclearNodes ?? 0));
 }
 
 export interface SolverThreadRegions { readonly tallies: number; readonly probeFluence: number; readonly scratch: number }
@@ -57,6 +63,11 @@ export interface SolverMemoryPlan {
   readonly lossFirstBin: number; readonly lossWeights: number; readonly lossDepositMeV: number; readonly lossAbsorbed: number;
   readonly shiftX: number; readonly shiftZ: number;
   readonly doseEnergyMeV: number;
+  /** The nuclear tables (nuclearTables.ts; -1 each without nuclear events). */
+  readonly nuclear: {
+    readonly removal: number; readonly elastic: number; readonly elasticKernel: number; readonly nodeOf: number; readonly nodeWeight: number; readonly yields: number; readonly yieldTotal: number;
+    readonly nodeTop: number; readonly nodeNeutralMeV: number; readonly nodeLocalMeV: number; readonly nodeLeavingMeV: number;
+  };
   /** The loop's control block (solverLoop.ts: window, step count, barrier). */
   readonly control: number;
   readonly threads: readonly SolverThreadRegions[];
@@ -83,6 +94,15 @@ export function planSolverMemory(shape: SolverShape, limitBytes = WASM32_MAX_PAG
     doseEnergyMeV: plan.reserve('doseEnergyMeV', nz * nx * 8),
     control: plan.reserve('control', CONTROL_BYTES),
   };
+  const nodes = shape.nuclearNodes ?? 0;
+  const nuclearRegion = (name: string, bytes: number) => (nodes > 0 ? plan.reserve(`nuclear.${name}`, bytes) : -1);
+  const nuclear = {
+    removal: nuclearRegion('removal', pairs * 8), elastic: nuclearRegion('elastic', pairs * 8),
+    elasticKernel: nuclearRegion('elasticKernel', pairs * (2 * nTheta - 1) * 8), nodeOf: nuclearRegion('nodeOf', ne * 4), nodeWeight: nuclearRegion('nodeWeight', ne * 8),
+    yields: nuclearRegion('yields', nodes * ne * (2 * nTheta - 1) * 8), yieldTotal: nuclearRegion('yieldTotal', nodes * ne * 8),
+    nodeTop: nuclearRegion('nodeTop', nodes * 4), nodeNeutralMeV: nuclearRegion('nodeNeutralMeV', nodes * 8),
+    nodeLocalMeV: nuclearRegion('nodeLocalMeV', nodes * 8), nodeLeavingMeV: nuclearRegion('nodeLeavingMeV', nodes * 8),
+  };
   const threadRegions: SolverThreadRegions[] = [];
   for (let w = 0; w < threads; w++) {
     threadRegions.push({
@@ -96,5 +116,5 @@ export function planSolverMemory(shape: SolverShape, limitBytes = WASM32_MAX_PAG
     throw new BraggInputError(`the phase-space grid (${ne} energies x ${nTheta} angles x ${nz} x ${nx} cells, ${rows} rows stored) needs `
       + `${Math.ceil(totalBytes / 2 ** 20)} MiB, more than the limit of ${Math.floor(limitBytes / 2 ** 20)} MiB: use fewer bins or cells`);
   }
-  return { pages: plan.pages, totalBytes, psiValues, ...regions, threads: threadRegions };
+  return { pages: plan.pages, totalBytes, psiValues, ...regions, nuclear, threads: threadRegions };
 }

@@ -29,7 +29,7 @@ export interface KernelExports {
   // Operators of the deterministic solver (src/deterministic/README.md). Pointers
   // are byte offsets into the shared memory, counts are integers, ranges are
   // [first, end); psi is f64 [e][z][x][t] with t fastest; `tallies` is this
-  // thread's 8 f64 (the kernels add to them). The SIMD and scalar builds give
+  // thread's 12 f64 (the kernels add to them). The SIMD and scalar builds give
   // bit-identical psi. Full contracts: the headers of assembly/deterministic/*.ts.
 
   /**
@@ -84,6 +84,25 @@ export interface KernelExports {
   stream(psiIn: number, psiOut: number, nTheta: number, nz: number, nx: number, eFirst: number, eEnd: number,
     zFirst: number, zEnd: number, shiftX: number, shiftZ: number, energyMeV: number, tallies: number,
     probeFace: number, probeFluence: number, scratch: number): void;
+  /**
+   * Nuclear events in place on psi rows z in [zFirst, zEnd): turns bins [eFirst, eEnd) by `elastic`
+   * and `elasticKernel` (elastic on heavier nuclei), removes them by `removal`, places the products of each node's events about their mean direction bin in bins
+   * [0, eEnd), deposits the local energy. Tallies [3] deposited MeV, [6] events, [7] neutral MeV,
+   * [8] MeV beyond the angle grid not deposited, [9] secondaries placed. `scratch`: 2 nNodes f64.
+   * Tables: src/deterministic/nuclearTables.ts.
+   */
+  nuclearRows(psi: number, nTheta: number, nz: number, nx: number, ne: number, zFirst: number, zEnd: number, eFirst: number, eEnd: number,
+    cellMaterial: number, nMaterials: number, removal: number, elastic: number, elasticKernel: number, nodeOf: number, nodeWeight: number, nNodes: number,
+    yields: number, yieldTotal: number, nodeTop: number, nodeNeutralMeV: number, nodeLocalMeV: number, nodeLeavingMeV: number,
+    wideLocalBins: number, energyMeV: number, doseEnergyMeV: number, tallies: number, scratch: number): void;
+  /**
+   * One nonelastic event of a proton of `energyMeV` through the Monte Carlo's product code
+   * (assembly/deterministic/nuclearProducts.ts): the neutral energy and each secondary's
+   * (E, u, v, w) about a parent along +z at `out`; returns the number of secondaries.
+   */
+  sampleNonelastic(params: number, worker: number, energyMeV: number, history: number, out: number): number;
+  /** Mean recoil energy (MeV) of elastic scattering of a proton of `energyMeV` on a nucleus of mass number A (assembly/nuclear.ts). */
+  meanElasticRecoilMeV(energyMeV: number, massNumber: number): number;
 }
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();

@@ -111,8 +111,13 @@ describe('nuclear interactions of protons', () => {
     await expect(carbon).rejects.toThrow(/transport.nuclear is for proton beams only/);
   });
 
-  it('is refused, not ignored, where it is not built yet: the deterministic solver (WebGPU has it: test/gpu/nuclear.test.ts)', async () => {
-    const config = { beam: { energyMeVPerU: 100 }, phantom: { sizeMm: [20, 20, 100] as [number, number, number] }, transport: { histories: 10, nuclear: true } };
-    await expect(simulate({ ...config, solver: 'deterministic' })).rejects.toThrow(/not in the deterministic solver yet/);
+  it('is taken by the deterministic solver too (test/deterministic/nuclear.test.ts), not ignored: its neutral energy and events are reported', async () => {
+    const config = { beam: { energyMeVPerU: 100 }, phantom: { sizeMm: [20, 20, 100] as [number, number, number], voxelSizeMm: [2, 2, 1] as [number, number, number] } };
+    const on = await simulate({ ...config, transport: { nuclear: true }, solver: 'deterministic' }, { threads: 1 });
+    const off = await simulate({ ...config, transport: { nuclear: false }, solver: 'deterministic' }, { threads: 1 });
+    expect(on.summary.neutralEnergyMeVPerPrimary).toBeGreaterThan(1);
+    expect(on.summary.nuclearEventsPerPrimary).toBeGreaterThan(0.09);
+    expect(off.summary.neutralEnergyMeVPerPrimary).toBe(0);
+    expect(off.summary.nuclearEventsPerPrimary).toBe(0);
   });
 });
