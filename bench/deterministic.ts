@@ -4,19 +4,26 @@
  * scalar and SIMD on one thread, then SIMD on each thread count, and WebGPU
  * where an adapter exists, all in one run.
  *
- *   node dist/bench/deterministic.js [--threads 1,2] [--steps 6] [--webgpu] [--out FILE]
+ *   node dist/bench/deterministic.js [--threads 1,2] [--steps 6] [--webgpu] [--gpu-runs 5] [--gpu-warmup 2] [--out FILE]
  *
  * Two cases: 'dense' fills every bin and steps over the whole grid (the worst
  * case, and what the seed's Python solver did every step: 3.21 s), timed warm
  * (the difference of a 1-step and an N-step run); 'beam' is a
  * real run, 150 MeV protons entering the 40 x 40 mm grid, where the solver
  * visits only the bins that hold particles (its summary's bins/s counts those).
+ * WebGPU's dense step: after a warm-up of --gpu-warmup seconds of dense steps
+ * back to back (an idle GPU starts at low clocks), --gpu-runs timed runs of
+ * max(--steps, 50) steps; its row is their median, and every run (warm-up
+ * included) is listed with its wall time and its GPU time (timestamp queries)
+ * per step, then each kernel of the step timed alone; where `nvidia-smi`
+ * exists, the GPU's clocks and load before the warm-up and after the timed runs.
  * Prints a table and writes bench/results/deterministic-latest.json (or FILE).
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { parseConfig } from '../src/config/schema.js';
 import { runDeterministic, type DeterministicTallies } from '../src/deterministic/solver.js';
 import type { KernelVariant } from '../src/engine/kernel.js';
@@ -52,22 +59,42 @@ for (const [variant, threads] of cpuRuns) {
   record('dense', `wasm ${variant}`, threads, { steps: denseSteps - 1, transportSeconds: many.transportSeconds - one.transportSeconds, binsVisited: many.binsVisited - one.binsVisited });
   record('beam', `wasm ${variant}`, threads, await runDeterministic(seedsGrid, { variant, threads }));
 }
+/** The NVIDIA GPU's state (clocks, power, load, what holds its clocks down), or null without nvidia-smi. */
+function nvidiaState(): string | null {
+  const fields = 'clocks.sm,clocks.max.sm,pstate,power.draw,utilization.gpu,clocks_throttle_reasons.active';
+  try {
+    return `${fields}: ${execFileSync('nvidia-smi', [`--query-gpu=${fields}`, '--format=csv,noheader'], { encoding: 'utf8', timeout: 10_000 }).trim()}`;
+  } catch {
+    return null;
+  }
+}
+
+type DenseStepBenchmark = import('../src/deterministic/gpuSolver.js').DenseStepBenchmark;
+let webgpuDense: { steps: number; step: DenseStepBenchmark; kernels: Record<string, DenseStepBenchmark>; nvidia: { before: string | null; after: string | null } } | null = null;
 if (process.argv.includes('--webgpu')) {
-  const { runDeterministicWebGpu, benchmarkDenseSteps } = await import('../src/deterministic/gpuSolver.js');
+  const { runDeterministicWebGpu, benchmarkDenseSteps, STEP_KERNELS } = await import('../src/deterministic/gpuSolver.js');
   const { prepareSolverTables } = await import('../src/deterministic/solverTables.js');
+  const { requestGpuDevice } = await import('../src/gpu/device.js');
+  const gpu = await requestGpuDevice();
+  if (!gpu) throw new Error('--webgpu: no WebGPU adapter');
   const tables = prepareSolverTables(seedsGrid);
   const steps = Math.max(denseSteps, 50);
-  await benchmarkDenseSteps(tables, { steps: 5 }); // warm-up: pipelines
-  const dense = await benchmarkDenseSteps(tables, { steps });
-  record('dense', 'webgpu', 0, { steps, transportSeconds: dense.secondsPerStep * steps, binsVisited: 5 * bins * steps });
-  await runDeterministicWebGpu(tables);
-  record('beam', 'webgpu', 0, await runDeterministicWebGpu(tables));
+  const before = nvidiaState();
+  const step = await benchmarkDenseSteps(tables, { steps, runs: Number(argument('gpu-runs') ?? 5), warmupSeconds: Number(argument('gpu-warmup') ?? 2), gpu });
+  record('dense', 'webgpu', 0, { steps, transportSeconds: step.wallSecondsPerStep * steps, binsVisited: 5 * bins * steps });
+  const after = nvidiaState();
+  const kernels: Record<string, DenseStepBenchmark> = {};
+  for (const kernel of STEP_KERNELS) kernels[kernel] = await benchmarkDenseSteps(tables, { steps, runs: 3, warmupSeconds: 0.2, only: [kernel], gpu });
+  webgpuDense = { steps, step, kernels, nvidia: { before, after } };
+  await runDeterministicWebGpu(tables, { gpu });
+  record('beam', 'webgpu', 0, await runDeterministicWebGpu(tables, { gpu }));
+  gpu.device.destroy();
 }
 
 const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.availableParallelism(), node: process.version, date: new Date().toISOString() };
 const out = argument('out') ?? fileURLToPath(new URL('../../bench/results/deterministic-latest.json', import.meta.url));
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ machine, grid: { ne: 200, nTheta: 72, nz: 40, nx: 40, bins }, denseSteps, rows }, null, 2) + '\n');
+writeFileSync(out, JSON.stringify({ machine, grid: { ne: 200, nTheta: 72, nz: 40, nx: 40, bins }, denseSteps, rows, webgpuDense }, null, 2) + '\n');
 // The GPU's floor: its step makes three passes over psi (loseEnergy+scatter, streamX, streamZ+scatter:
 // src/deterministic/gpuSolver.ts), each reading and writing it once in f32; bytes per step / 3.9 TB/s.
 const floorMs = (3 * 2 * 4 * bins) / 3.9e12 * 1e3;
@@ -78,3 +105,13 @@ for (const r of rows) {
     r.secondsPerStep.toFixed(5).padStart(9), (r.binsPerSecond / 1e6).toFixed(1).padStart(12)].join(' '));
 }
 console.log(`WebGPU bandwidth floor (3 passes x read+write x 4 B x ${bins} bins / 3.9 TB/s): ${floorMs.toFixed(3)} ms per step`);
+if (webgpuDense) {
+  const { steps, step, kernels, nvidia } = webgpuDense;
+  const ms = (seconds: number | null) => (seconds === null ? '-' : (seconds * 1e3).toFixed(3));
+  console.log(`WebGPU dense step (${steps} steps a run), ms per step, wall / GPU (timestamp queries):`);
+  console.log(`  warm-up (${step.warmup.length} runs back to back; s since start: wall / GPU): ${step.warmup.map((r) => `${r.atSeconds.toFixed(2)}: ${ms(r.wallSecondsPerStep)} / ${ms(r.gpuSecondsPerStep)}`).join(', ')}`);
+  console.log(`  runs: ${step.runs.map((r) => `${ms(r.wallSecondsPerStep)} / ${ms(r.gpuSecondsPerStep)}`).join(', ')}`);
+  console.log(`  median of ${step.runs.length}: ${ms(step.wallSecondsPerStep)} / ${ms(step.gpuSecondsPerStep)}`);
+  console.log(`  kernels alone (median of 3): ${Object.entries(kernels).map(([k, b]) => `${k} ${ms(b.wallSecondsPerStep)} / ${ms(b.gpuSecondsPerStep)}`).join(', ')}`);
+  if (nvidia.before !== null) console.log(`  nvidia-smi before the warm-up: ${nvidia.before}\n  nvidia-smi after the timed runs: ${nvidia.after}`);
+}

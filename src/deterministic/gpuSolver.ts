@@ -29,8 +29,10 @@
  * WASM solver's to ~1e-5 of its maximum.
  *
  * Speed (H200, the seeds' dense grid 40 x 40 x 72 x 200 = 23 M bins, every
- * bin every step): ~1.0-1.3 ms a step; a real 150 MeV run over the default
- * phantom (visiting only the bins that hold particles) 0.18-0.35 ms a step.
+ * bin every step): 1.038 ms a step of GPU time (timestamp queries, the same
+ * to 0.1 % in every run), 1.06-1.09 ms of wall time (bench/results/README.md);
+ * a real 150 MeV run over the default phantom (visiting only the bins that
+ * hold particles) 0.18-0.35 ms a step.
  */
 import { BraggInputError } from '../errors.js';
 import { requestGpuDevice, type GpuDevice } from '../gpu/device.js';
@@ -86,6 +88,8 @@ const KERNELS: Record<GpuKernel, KernelSpec> = {
 const STEP: readonly (readonly [GpuKernel, 0 | 1])[] = [
   ['loseEnergyScatter', 0], ['streamX', 1], ['streamZScatter', 0], ['cellTallies', 0], ['stepTallies', 0],
 ];
+/** The kernels of a step after the first, in order (benchmarks time them one by one). */
+export const STEP_KERNELS: readonly GpuKernel[] = STEP.map(([kernel]) => kernel);
 
 const TARGET_SUBMIT_MS = 100;
 const FIRST_SUBMIT_STEPS = 8;
@@ -289,7 +293,7 @@ export class DeterministicGpuSolver {
    */
   fillDense(): { particles: number; energyMeV: number } {
     const { ne, nz, nx, nTheta } = this.tables.grid;
-    const psi = Float32Array.from({ length: this.psiBins }, (_, i) => (0.5 + ((i * 0.6180339887498949) % 1)) / this.psiBins);
+    const psi = densePsi(this.psiBins);
     this.writePsi(psi);
     this.setWindow('dense');
     let particles = 0, energyMeV = 0;
@@ -326,8 +330,8 @@ export class DeterministicGpuSolver {
     pass.dispatchWorkgroups(x, Math.ceil(count / x));
   }
 
-  private encodeSteps(encoder: GPUCommandEncoder, count: number, only?: readonly GpuKernel[]): void {
-    const pass = encoder.beginComputePass();
+  private encodeSteps(encoder: GPUCommandEncoder, count: number, only?: readonly GpuKernel[], timestampWrites?: GPUComputePassTimestampWrites): void {
+    const pass = encoder.beginComputePass(timestampWrites ? { timestampWrites } : {});
     for (let s = 0; s < count; s++) {
       if (this.firstScatterPending && (!only || only.includes('scatter'))) this.dispatch(pass, 'scatter', this.parity);
       this.firstScatterPending = false;
@@ -356,17 +360,49 @@ export class DeterministicGpuSolver {
     });
   }
 
-  /** Runs `count` steps without reading anything back (benchmarks); resolves when the GPU has finished them. */
-  async runStepsBlind(count: number, only?: readonly GpuKernel[]): Promise<void> {
+  /**
+   * Runs `count` steps (benchmarks: `only` these kernels) reading neither psi
+   * nor records back, one compute pass per submit of at most
+   * MAX_STEPS_PER_SUBMIT steps; resolves when the GPU has finished them, to
+   * the wall time from the first submit until then and, where the device has
+   * 'timestamp-query', the GPU time of those passes (their timestamps are
+   * read back after the wall time is taken).
+   */
+  async runStepsBlind(count: number, only?: readonly GpuKernel[]): Promise<{ wallSeconds: number; gpuSeconds: number | null }> {
     const { device } = this.gpu;
-    for (let done = 0; done < count; done += MAX_STEPS_PER_SUBMIT) {
+    const submits = Math.ceil(count / MAX_STEPS_PER_SUBMIT);
+    const stamps = device.features.has('timestamp-query') ? {
+      querySet: device.createQuerySet({ type: 'timestamp', count: 2 * submits }),
+      resolved: device.createBuffer({ size: 16 * submits, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }),
+      staging: device.createBuffer({ size: 16 * submits, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+    } : null;
+    const began = performance.now();
+    for (let k = 0; k < submits; k++) {
       device.queue.writeBuffer(this.buffers.control, 4 * GPU_CONTROL.record, new Uint32Array([0]));
       const encoder = device.createCommandEncoder();
-      this.encodeSteps(encoder, Math.min(MAX_STEPS_PER_SUBMIT, count - done), only);
+      const timestampWrites = stamps ? { querySet: stamps.querySet, beginningOfPassWriteIndex: 2 * k, endOfPassWriteIndex: 2 * k + 1 } : undefined;
+      this.encodeSteps(encoder, Math.min(MAX_STEPS_PER_SUBMIT, count - k * MAX_STEPS_PER_SUBMIT), only, timestampWrites);
+      if (stamps && k === submits - 1) {
+        encoder.resolveQuerySet(stamps.querySet, 0, 2 * submits, stamps.resolved, 0);
+        encoder.copyBufferToBuffer(stamps.resolved, 0, stamps.staging, 0, 16 * submits);
+      }
       device.queue.submit([encoder.finish()]);
     }
     await device.queue.onSubmittedWorkDone();
+    const wallSeconds = (performance.now() - began) / 1000;
     if (this.lost !== null) throw new Error(`WebGPU device lost: ${this.lost}`);
+    if (!stamps) return { wallSeconds, gpuSeconds: null };
+    try {
+      await stamps.staging.mapAsync(GPUMapMode.READ);
+      const ns = new BigUint64Array(stamps.staging.getMappedRange());
+      let gpuNs = 0n;
+      for (let k = 0; k < submits; k++) gpuNs += ns[2 * k + 1]! - ns[2 * k]!;
+      return { wallSeconds, gpuSeconds: Number(gpuNs) / 1e9 };
+    } finally {
+      stamps.querySet.destroy();
+      stamps.resolved.destroy();
+      stamps.staging.destroy();
+    }
   }
 
   /**
@@ -506,27 +542,75 @@ export async function runDeterministicWebGpu(tables: SolverTables, options: Dete
   }
 }
 
+/** A dense psi: every bin filled (a Weyl sequence, about 1/bins each). */
+function densePsi(bins: number): Float32Array<ArrayBuffer> {
+  return Float32Array.from({ length: bins }, (_, i) => (0.5 + ((i * 0.6180339887498949) % 1)) / bins);
+}
+
+/** One run of dense steps, per step: wall clock (first submit to the GPU done) and GPU time (timestamp queries; null without them). */
+export interface DenseStepTiming { readonly wallSecondsPerStep: number; readonly gpuSecondsPerStep: number | null }
+
+export interface DenseStepBenchmark {
+  /** Medians of the timed runs. */
+  readonly wallSecondsPerStep: number;
+  readonly gpuSecondsPerStep: number | null;
+  readonly runs: readonly DenseStepTiming[];
+  /** The warm-up's runs in order, each with its start (seconds after the warm-up began): a GPU raising its clocks shows here. */
+  readonly warmup: readonly (DenseStepTiming & { readonly atSeconds: number })[];
+  readonly binsPerStep: number;
+  readonly adapter: string;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /**
- * Benchmarks: `steps` dense steps (the whole grid every step, no window) on
- * `psi` (default: every bin filled, as denseSteps), after a warm-up; seconds
- * per step from the wall clock of submits that read nothing back.
+ * Benchmarks: runs of `steps` dense steps (the whole grid every step, no
+ * window; `only` some kernels) on `psi` (default: every bin filled, as
+ * denseSteps), none reading anything back. First a warm-up: runs back to
+ * back, psi not refilled, for at least `warmupSeconds` (an idle GPU may
+ * start at low clocks: its runs show any ramp); then `runs` timed runs
+ * (default 5), psi refilled and the queue drained before each, so that no
+ * upload or clear is inside the time, on one device and one solver.
  */
-export async function benchmarkDenseSteps(tables: SolverTables, options: { readonly steps: number; readonly psi?: Float32Array<ArrayBuffer>; readonly gpu?: GpuDevice }): Promise<{ secondsPerStep: number; binsPerStep: number; adapter: string }> {
+export async function benchmarkDenseSteps(tables: SolverTables, options: {
+  readonly steps: number; readonly runs?: number; readonly warmupSeconds?: number; readonly only?: readonly GpuKernel[];
+  readonly psi?: Float32Array<ArrayBuffer>; readonly gpu?: GpuDevice;
+}): Promise<DenseStepBenchmark> {
   const gpu = options.gpu ?? (await requestGpuDevice());
   if (!gpu) throw new BraggInputError('no WebGPU adapter found');
   const solver = await DeterministicGpuSolver.create(gpu, tables);
+  const { steps, only } = options;
+  const perStep = ({ wallSeconds, gpuSeconds }: { wallSeconds: number; gpuSeconds: number | null }): DenseStepTiming =>
+    ({ wallSecondsPerStep: wallSeconds / steps, gpuSecondsPerStep: gpuSeconds === null ? null : gpuSeconds / steps });
   try {
-    const start = () => {
-      if (!options.psi) return solver.fillDense();
-      solver.writePsi(options.psi);
+    const psi = options.psi ?? densePsi(solver.psiBins);
+    const start = async () => {
+      solver.writePsi(psi);
       solver.setWindow('dense');
+      await gpu.device.queue.onSubmittedWorkDone();
     };
-    start();
-    await solver.runStepsBlind(Math.min(options.steps, 4));
-    start();
-    const began = performance.now();
-    await solver.runStepsBlind(options.steps);
-    return { secondsPerStep: (performance.now() - began) / 1000 / options.steps, binsPerStep: solver.psiBins, adapter: adapterName(gpu) };
+    await start();
+    const warmup: DenseStepBenchmark['warmup'][number][] = [];
+    const warmupBegan = performance.now();
+    do {
+      const atSeconds = (performance.now() - warmupBegan) / 1000;
+      warmup.push({ atSeconds, ...perStep(await solver.runStepsBlind(steps, only)) });
+    } while (performance.now() - warmupBegan < 1000 * (options.warmupSeconds ?? 0));
+    const runs: DenseStepTiming[] = [];
+    for (let r = 0; r < (options.runs ?? 5); r++) {
+      await start();
+      runs.push(perStep(await solver.runStepsBlind(steps, only)));
+    }
+    const gpuTimes = runs.map((r) => r.gpuSecondsPerStep);
+    return {
+      wallSecondsPerStep: median(runs.map((r) => r.wallSecondsPerStep)),
+      gpuSecondsPerStep: gpuTimes.every((t) => t !== null) ? median(gpuTimes as number[]) : null,
+      runs, warmup, binsPerStep: solver.psiBins, adapter: adapterName(gpu),
+    };
   } finally {
     solver.destroy();
   }

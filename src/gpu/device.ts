@@ -44,7 +44,8 @@ async function importDawn(): Promise<typeof import('webgpu')> {
 }
 
 /**
- * A device with the adapter's storage-buffer limits, or null when there is no adapter.
+ * A device with the adapter's storage-buffer limits and, where the adapter has
+ * it, 'timestamp-query' (benchmarks time GPU passes with it), or null when there is no adapter.
  * Throws a BraggInputError (WEBGPU_PACKAGE_MISSING) in Node without the package `webgpu`.
  */
 export async function requestGpuDevice(): Promise<GpuDevice | null> {
@@ -52,6 +53,7 @@ export async function requestGpuDevice(): Promise<GpuDevice | null> {
   const adapter = await gpu?.requestAdapter();
   if (!adapter) return null;
   const device = await adapter.requestDevice({
+    requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
     requiredLimits: {
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
       maxBufferSize: adapter.limits.maxBufferSize,
