@@ -18,6 +18,8 @@ interface RunOptions {
   config?: string; particle?: string; energy?: string; histories?: string; seed?: string;
   kernel?: string; threads?: string; memoryLimit?: string; backend?: 'auto' | 'wasm' | 'webgpu'; out: string; json?: boolean;
   solver?: 'montecarlo' | 'deterministic';
+  /** false with --no-nuclear, --no-let (commander: true otherwise, which leaves the config's value). */
+  nuclear?: boolean; let?: boolean;
 }
 
 /** Config fields that flags set, so that messages name the flag the user typed. */
@@ -29,7 +31,10 @@ const FLAG_FIELDS = {
 /** The config file (validated alone first, so a wrong-typed section is named), then the flags over it. */
 async function configFromCommandLine(options: RunOptions): Promise<ResolvedConfig> {
   const file = options.config === undefined ? {} : await readConfigFile(options.config);
-  const base = parseConfig(file, { source: options.config === undefined ? undefined : `--config ${options.config}` });
+  // Validated alone first; the flags then go over the file as written, so that defaults that
+  // depend on other fields (transport.nuclear on the particle) are resolved once, with the flags.
+  parseConfig(file, { source: options.config === undefined ? undefined : `--config ${options.config}` });
+  const base = file as { beam?: object; transport?: object; scoring?: object };
   const energy = parseNumberOption('--energy', options.energy);
   const histories = parseNumberOption('--histories', options.histories);
   const seed = parseNumberOption('--seed', options.seed);
@@ -40,7 +45,9 @@ async function configFromCommandLine(options: RunOptions): Promise<ResolvedConfi
       ...base.transport,
       ...(histories !== undefined ? { histories } : {}), ...(seed !== undefined ? { seed } : {}),
       ...(options.kernel !== undefined ? { kernel: options.kernel } : {}),
+      ...(options.nuclear === false ? { nuclear: false } : {}),
     },
+    ...(options.let === false ? { scoring: { ...base.scoring, let: false } } : {}),
     ...(options.solver !== undefined ? { solver: options.solver } : {}),
   };
   return parseConfig(withFlags, { fieldNames: FLAG_FIELDS });

@@ -116,9 +116,9 @@ export const configSchema = z.strictObject({
     kernel: z.enum(['simd', 'scalar']).default('simd'),
     /**
      * Nuclear interactions of protons (elastic and nonelastic, secondary protons; assembly/nuclear.ts).
-     * Off by default until the WebGPU kernel has them too; other ions are refused for now.
+     * Default: on for protons; off for other ions, which have no nuclear model yet (true is refused for them).
      */
-    nuclear: z.boolean().default(false),
+    nuclear: z.boolean().optional(),
   }).prefault({}),
   /** 'montecarlo' (default) or 'deterministic': the phase-space solver (2-D, dose integrated over y). */
   solver: z.enum(['montecarlo', 'deterministic']).default('montecarlo'),
@@ -129,12 +129,15 @@ export const configSchema = z.strictObject({
     lateralProbeDepthMm: phantomEdgeMm.optional(),
     /**
      * Score LET (Monte Carlo, WASM and WebGPU; README, Physics: LET): let_d.npy, let_t.npy and the
-     * LETd column of depth_dose.csv. Off by default until its cost comes down (one SIMD thread:
-     * -22 %; the H200: 3.7x slower, bench/results/README.md); 64 bytes per voxel per thread.
+     * LETd column of depth_dose.csv. 64 bytes per voxel per thread; false saves them and the time
+     * (bench/results/README.md).
      */
-    let: z.boolean().default(false),
+    let: z.boolean().default(true),
   }).prefault({}),
-});
+}).transform((config) => ({
+  ...config,
+  transport: { ...config.transport, nuclear: config.transport.nuclear ?? config.beam.particle === 'proton' },
+}));
 
 export type SimulationConfig = z.input<typeof configSchema>;
 export type ResolvedConfig = z.output<typeof configSchema>;

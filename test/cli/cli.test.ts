@@ -22,7 +22,8 @@ describe('bragg run', () => {
     const r = bragg('run', '--histories', '300', '--energy', '70', '--seed', '3', '--out', out, '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['density.npy', 'depth_dose.csv', 'depth_dose.svg', 'dose.npy', 'manifest.json', 'material.npy', 'summary.json', 'uncertainty.npy']);
+    expect(readdirSync(out).sort()).toEqual(['density.npy', 'depth_dose.csv', 'depth_dose.svg', 'dose.npy', 'let_d.npy', 'let_d_medium.npy', 'let_d_primaries.npy', 'let_t.npy',
+      'manifest.json', 'material.npy', 'summary.json', 'uncertainty.npy']);
     const summary = JSON.parse(r.stdout);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(summary);
     for (const key of ['particle', 'energyMeVPerU', 'histories', 'seed', 'backend', 'threads', 'peakDepthMm', 'r90Mm', 'r80Mm',
@@ -36,7 +37,8 @@ describe('bragg run', () => {
     const npyHeader = readFileSync(join(out, 'dose.npy')).subarray(0, 128).toString('latin1');
     expect(npyHeader).toContain("'shape': (300, 50, 50)");
     const csv = readFileSync(join(out, 'depth_dose.csv'), 'utf8').split('\n');
-    expect(csv.some((line) => line.startsWith('depth_mm,') && !line.includes('let_d'))).toBe(true); // LET is opt-in (scoring.let)
+    expect(csv.some((line) => line.startsWith('depth_mm,') && line.endsWith(',let_d_keV_per_um'))).toBe(true); // LET on by default (scoring.let)
+    expect(summary.config.transport.nuclear).toBe(true); // nuclear events on by default for protons
     expect(readFileSync(join(out, 'depth_dose.svg'), 'utf8')).toContain('R80');
   });
 

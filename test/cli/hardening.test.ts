@@ -79,7 +79,7 @@ describe('outputs as one set', () => {
   it('a second writer of the same --out fails at once; the first publishes a verified set', async () => {
     const dir = scratch();
     const out = join(dir, 'out');
-    const first = spawn(process.execPath, [bin, 'run', '--histories', '20000', '--energy', '100', '--threads', '1', '--out', out], { stdio: 'pipe' });
+    const first = spawn(process.execPath, [bin, 'run', '--histories', '200000', '--energy', '100', '--threads', '1', '--out', out], { stdio: 'pipe' });
     const firstDone = new Promise<number | null>((resolve) => first.on('exit', resolve));
     // wait until the first run holds the lock
     while (!existsSync(join(dir, '.out.bragg-lock'))) await new Promise((r) => setTimeout(r, 20));

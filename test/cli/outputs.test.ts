@@ -53,26 +53,39 @@ print(json.dumps({'shape': list(m.shape), 'dtypes': [str(d.dtype), str(m.dtype)]
     expect(maps.waterDensity).toBe(1);
   });
 
-  it('the text summary reports nuclear events and the neutral energy when they are on', () => {
+  it('nuclear events are on by default for protons and the text summary reports them; --no-nuclear turns them off', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bragg-outputs-'));
-    const config = join(dir, 'c.json');
-    writeFileSync(config, JSON.stringify({ phantom: { sizeMm: [20, 20, 200] }, transport: { histories: 500, nuclear: true } }));
-    const r = spawnSync(process.execPath, [bin, 'run', '--config', config, '--out', join(dir, 'out')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [bin, 'run', '--histories', '500', '--energy', '100', '--out', join(dir, 'out')], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/nuclear events 0\.\d+ per primary, \d+\.\d+ MeV per primary carried away by neutrals/);
-    const off = spawnSync(process.execPath, [bin, 'run', '--histories', '100', '--energy', '50', '--out', join(dir, 'off')], { encoding: 'utf8' });
+    const off = spawnSync(process.execPath, [bin, 'run', '--histories', '100', '--energy', '50', '--no-nuclear', '--out', join(dir, 'off')], { encoding: 'utf8' });
+    expect(off.status, off.stderr).toBe(0);
     expect(off.stdout).not.toMatch(/nuclear events/);
+    expect(JSON.parse(readFileSync(join(dir, 'off', 'summary.json'), 'utf8')).config.transport.nuclear).toBe(false);
+    // a carbon beam (--particle over a proton default) has no nuclear model yet: off, not refused
+    const carbon = spawnSync(process.execPath, [bin, 'run', '--histories', '20', '--particle', 'carbon', '--energy', '100', '--out', join(dir, 'carbon')], { encoding: 'utf8' });
+    expect(carbon.status, carbon.stderr).toBe(0);
+    // set explicitly for carbon, it is refused with one line
+    const config = join(dir, 'c.json');
+    writeFileSync(config, JSON.stringify({ beam: { particle: 'carbon' }, transport: { nuclear: true } }));
+    const refused = spawnSync(process.execPath, [bin, 'run', '--config', config, '--out', join(dir, 'refused')], { encoding: 'utf8' });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/transport.nuclear is for proton beams only/);
   });
 
-  it('with scoring.let, writes the LET maps and the LETd column', () => {
+  it('writes the LET maps and the LETd column by default; --no-let leaves them out', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bragg-outputs-'));
     const config = join(dir, 'c.json');
-    writeFileSync(config, JSON.stringify({ phantom: { sizeMm: [20, 20, 200] }, transport: { histories: 300 }, scoring: { let: true } }));
+    writeFileSync(config, JSON.stringify({ phantom: { sizeMm: [20, 20, 200] }, transport: { histories: 300 } }));
     const r = spawnSync(process.execPath, [bin, 'run', '--config', config, '--out', join(dir, 'out')], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const names = readdirSync(join(dir, 'out'));
     for (const name of ['let_d.npy', 'let_t.npy', 'let_d_medium.npy', 'let_d_primaries.npy']) expect(names).toContain(name);
     const csv = readFileSync(join(dir, 'out', 'depth_dose.csv'), 'utf8').split('\n');
     expect(csv.some((line) => line.startsWith('depth_mm,') && line.endsWith(',let_d_keV_per_um'))).toBe(true);
+    const off = spawnSync(process.execPath, [bin, 'run', '--config', config, '--no-let', '--out', join(dir, 'off')], { encoding: 'utf8' });
+    expect(off.status, off.stderr).toBe(0);
+    expect(readdirSync(join(dir, 'off')).some((name) => name.startsWith('let_'))).toBe(false);
   });
 });

@@ -14,7 +14,8 @@ function bragg(...args: string[]) {
 describe('bragg run --solver deterministic, and bragg compare against the Monte Carlo', () => {
   it('writes the Monte Carlo\'s five outputs (dose integrated over y) and compares with gamma and R80', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bragg-det-'));
-    const det = bragg('run', '--solver', 'deterministic', '--energy', '70', '--out', join(dir, 'det'), '--json');
+    // --no-nuclear: the CLI's plumbing (both solvers with nuclear events: test/deterministic/nuclear.test.ts)
+    const det = bragg('run', '--solver', 'deterministic', '--energy', '70', '--no-nuclear', '--out', join(dir, 'det'), '--json');
     expect(det.stderr).toBe('');
     expect(det.code).toBe(0);
     expect(readdirSync(join(dir, 'det')).sort()).toEqual(['density.npy', 'depth_dose.csv', 'depth_dose.svg', 'dose.npy', 'manifest.json', 'material.npy', 'summary.json', 'uncertainty.npy']);
@@ -23,7 +24,7 @@ describe('bragg run --solver deterministic, and bragg compare against the Monte 
     expect(Math.abs(summary.energyBalance)).toBeLessThan(1e-9);
     expect(readFileSync(join(dir, 'det', 'dose.npy')).subarray(0, 128).toString('latin1')).toContain("'shape': (300, 1, 50)");
 
-    const mc = bragg('run', '--energy', '70', '--histories', '20000', '--seed', '5', '--out', join(dir, 'mc'), '--json');
+    const mc = bragg('run', '--energy', '70', '--histories', '20000', '--seed', '5', '--no-nuclear', '--out', join(dir, 'mc'), '--json');
     expect(mc.code).toBe(0);
     const compare = bragg('compare', join(dir, 'mc'), join(dir, 'det'), '--json', '--out', join(dir, 'overlay.svg'));
     expect(compare.stderr).toBe('');
@@ -38,7 +39,7 @@ describe('bragg run --solver deterministic, and bragg compare against the Monte 
   it('runs on WebGPU (a software adapter here) with the WASM solver\'s dose', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bragg-det-'));
     const config = join(dir, 'small.json');
-    writeFileSync(config, JSON.stringify({ solver: 'deterministic', beam: { energyMeVPerU: 70 }, phantom: { sizeMm: [40, 40, 60] } }));
+    writeFileSync(config, JSON.stringify({ solver: 'deterministic', beam: { energyMeVPerU: 70 }, phantom: { sizeMm: [40, 40, 60] }, transport: { nuclear: false } }));
     const gpu = bragg('run', '--config', config, '--backend', 'webgpu', '--out', join(dir, 'gpu'), '--json');
     expect(gpu.code).toBe(0);
     expect(JSON.parse(gpu.stdout)).toMatchObject({ backend: 'webgpu', variant: 'webgpu' });

@@ -30,7 +30,7 @@ function gridTables({ nx, nz, nTheta, ne }: Shape, energyMeVPerU = 50): SolverTa
     beam: { energyMeVPerU, spotSigmaMm: [2, 2] },
     phantom: { sizeMm: [2 * nx, 10, nz], voxelSizeMm: [2, 10, 1], regions: [{ shape: 'box', material: 'lung', minMm: [2, -5, 3], maxMm: [2 * nx, 5, 6] }] },
     deterministic: { angleBins: nTheta, ...(ne > 0 ? { energyBins: ne } : {}) },
-    scoring: { lateralProbeDepthMm: nz / 2 },
+    scoring: { lateralProbeDepthMm: nz / 2 }, transport: { nuclear: false },
   }));
 }
 
@@ -443,7 +443,7 @@ describe('deterministic solver on WebGPU: whole solves', () => {
     const config = parseConfig({
       beam: { energyMeVPerU: 70, spotSigmaMm: [3, 3] },
       phantom: { sizeMm: [40, 10, 50], voxelSizeMm: [2, 10, 1], regions: [{ shape: 'slab', material, zMinMm: 10, zMaxMm: 15 }] },
-      deterministic: { angleBins: 24, ...settings }, scoring: { lateralProbeDepthMm: 20 },
+      deterministic: { angleBins: 24, ...settings }, scoring: { lateralProbeDepthMm: 20 }, transport: { nuclear: false },
     });
     if (material === 'titanium') expect(prepareSolverTables(config).loss.slots).toBeGreaterThan(3);
     const wasm = await runDeterministic(config, { variant: 'scalar' });

@@ -10,10 +10,12 @@ import { isMainThread } from 'node:worker_threads';
 import { estimateSteps, ProgressReporter, type DeterministicProgress } from '../../src/deterministic/progress.js';
 import { deterministicResults } from '../../src/deterministic/deterministicResults.js';
 
-// Small phantoms keep these fast: 30 mm wide, 100 MeV protons (77 mm range in water).
+// Small phantoms keep these fast: 30 mm wide, 100 MeV protons (77 mm range in water). The
+// electromagnetic operators alone (nuclear events: test/deterministic/nuclear.test.ts).
 const small = (extra: SimulationConfig = {}): SimulationConfig => ({
   beam: { energyMeVPerU: 100, energySpreadMeVPerU: 0.5 },
   phantom: { sizeMm: [30, 30, 100], voxelSizeMm: [1, 1, 1] },
+  transport: { nuclear: false },
   ...extra,
 });
 
@@ -143,7 +145,7 @@ describe('deterministic solver: step loop', () => {
 
 describe('deterministic solver: stored rows', () => {
   const slab = parseConfig({ beam: { energyMeVPerU: 100 }, phantom: { sizeMm: [30, 30, 100], regions: [{ shape: 'slab', material: 'compact-bone', zMinMm: 30, zMaxMm: 50 }] },
-    deterministic: { zSubdivisions: 1 } });
+    deterministic: { zSubdivisions: 1 }, transport: { nuclear: false } });
 
   it('psi holds a band of rows that moves with the beam: the dose of all rows bit for bit, on 1 and 2 threads, in a fraction of the memory', async () => {
     const all = await runDeterministic(slab, { storedRows: 100 });
@@ -198,7 +200,7 @@ describe('deterministic solver: progress', () => {
   });
 
   it.each([1, 2])('runDeterministic on %i thread(s): calls on the caller\'s thread, ends with stepsDone = totalSteps = the steps run; a throwing callback does not stop it', async (threads) => {
-    const config = parseConfig({ beam: { energyMeVPerU: 150 }, phantom: { sizeMm: [40, 40, 200], regions: [{ shape: 'slab', material: 'lung', zMinMm: 30, zMaxMm: 50 }] } });
+    const config = parseConfig({ beam: { energyMeVPerU: 150 }, phantom: { sizeMm: [40, 40, 200], regions: [{ shape: 'slab', material: 'lung', zMinMm: 30, zMaxMm: 50 }] }, transport: { nuclear: false } });
     const calls: DeterministicProgress[] = [];
     const result = await runDeterministic(config, { threads, onProgress: (p) => { expect(isMainThread).toBe(true); calls.push(p); } });
     expect(result.warnings).toEqual([]);

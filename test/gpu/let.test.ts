@@ -24,7 +24,9 @@ function blocks(values: Float64Array, depthMm: Float64Array, endMm: number): num
 
 describe('LET on WebGPU', () => {
   const config = (seed: number, histories = 20_000) => ({
-    beam: { energyMeVPerU: 150 }, phantom: { sizeMm: [20, 20, 180] as [number, number, number] }, transport: { histories, seed }, scoring: { let: true },
+    // Nuclear events off: the LET of secondary protons, a few high-LET steps per history, makes 5 mm
+    // blocks too noisy at these sizes to hold the two backends' scoring to each other within 1 %.
+    beam: { energyMeVPerU: 150 }, phantom: { sizeMm: [20, 20, 180] as [number, number, number] }, transport: { histories, seed, nuclear: false }, scoring: { let: true },
   });
 
   it('LETd and LETt in water agree with the WASM kernel within statistics (150 MeV protons, independent seeds)', async () => {

@@ -42,7 +42,9 @@ describe('WebGPU transport', () => {
     const b = await runWebGpu(config(5, 4000), { gpu: gpu() });
     expect(Buffer.from(a.energySum.buffer).equals(Buffer.from(b.energySum.buffer))).toBe(true);
     const e = doseResults(a).energy;
-    const accounted = e.depositedMeVPerPrimary + e.escapedMeVPerPrimary;
+    // nuclear events on (the default for protons): neutrons and gammas carry some of it away
+    expect(e.neutralMeVPerPrimary).toBeGreaterThan(1);
+    const accounted = e.depositedMeVPerPrimary + e.escapedMeVPerPrimary + e.neutralMeVPerPrimary;
     expect(Math.abs(accounted / e.incidentMeVPerPrimary - 1)).toBeLessThan(1e-6);
     expect(a.sumVariance!.method).toBe('batches');
   });
@@ -77,7 +79,7 @@ describe('a lost GPU', () => {
     expect(tallies.histories).toBe(8000);
     expect(Number(tallies.counters.histories)).toBe(8000);
     const e = doseResults(tallies).energy;
-    expect(Math.abs((e.depositedMeVPerPrimary + e.escapedMeVPerPrimary) / e.incidentMeVPerPrimary - 1)).toBeLessThan(1e-6);
+    expect(Math.abs((e.depositedMeVPerPrimary + e.escapedMeVPerPrimary + e.neutralMeVPerPrimary) / e.incidentMeVPerPrimary - 1)).toBeLessThan(1e-6);
     // the same histories (same seed, same random streams) on the WASM threads alone
     const reference = doseResults(await runParallel(resolved, { threads: 2 }));
     const combined = doseResults(tallies);
@@ -121,7 +123,8 @@ describe('WebGPU lateral probe', () => {
   it('records the spread of a pencil beam at mid-range like the WASM kernel (within 3%)', async () => {
     const probeConfig = (seed: number) => parseConfig({
       beam: { energyMeVPerU: 150, spotSigmaMm: 0, centerMm: [1, -2] }, phantom: { sizeMm: [60, 60, 200] },
-      transport: { histories: 20_000, seed }, scoring: { lateralProbeDepthMm: 79 },
+      // Multiple scattering alone: elastic nuclear events' wide angles make the second moment too noisy for 3 % here.
+      transport: { histories: 20_000, seed, nuclear: false }, scoring: { lateralProbeDepthMm: 79 },
     });
     const onGpu = doseResults(await runWebGpu(probeConfig(3), { gpu: gpu() })).lateralProbe!;
     const onCpu = doseResults(await runParallel(probeConfig(4), { threads: 2 })).lateralProbe!;

@@ -15,7 +15,7 @@ describe('pristine Bragg peaks of protons in water', () => {
     const { summary } = await simulate({
       beam: { energyMeVPerU: energy, spotSigmaMm: 3 },
       phantom: { sizeMm: [60, 60, 200], voxelSizeMm: [2, 2, 1] },
-      transport: { histories: 10_000, seed: 7 },
+      transport: { histories: 10_000, seed: 7, nuclear: false },
     });
     const expected = csdaRangeMm(energy);
     expect(summary.r80Mm).not.toBeNull();
@@ -31,7 +31,7 @@ describe('pristine Bragg peaks of protons in water', () => {
     const { summary, diagnostics } = await simulate({
       beam: { energyMeVPerU: 150, spotSigmaMm: 0 },
       phantom: { sizeMm: [60, 60, 200], voxelSizeMm: [2, 2, 1] },
-      transport: { histories: 10_000, seed: 11 },
+      transport: { histories: 10_000, seed: 11, nuclear: false },
     });
     const relative = summary.rangeStragglingMm / csdaRangeMm(150);
     // the pencil starts on the corner of four voxels: no history may get stuck there
@@ -45,7 +45,7 @@ describe('pristine Bragg peaks of protons in water', () => {
     const { summary } = await simulate({
       beam: { particle: 'carbon', energyMeVPerU: 400, spotSigmaMm: 3 },
       phantom: { sizeMm: [40, 40, 300], voxelSizeMm: [2, 2, 1] },
-      transport: { histories: 1500, seed: 3 },
+      transport: { histories: 1500, seed: 3, nuclear: false },
     });
     expect(Math.abs(summary.r80Mm! - carbonRangeMm)).toBeLessThan(1.5);
     // ion range straggling scales about as 1/sqrt(A): ~0.3-0.4% of the range for C-12

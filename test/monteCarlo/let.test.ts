@@ -22,7 +22,7 @@ function sliceSum(letSum: BigInt64Array, voxelsPerSlice: number, from: number, t
 
 describe('LET scoring', () => {
   it('LETt in the first millimetre of water is the stopping power of water at the mean energy there (150 MeV protons, within 2 %)', async () => {
-    const r = await simulate({ beam: beam150, scoring: { let: true }, phantom, transport: { histories: 1000, seed: 3 } }, { threads: 1 });
+    const r = await simulate({ beam: beam150, scoring: { let: true }, phantom, transport: { histories: 1000, seed: 3, nuclear: false } }, { threads: 1 });
     const lets = r.let!;
     const [iy, ix] = r.summary.let!.axisVoxel;
     const nx = r.summary.gridShape[2];
@@ -42,7 +42,7 @@ describe('LET scoring', () => {
   });
 
   it('LETd rises from the entrance to the distal fall-off (5 mm blocks of the depth-slice LETd)', async () => {
-    const r = await simulate({ beam: beam150, scoring: { let: true }, phantom, transport: { histories: 2000, seed: 5 } }, { threads: 1 });
+    const r = await simulate({ beam: beam150, scoring: { let: true }, phantom, transport: { histories: 2000, seed: 5, nuclear: false } }, { threads: 1 });
     const depth = r.let!.depthDWaterKeVPerUm;
     const r80 = r.summary.r80Mm!;
     const blocks: number[] = [];
@@ -84,11 +84,13 @@ describe('LET scoring', () => {
     expect(all / primaries).toBeGreaterThan(1.02);
   });
 
-  it('scoring.let false (the default) keeps no LET tallies', async () => {
-    for (const scoring of [{ let: false }, {}]) {
-      const r = await simulate({ beam: beam150, phantom: { ...phantom, sizeMm: [20, 20, 40] }, transport: { histories: 50 }, scoring }, { threads: 1 });
-      expect(r.let).toBeNull();
-      expect(r.summary.let).toBeNull();
-    }
+  it('scores LET by default; scoring.let false keeps no LET tallies', async () => {
+    const run = (scoring: { let?: boolean }) => simulate({ beam: beam150, phantom: { ...phantom, sizeMm: [20, 20, 40] }, transport: { histories: 50 }, scoring }, { threads: 1 });
+    const off = await run({ let: false });
+    expect(off.let).toBeNull();
+    expect(off.summary.let).toBeNull();
+    const byDefault = await run({});
+    expect(byDefault.let).not.toBeNull();
+    expect(byDefault.summary.let!.entranceDWaterKeVPerUm).toBeGreaterThan(0);
   });
 });

@@ -20,7 +20,7 @@ function lowDensityConfig(particle: IonId, energyMeVPerU: number, densityGPerCm3
   return {
     beam: { particle, energyMeVPerU, spotSigmaMm: 0 },
     phantom: { sizeMm: [100, 100, 100], voxelSizeMm: [100, 100, 100], material: 'water', densityGPerCm3 },
-    transport: { histories, seed, maxStepMm: 1 },
+    transport: { histories, seed, maxStepMm: 1, nuclear: false },  // electromagnetic energy loss alone
   };
 }
 

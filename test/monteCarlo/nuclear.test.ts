@@ -78,14 +78,22 @@ describe('nuclear interactions of protons', () => {
     expect(one.summary.neutralEnergyMeVPerPrimary).toBe(two.summary.neutralEnergyMeVPerPrimary);
   });
 
-  it('with transport.nuclear false the dose is bit for bit that of the switch absent, and of the kernels before nuclear events', async () => {
+  it('with transport.nuclear false the dose is bit for bit that of the kernels before nuclear events; absent, it is on for protons', async () => {
     const absent = await simulate(slab(undefined), { threads: 1 });
+    const on = await simulate(slab(true), { threads: 1 });
     const off = await simulate(slab(false), { threads: 1 });
-    expect(bitsEqual(absent.dose, off.dose)).toBe(true);
+    expect(bitsEqual(absent.dose, on.dose)).toBe(true);
+    expect(absent.summary.nuclearEventsPerPrimary).toBeGreaterThan(0.1);
     // Hash of dose and uncertainty from the kernels of commit bdc7308 (before nuclear events).
     expect(sha256(off.dose, off.uncertainty)).toBe('339e2f313e7187c2c61b4d5a979059bdbe7438eacb5ad8d31b913e46fe0676c0');
     expect(off.summary.nuclearEventsPerPrimary).toBe(0);
     expect(off.summary.neutralEnergyMeVPerPrimary).toBe(0);
+  });
+
+  it('is off by default for ions, which have no nuclear model yet', async () => {
+    const carbon = await simulate({ beam: { particle: 'carbon', energyMeVPerU: 100 }, phantom: { sizeMm: [20, 20, 40] }, transport: { histories: 20 } }, { threads: 1 });
+    expect(carbon.config.transport.nuclear).toBe(false);
+    expect(carbon.summary.nuclearEventsPerPrimary).toBe(0);
   });
 
   it('lowers the Bragg peak against the entrance and sends a few % of the energy off as neutrals (150 MeV, water)', async () => {

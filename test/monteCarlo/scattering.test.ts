@@ -38,7 +38,7 @@ async function lateralSpreadAndR80(maxStepMm: number, maxEnergyLossFraction: num
   const result = await simulate({
     beam: { energyMeVPerU: 150, spotSigmaMm: 0 },
     phantom: { sizeMm: [60, 60, 200], voxelSizeMm: [2, 2, 1] },
-    transport: { histories: 20_000, seed: 99, maxStepMm, maxEnergyLossFraction },
+    transport: { histories: 20_000, seed: 99, maxStepMm, maxEnergyLossFraction, nuclear: false },  // Coulomb scattering alone
     scoring: { lateralProbeDepthMm: 79 },
   });
   const probe = result.lateralProbe!;
