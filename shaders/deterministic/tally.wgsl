@@ -153,11 +153,11 @@ fn stepTallies(@builtin(local_invocation_index) lid: u32) {
     let c = ACCUM_CELLS + 36u * (w.zLo * NX + i);
     first = fxAdd(first, loadFx(c));
     second = fxAdd(second, loadFx(c + 12u));
-    third = fxAdd(third, loadFx(c + 24u));
+    if (NUCLEAR) { third = fxAdd(third, loadFx(c + 24u)); }
   }
   first = reduceSegment(lid, lid, 256u, 1u, first);
   second = reduceSegment(lid, lid, 256u, 1u, second);
-  third = reduceSegment(lid, lid, 256u, 1u, third);
+  if (NUCLEAR) { third = reduceSegment(lid, lid, 256u, 1u, third); }
   if (lid == 0u) {
     let k = control.record;
     if (k < MAX_RECORDS) {
