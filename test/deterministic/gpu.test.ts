@@ -457,8 +457,8 @@ describe('deterministic solver on WebGPU: whole solves', () => {
   });
 
   // Nuclear events (nuclear.wgsl against assembly/deterministic/nuclearRows.ts): removal, elastic turns,
-  // secondaries, local, neutral and beyond-grid energy, on the same tables. Measured on lavapipe: dose
-  // within 1.4e-6 of the maximum, per-step balance with every channel 1.4e-7, the same step count.
+  // secondaries, local, neutral and beyond-grid energy, on the same tables. Measured on lavapipe (water):
+  // dose within 1.3e-6 of the maximum, per-step balance with every channel 1.3e-7, the same step count.
   // The first run on a machine compiles the kernels (lavapipe: about 80 s without its shader cache).
   it.each([
     { name: 'water, 100 MeV', energyMeVPerU: 100, sizeMm: [24, 10, 85] as [number, number, number], regions: [] },
