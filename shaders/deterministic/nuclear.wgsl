@@ -24,7 +24,7 @@
 // placed in psi, neutral MeV, MeV leaving beyond the angle grid; MeV
 // deposited in the cell.
 
-const NUCLEAR_WG: u32 = 256u;
+const NUCLEAR_WG: u32 = 64u;
 /** Angle offsets of the elastic kernel and the yields: d - (NT - 1), d = 0..2 NT - 2. */
 const OFFSETS: u32 = 2u * NT - 1u;
 
