@@ -36,18 +36,17 @@ function withoutDistalPointsIfBeamLeaves<M extends { r90Mm: number | null; r80Mm
 
 async function solveDeterministic(resolved: ResolvedConfig, options: SimulateOptions, started: number, warnings: string[]): Promise<DeterministicResult> {
   if (options.backend === 'webgpu') {
-    if (resolved.transport.nuclear) {
-      throw new BraggInputError('transport.nuclear is not in the deterministic solver\'s WebGPU backend yet: use the wasm backend, or set transport.nuclear to false');
-    }
     const { runDeterministicWebGpu } = await import('./deterministic/gpuSolver.js');
     const { prepareSolverTables } = await import('./deterministic/solverTables.js');
+    const { nuclearTablesFor } = await import('./deterministic/nuclearTables.js');
     const { requestGpuDevice } = await import('./gpu/device.js');
     const tables = prepareSolverTables(resolved);
+    const nuclear = await nuclearTablesFor(resolved, tables.grid);
     const gpu = await requestGpuDevice();
     if (!gpu) throw new BraggInputError('backend webgpu: no WebGPU adapter found');
     try {
       const tallies = await runDeterministicWebGpu(tables, {
-        gpu, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        gpu, ...(nuclear ? { nuclear } : {}), ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
       return deterministicResults(resolved, tallies, (performance.now() - started) / 1000, warnings);
     } finally {

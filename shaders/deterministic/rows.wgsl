@@ -10,5 +10,12 @@
 //
 // s = (e * NZ + z) * NX + x. A lane is valid only where its kernel ran this
 // step (cellTallies knows which rows those are).
+//
+// After the rows, two vec4<f32> per cell c = z * NX + x (nuclear.wgsl, with
+// nuclear events on; written for every cell of the window's rows [zLo, zHi)):
+//
+//   rowTallies[CELL_NUCLEAR + 2 c]       nuclear events, secondaries placed, neutral MeV, MeV leaving beyond the angle grid
+//   rowTallies[CELL_NUCLEAR + 2 c + 1]   x: MeV deposited in the cell
 
 @group(0) @binding(5) var<storage, read_write> rowTallies: array<vec4<f32>>;
+const CELL_NUCLEAR: u32 = 2u * NE * CELLS;

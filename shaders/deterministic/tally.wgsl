@@ -10,12 +10,14 @@
 //   word 0        8           12            16                  16 + 32 k
 //   | window (8)  | bbox (4)  | record, pad | records[k] (32 words each) ...
 //
-// A record: the window the step ran on, then 7 fixed-point sums (3 words
-// each, w0 w1 w2): escaped particles, escaped energy (MeV), absorbed
+// A record: the window the step ran on, then RECORD_SUMS fixed-point sums (3
+// words each, w0 w1 w2): escaped particles, escaped energy (MeV), absorbed
 // particles, deposited energy (MeV), floored particles, particles in psi
-// after the step and their energy; then whether the next window holds anything.
+// after the step and their energy, nuclear events, secondaries placed,
+// neutral energy (MeV), energy leaving beyond the angle grid (MeV); then
+// whether the next window holds anything.
 
-struct StepRecord { window: Window, sums: array<u32, 21>, nextOccupied: u32, pad0: u32, pad1: u32 }
+struct StepRecord { window: Window, sums: array<u32, 3u * RECORD_SUMS>, nextOccupied: u32 }
 struct Control { window: Window, bbox: vec4<u32>, record: u32, pad0: u32, pad1: u32, pad2: u32,
                  records: array<StepRecord, MAX_RECORDS> }
 
@@ -23,7 +25,7 @@ struct Control { window: Window, bbox: vec4<u32>, record: u32, pad0: u32, pad1: 
 @group(0) @binding(3) var<storage, read> tablesI: array<i32>;
 @group(0) @binding(4) var<storage, read_write> control: Control;
 // accum (u32): from ACCUM_DOSE 3 words (w0, w1, w2) per cell, the dose energy so far; from
-// ACCUM_PROBE 3 per x, the probe's crossings so far; from ACCUM_CELLS 24 per cell (two Fx4),
+// ACCUM_PROBE 3 per x, the probe's crossings so far; from ACCUM_CELLS 36 per cell (three Fx4),
 // the cell's sums of the step (cellTallies: CellStep lanes), read by stepTallies.
 @group(0) @binding(6) var<storage, read_write> accum: array<u32>;
 
@@ -53,12 +55,14 @@ fn loadFx(i: u32) -> Fx4 {
 /**
  * Per cell of rows [zLo, zHiAfter) (CELLS_PER_GROUP cells x ENERGY_LANES
  * energy lanes a workgroup): the row tallies of the step summed over the
- * energies, as two Fx4,
+ * energies, as three Fx4,
  *   first:  escaped particles, escaped energy, absorbed particles, deposited energy
- *   second: floored particles, particles after, energy after, probe crossings,
- * into the cell's slot for stepTallies; the deposit added to the cell's dose
- * and the crossings (row PROBE_FACE - 1) to the probe's x (one writer each).
- * Row zHi (streamZ's only) has no loss or streamX lanes this step.
+ *   second: floored particles, particles after, energy after, probe crossings
+ *   third:  nuclear events, secondaries, neutral energy, energy leaving beyond the angle grid
+ * (the cell's nuclear tallies, rows.wgsl, with their deposit in first), into
+ * the cell's slot for stepTallies; the deposit added to the cell's dose and
+ * the crossings (row PROBE_FACE - 1) to the probe's x (one writer each).
+ * Row zHi (streamZ's only) has no loss, nuclear or streamX lanes this step.
  */
 @compute @workgroup_size(256)
 fn cellTallies(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>,
@@ -70,9 +74,15 @@ fn cellTallies(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id)
   let cell = w.zLo * NX + index;
   var first = fxZero();
   var second = fxZero();
+  var third = fxZero();
   if (valid) {
     let m = u32(tablesI[OFF_MATERIAL + min(cell, NZ * NX - 1u)]);
     let collided = cell / NX < w.zHi;
+    if (NUCLEAR && collided && lane == 0u) {  // lane 0 alone: third needs no reduction
+      let nuclear = rowTallies[CELL_NUCLEAR + 2u * cell];
+      first = toFx(vec4<f32>(0.0, 0.0, 0.0, rowTallies[CELL_NUCLEAR + 2u * cell + 1u].x));
+      third = toFx(nuclear);
+    }
     for (var e = w.eLoAfter + lane; e < w.eHi; e += ENERGY_LANES) {
       let slot = 2u * (e * NZ * NX + cell);
       let a = select(vec4<f32>(0.0, 0.0, 0.0, rowTallies[slot].w), rowTallies[slot], collided);
@@ -88,8 +98,9 @@ fn cellTallies(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id)
   first = reduceSegment(lid, lane, ENERGY_LANES, CELLS_PER_GROUP, first);
   second = reduceSegment(lid, lane, ENERGY_LANES, CELLS_PER_GROUP, second);
   if (valid && lane == 0u) {
-    storeFx(ACCUM_CELLS + 24u * cell, first);
-    storeFx(ACCUM_CELLS + 24u * cell + 12u, second);
+    storeFx(ACCUM_CELLS + 36u * cell, first);
+    storeFx(ACCUM_CELLS + 36u * cell + 12u, second);
+    storeFx(ACCUM_CELLS + 36u * cell + 24u, third);
     accumulate(ACCUM_DOSE + 3u * cell, first, 3u);
     if (i32(cell / NX) == PROBE_FACE - 1) { accumulate(ACCUM_PROBE + 3u * (cell % NX), second, 3u); }
   }
@@ -98,7 +109,9 @@ fn cellTallies(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id)
 /**
  * The next window from streamZ's box of non-zero values (dense: the whole
  * grid) and its derived bounds; the box is reset. The loss reaches MAX_DROP
- * bins down, streamZ one row on.
+ * bins down, streamZ one row on. With nuclear events the window starts at bin
+ * 0 (their products go to any bin below the window's top), as the WASM
+ * solver's (src/deterministic/solverLoop.ts runSolverLoop).
  */
 fn advanceWindow() {
   let box = control.bbox;
@@ -106,7 +119,8 @@ fn advanceWindow() {
   if (control.window.dense != 0u) {
     w = Window(0u, NE, 0u, NZ, 0u, NZ, 1u, 1u);
   } else if (box.y > box.x && box.w > box.z) {
-    w = Window(box.x, box.y, box.z, box.w, select(0u, box.x - MAX_DROP, box.x > MAX_DROP), min(NZ, box.w + 1u), 1u, 0u);
+    let eLo = select(box.x, 0u, NUCLEAR);
+    w = Window(eLo, box.y, box.z, box.w, select(0u, eLo - MAX_DROP, eLo > MAX_DROP), min(NZ, box.w + 1u), 1u, 0u);
   }
   control.window = w;
   control.bbox = vec4<u32>(0xffffffffu, 0u, 0xffffffffu, 0u);
@@ -134,19 +148,23 @@ fn stepTallies(@builtin(local_invocation_index) lid: u32) {
   let w = control.window;
   var first = fxZero();
   var second = fxZero();
+  var third = fxZero();
   for (var i = lid; i < (w.zHiAfter - w.zLo) * NX; i += 256u) {
-    let c = ACCUM_CELLS + 24u * (w.zLo * NX + i);
+    let c = ACCUM_CELLS + 36u * (w.zLo * NX + i);
     first = fxAdd(first, loadFx(c));
     second = fxAdd(second, loadFx(c + 12u));
+    if (NUCLEAR) { third = fxAdd(third, loadFx(c + 24u)); }
   }
   first = reduceSegment(lid, lid, 256u, 1u, first);
   second = reduceSegment(lid, lid, 256u, 1u, second);
+  if (NUCLEAR) { third = reduceSegment(lid, lid, 256u, 1u, third); }
   if (lid == 0u) {
     let k = control.record;
     if (k < MAX_RECORDS) {
       control.records[k].window = w;
       recordSums(k, 0u, first, 4u);
       recordSums(k, 4u, second, 3u);
+      recordSums(k, 7u, third, 4u);
     }
     control.record = k + 1u;
     advanceWindow();

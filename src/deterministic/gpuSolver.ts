@@ -10,7 +10,10 @@
  * next step's first scatter), cellTallies and stepTallies (the row tallies
  * summed into the dose and a record per step; the next step's window). The
  * first step of a run starts with a scatter of its own. So psi is read and
- * written three times a step, not five. The window moves on the GPU, so many
+ * written three times a step, not five. With nuclear events (transport.nuclear,
+ * nuclearTables.ts) a sixth, nuclearCells (nuclear.wgsl, the WASM kernel
+ * nuclearRows), runs in place between loseEnergy and streamX, as the WASM
+ * solver runs nuclearRows between collide and stream. The window moves on the GPU, so many
  * steps go in one submit and only their records (128 bytes a step) come
  * back; the next submit is queued before the host reads the last one's, so
  * the GPU never waits for the host. Submits are sized by time (about
@@ -37,7 +40,8 @@
 import { BraggInputError } from '../errors.js';
 import { requestGpuDevice, type GpuDevice } from '../gpu/device.js';
 import { shaderSource } from '../gpu/shaders.js';
-import type { DeterministicTallies, StepBalance } from './solver.js';
+import type { DeterministicTallies, NuclearTotals, StepBalance } from './solver.js';
+import type { NuclearTables } from './nuclearTables.js';
 import type { SolverTables } from './solverTables.js';
 import { estimateSteps, ProgressReporter, type DeterministicProgressCallback } from './progress.js';
 import {
@@ -47,22 +51,22 @@ import {
 
 /** The operators, and their fused forms that the steps run (loseEnergy or streamZ, then scatter: convolve.wgsl). */
 export type GpuOperator = 'scatter' | 'loseEnergy' | 'scatterAfterLoss' | 'streamX' | 'streamZ' | 'loseEnergyScatter' | 'streamZScatter';
-export type GpuKernel = GpuOperator | 'cellTallies' | 'stepTallies' | 'prepareWindow';
+export type GpuKernel = GpuOperator | 'nuclearCells' | 'cellTallies' | 'stepTallies' | 'prepareWindow';
 
 interface KernelSpec {
   readonly file: string;
   readonly entryPoint: string;
   /** The bindings the entry point uses (its 'auto' layout holds exactly these). */
   readonly uses: readonly GpuBindingName[];
-  /** Workgroups: the persistent row kernels', cellTallies', or one. */
-  readonly groups: 'rows' | 'cells' | 'one';
+  /** Workgroups: the persistent row kernels', cellTallies', the persistent nuclear kernel's, or one. */
+  readonly groups: 'rows' | 'cells' | 'nuclearCells' | 'one';
   /** Works in place on psiOut (the scatters) rather than psiIn -> psiOut. */
   readonly inPlace?: boolean;
   readonly constants?: Record<string, number>;
 }
 
 /** The shaders that write or read the row tallies include rows.wgsl; those that scatter, convolve.wgsl. */
-const ROW_TALLY_FILES = new Set(['loseEnergy.wgsl', 'stream.wgsl', 'tally.wgsl']);
+const ROW_TALLY_FILES = new Set(['loseEnergy.wgsl', 'stream.wgsl', 'tally.wgsl', 'nuclear.wgsl']);
 const CONVOLVE_FILES = new Set(['scatter.wgsl', 'loseEnergy.wgsl', 'stream.wgsl']);
 
 const OPERATOR_BINDINGS: readonly GpuBindingName[] = ['psiIn', 'psiOut', 'tablesF', 'tablesI', 'control', 'rows'];
@@ -74,6 +78,7 @@ const KERNELS: Record<GpuKernel, KernelSpec> = {
   streamX: { file: 'stream.wgsl', entryPoint: 'streamX', uses: ['psiIn', 'psiOut', 'tablesF', 'control', 'rows'], groups: 'rows' },
   streamZ: { file: 'stream.wgsl', entryPoint: 'streamZ', uses: OPERATOR_BINDINGS, groups: 'rows' },
   streamZScatter: { file: 'stream.wgsl', entryPoint: 'streamZ', uses: OPERATOR_BINDINGS, groups: 'rows', constants: { SCATTER_AFTER: 1 } },
+  nuclearCells: { file: 'nuclear.wgsl', entryPoint: 'nuclearCells', uses: ['psiOut', 'tablesF', 'tablesI', 'control', 'rows'], groups: 'nuclearCells', inPlace: true },
   cellTallies: { file: 'tally.wgsl', entryPoint: 'cellTallies', uses: ['tablesF', 'tablesI', 'control', 'rows', 'accum'], groups: 'cells' },
   stepTallies: { file: 'tally.wgsl', entryPoint: 'stepTallies', uses: ['control', 'accum'], groups: 'one' },
   prepareWindow: { file: 'tally.wgsl', entryPoint: 'prepareWindow', uses: ['control'], groups: 'one' },
@@ -83,13 +88,16 @@ const KERNELS: Record<GpuKernel, KernelSpec> = {
  * step's input buffer). scatter, loseEnergy, scatter, streamX, streamZ
  * (README.md) with the scatters fused into the kernels before them: the
  * step's first scatter is the previous step's streamZScatter, so only the
- * first step of a run (firstScatterPending) runs `scatter` on its own.
+ * first step of a run (firstScatterPending) runs `scatter` on its own. With
+ * nuclear events, nuclearCells in place on loseEnergy's output.
  */
-const STEP: readonly (readonly [GpuKernel, 0 | 1])[] = [
-  ['loseEnergyScatter', 0], ['streamX', 1], ['streamZScatter', 0], ['cellTallies', 0], ['stepTallies', 0],
-];
+function stepKernels(nuclear: boolean): readonly (readonly [GpuKernel, 0 | 1])[] {
+  return [
+    ['loseEnergyScatter', 0], ...(nuclear ? [['nuclearCells', 1] as const] : []), ['streamX', 1], ['streamZScatter', 0], ['cellTallies', 0], ['stepTallies', 0],
+  ];
+}
 /** The kernels of a step after the first, in order (benchmarks time them one by one). */
-export const STEP_KERNELS: readonly GpuKernel[] = STEP.map(([kernel]) => kernel);
+export const STEP_KERNELS: readonly GpuKernel[] = stepKernels(false).map(([kernel]) => kernel);
 
 const TARGET_SUBMIT_MS = 100;
 const FIRST_SUBMIT_STEPS = 8;
@@ -125,6 +133,8 @@ export interface DeterministicWebGpuOptions {
   readonly signal?: AbortSignal;
   /** Tests: called after every step with the step's particle and energy balance. */
   readonly onStep?: (balance: StepBalance) => void;
+  /** Nuclear events (transport.nuclear): the tables of nuclearTables.ts buildNuclearTables for this grid; absent: off. */
+  readonly nuclear?: NuclearTables;
   /** As runDeterministic's (progress.ts): at most every ~100 ms (as each batch of steps is read back) and once at the end. */
   readonly onProgress?: DeterministicProgressCallback;
   /**
@@ -170,16 +180,19 @@ export class DeterministicGpuSolver {
   private submits = 0;
   private lost: string | null = null;
   private readonly recordStaging: GPUBuffer[];
+  private readonly step: readonly (readonly [GpuKernel, 0 | 1])[];
 
   private constructor(
     readonly gpu: GpuDevice,
     readonly tables: SolverTables,
     readonly gpuTables: GpuTables,
     private readonly buffers: Record<GpuBindingName, GPUBuffer> & { psi: readonly [GPUBuffer, GPUBuffer] },
-    private readonly pipelines: Record<GpuKernel, GPUComputePipeline>,
-    private readonly bindGroups: Record<GpuKernel, readonly [GPUBindGroup, GPUBindGroup]>,
+    private readonly pipelines: Partial<Record<GpuKernel, GPUComputePipeline>>,
+    private readonly bindGroups: Partial<Record<GpuKernel, readonly [GPUBindGroup, GPUBindGroup]>>,
+    readonly nuclear: boolean,
   ) {
     const { device } = gpu;
+    this.step = stepKernels(nuclear);
     this.recordStaging = [0, 1].map(() => device.createBuffer({ size: MAX_STEPS_PER_SUBMIT * RECORD_BYTES, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
     void device.lost.then((info) => { this.lost = info.message || info.reason || 'device lost'; });
   }
@@ -189,7 +202,7 @@ export class DeterministicGpuSolver {
     return ne * nz * nx * nTheta;
   }
 
-  static async create(gpu: GpuDevice, tables: SolverTables, tuning: GpuTuning = {}): Promise<DeterministicGpuSolver> {
+  static async create(gpu: GpuDevice, tables: SolverTables, options: { readonly tuning?: GpuTuning; readonly nuclear?: NuclearTables } = {}): Promise<DeterministicGpuSolver> {
     const { device, limits } = gpu;
     const { ne, nz, nx, nTheta } = tables.grid;
     const psiBytes = 4 * ne * nz * nx * nTheta;
@@ -198,7 +211,8 @@ export class DeterministicGpuSolver {
       throw new BraggInputError(`the phase-space grid (${ne} energies x ${nTheta} angles x ${nz} x ${nx} cells) needs a ${Math.ceil(psiBytes / 2 ** 20)} MiB `
         + `storage buffer, more than this GPU allows (${Math.floor(limits.maxStorageBufferBindingSize / 2 ** 20)} MiB): use fewer bins or the wasm backend`);
     }
-    const gt = buildGpuTables(tables, { maxRowGroups: softwareAdapter(gpu) ? SOFTWARE_ROW_GROUPS : undefined, ...tuning });
+    const nuclear = options.nuclear ?? null;
+    const gt = buildGpuTables(tables, { maxRowGroups: softwareAdapter(gpu) ? SOFTWARE_ROW_GROUPS : undefined, ...options.tuning }, nuclear);
     if (gt.workgroupBytes > limits.maxComputeWorkgroupStorageSize) {
       throw new BraggInputError(`${nTheta} angle bins with scattering kernels of ${2 * tables.scattering.jMax + 1} bins need ${gt.workgroupBytes} bytes of `
         + `workgroup memory, more than this GPU allows (${limits.maxComputeWorkgroupStorageSize}): use fewer angle bins or the wasm backend`);
@@ -215,30 +229,30 @@ export class DeterministicGpuSolver {
     };
     device.queue.writeBuffer(buffers.tablesF, 0, gt.tablesF);
     device.queue.writeBuffer(buffers.tablesI, 0, gt.tablesI);
-    const kernels = Object.keys(KERNELS) as GpuKernel[];
+    const kernels = (Object.keys(KERNELS) as GpuKernel[]).filter((k) => nuclear !== null || k !== 'nuclearCells');
     const modules = new Map<string, Promise<GPUShaderModule>>();
     const moduleFor = (spec: KernelSpec) => {
       if (!modules.has(spec.file)) modules.set(spec.file, shaderModule(device, gt.preamble, spec.file));
       return modules.get(spec.file)!;
     };
-    let built: { pipelines: Record<GpuKernel, GPUComputePipeline>; bindGroups: Record<GpuKernel, [GPUBindGroup, GPUBindGroup]> } | null = null;
+    let built: { pipelines: Partial<Record<GpuKernel, GPUComputePipeline>>; bindGroups: Partial<Record<GpuKernel, [GPUBindGroup, GPUBindGroup]>> } | null = null;
     let failure: string | null = null;
     try {
       const pipelineList = await Promise.all(kernels.map(async (k) => device.createComputePipelineAsync({
         layout: 'auto', compute: { module: await moduleFor(KERNELS[k]), entryPoint: KERNELS[k].entryPoint, constants: KERNELS[k].constants ?? {} },
       })));
-      const pipelines = Object.fromEntries(kernels.map((k, i) => [k, pipelineList[i]!])) as Record<GpuKernel, GPUComputePipeline>;
+      const pipelines: Partial<Record<GpuKernel, GPUComputePipeline>> = Object.fromEntries(kernels.map((k, i) => [k, pipelineList[i]!]));
       const bindGroup = (k: GpuKernel, parity: 0 | 1) => {
         const spec = KERNELS[k];
         const resource = (name: GpuBindingName) => ({
           buffer: name === 'psiIn' ? psi[parity] : name === 'psiOut' ? psi[spec.inPlace ? parity : 1 - parity]! : buffers[name],
         });
         return device.createBindGroup({
-          layout: pipelines[k].getBindGroupLayout(0),
+          layout: pipelines[k]!.getBindGroupLayout(0),
           entries: spec.uses.map((name) => ({ binding: GPU_BINDINGS[name], resource: resource(name) })),
         });
       };
-      built = { pipelines, bindGroups: Object.fromEntries(kernels.map((k) => [k, [bindGroup(k, 0), bindGroup(k, 1)]])) as Record<GpuKernel, [GPUBindGroup, GPUBindGroup]> };
+      built = { pipelines, bindGroups: Object.fromEntries(kernels.map((k) => [k, [bindGroup(k, 0), bindGroup(k, 1)]])) };
     } catch (error) {
       failure = (error as Error).message;
     }
@@ -248,7 +262,7 @@ export class DeterministicGpuSolver {
       throw new Error(`deterministic WebGPU kernels failed: ${[failure, ...scoped].filter(Boolean).join('; ')}`);
     }
     const { pipelines, bindGroups } = built;
-    return new DeterministicGpuSolver(gpu, tables, gt, buffers, pipelines, bindGroups);
+    return new DeterministicGpuSolver(gpu, tables, gt, buffers, pipelines, bindGroups, nuclear !== null);
   }
 
   destroy(): void {
@@ -321,8 +335,10 @@ export class DeterministicGpuSolver {
   }
 
   private dispatch(pass: GPUComputePassEncoder, kernel: GpuKernel, parity: 0 | 1): void {
-    pass.setPipeline(this.pipelines[kernel]);
-    pass.setBindGroup(0, this.bindGroups[kernel][parity]);
+    const pipeline = this.pipelines[kernel];
+    if (!pipeline) throw new Error(`the ${kernel} kernel runs only with nuclear events on`);
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, this.bindGroups[kernel]![parity]);
     const { groups } = KERNELS[kernel];
     const count = groups === 'one' ? 1 : this.gpuTables.groups[groups];
     // more than 65,535 workgroups are split over y (workgroupIndex in common.wgsl)
@@ -335,7 +351,7 @@ export class DeterministicGpuSolver {
     for (let s = 0; s < count; s++) {
       if (this.firstScatterPending && (!only || only.includes('scatter'))) this.dispatch(pass, 'scatter', this.parity);
       this.firstScatterPending = false;
-      for (const [kernel, offset] of STEP) if (!only || only.includes(kernel)) this.dispatch(pass, kernel, (this.parity ^ offset) as 0 | 1);
+      for (const [kernel, offset] of this.step) if (!only || only.includes(kernel)) this.dispatch(pass, kernel, (this.parity ^ offset) as 0 | 1);
       this.parity = (1 - this.parity) as 0 | 1;
     }
     pass.end();
@@ -419,7 +435,8 @@ export class DeterministicGpuSolver {
     pass.end();
     this.gpu.device.queue.submit([encoder.finish()]);
     const output = new Float32Array(await this.read(this.buffers.psi[KERNELS[op].inPlace ? 0 : 1], 4 * this.psiBins));
-    return { output, rows: this.decodeRows(new Float32Array(await this.read(this.buffers.rows, this.gpuTables.rowTallyBytes))) };
+    const { ne, nz, nx } = this.tables.grid;
+    return { output, rows: this.decodeRows(new Float32Array(await this.read(this.buffers.rows, 32 * ne * nz * nx))) };
   }
 
   /** psi after the last step (f32, the whole grid). */
@@ -477,9 +494,10 @@ function decodeRecord(words: Uint32Array): GpuStepRecord {
 export async function runDeterministicWebGpu(tables: SolverTables, options: DeterministicWebGpuOptions = {}): Promise<WebGpuDeterministicTallies> {
   const gpu = options.gpu ?? (await requestGpuDevice());
   if (!gpu) throw new BraggInputError('no WebGPU adapter found: use the wasm backend');
-  const solver = await DeterministicGpuSolver.create(gpu, tables);
+  const solver = await DeterministicGpuSolver.create(gpu, tables, options.nuclear ? { nuclear: options.nuclear } : {});
   const { ne, nz, nx, nTheta } = tables.grid;
   const totals = { escapedParticles: 0, escapedEnergyMeV: 0, absorbedParticles: 0, depositedEnergyMeV: 0, flooredParticles: 0, laggedParticles: 0 };
+  const nuclear = { events: 0, secondaries: 0, neutralEnergyMeV: 0, leavingEnergyMeV: 0 };
   const maxSteps = options.denseSteps ?? ne + nz + 8;
   let steps = 0, binsVisited = 0, submitted = 0, batchSteps = FIRST_SUBMIT_STEPS;
   let finished = false;
@@ -511,11 +529,14 @@ export async function runDeterministicWebGpu(tables: SolverTables, options: Dete
         totals.absorbedParticles += s.absorbedParticles;
         totals.depositedEnergyMeV += s.depositedEnergyMeV;
         totals.flooredParticles += s.flooredParticles;
+        const stepNuclear: NuclearTotals = { events: s.nuclearEvents, secondaries: s.secondaries, neutralEnergyMeV: s.neutralEnergyMeV, leavingEnergyMeV: s.leavingEnergyMeV };
+        for (const key of Object.keys(nuclear) as (keyof NuclearTotals)[]) nuclear[key] += stepNuclear[key];
         options.onStep?.({
           step: steps, particlesBefore: held.particles, particlesAfter: s.particlesAfter,
           energyBeforeMeV: held.energyMeV, energyAfterMeV: s.energyAfterMeV,
           escapedParticles: s.escapedParticles, absorbedParticles: s.absorbedParticles,
           escapedEnergyMeV: s.escapedEnergyMeV, depositedEnergyMeV: s.depositedEnergyMeV,
+          ...(options.nuclear ? { nuclear: stepNuclear } : {}),
         });
         held = { particles: s.particlesAfter, energyMeV: s.energyAfterMeV };
         if (!record.nextOccupied) { finished = true; break; }
@@ -533,7 +554,7 @@ export async function runDeterministicWebGpu(tables: SolverTables, options: Dete
     const { doseEnergyMeV, probeFluence } = await solver.readAccumulated();
     return {
       tables, doseEnergyMeV, probeFluence: tables.probeFace !== null ? probeFluence : null,
-      incidentEnergyMeV: tables.source.energyMeV, totals,
+      incidentEnergyMeV: tables.source.energyMeV, totals, ...(options.nuclear ? { nuclear } : {}),
       remainingParticles: finished ? 0 : held.particles, remainingEnergyMeV: finished ? 0 : held.energyMeV,
       steps, binsVisited, transportSeconds, variant: 'webgpu', threads: 1, adapter: adapterName(gpu), warnings: progress.warnings,
     };

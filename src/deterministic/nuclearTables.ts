@@ -7,7 +7,8 @@
  * with a fixed seed): the two solvers share one model, and these tables follow
  * any change of its parameters.
  */
-import { parseConfig } from '../config/schema.js';
+import { parseConfig, type ResolvedConfig } from '../config/schema.js';
+import { BraggInputError } from '../errors.js';
 import { instantiateKernel, type KernelExports } from '../engine/kernel.js';
 import { prepareRun } from '../engine/monteCarlo.js';
 import { ATOMIC_MASS_UNIT_MEV, getElement, macroscopicCrossSections } from '../physics/index.js';
@@ -52,6 +53,19 @@ export interface NuclearTables {
   readonly nodeLeavingMeV: Float64Array;
   /** Secondaries beyond the angle grid in bins below this are deposited in the cell (in-plane range below one cell width). */
   readonly wideLocalBins: number;
+}
+
+/**
+ * The tables a config asks for (transport.nuclear) on its grid, or null when
+ * off, for every backend of the deterministic solver; ion beams are refused
+ * (the product model is for protons).
+ */
+export async function nuclearTablesFor(config: ResolvedConfig, grid: PhaseSpaceGrid): Promise<NuclearTables | null> {
+  if (!config.transport.nuclear) return null;
+  if (grid.ion.massNumber !== 1) {
+    throw new BraggInputError(`transport.nuclear is for proton beams only: ${grid.ion.id} has no nuclear model yet (set transport.nuclear to false)`);
+  }
+  return buildNuclearTables(grid);
 }
 
 /** One node's sampled events: the neutral energy summed over them, and each secondary's (E, u, v, w). */

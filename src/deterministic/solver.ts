@@ -5,14 +5,13 @@
  * threads sharing the memory, until every particle has been absorbed or has
  * left the grid. psi is never copied.
  */
-import { BraggInputError } from '../errors.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { createSharedMemory, instantiateKernel, compileKernel, type KernelVariant } from '../engine/kernel.js';
 import { isNode } from '../runtime/environment.js';
 import { planSolverMemory, SOLVER_TALLIES, SOLVER_TALLY_SLOTS, type SolverMemoryPlan } from './solverMemory.js';
 import { prepareSolverTables, type SolverTables } from './solverTables.js';
 import { CONTROL, CONTROL_BINS_BYTE, CONTROL_BYTES, psiIndex, runSolverLoop, writeWindow, type SolverJob, type SolverWindow } from './solverLoop.js';
-import { buildNuclearTables, type NuclearTables } from './nuclearTables.js';
+import { nuclearTablesFor, type NuclearTables } from './nuclearTables.js';
 import { estimateSteps, PROGRESS_INTERVAL_MS, ProgressReporter, type DeterministicProgressCallback } from './progress.js';
 
 export type { DeterministicProgress, DeterministicProgressCallback } from './progress.js';
@@ -172,10 +171,7 @@ function nuclearTotals(slot: (index: number) => number): NuclearTotals {
 export async function runDeterministic(config: ResolvedConfig, options: DeterministicOptions = {}): Promise<DeterministicTallies> {
   const tables = prepareSolverTables(config);
   const { grid } = tables;
-  if (config.transport.nuclear && grid.ion.massNumber !== 1) {
-    throw new BraggInputError(`transport.nuclear is for proton beams only: ${grid.ion.id} has no nuclear model yet (set transport.nuclear to false)`);
-  }
-  const nuclear = config.transport.nuclear ? await buildNuclearTables(grid) : null;
+  const nuclear = await nuclearTablesFor(config, grid);
   const { ne, nTheta, nz, nx } = grid;
   const variant = options.variant ?? config.transport.kernel;
   const threads = options.onStep || !isNode() ? 1 : Math.max(1, Math.floor(options.threads ?? 1));

@@ -84,11 +84,9 @@ describe('deterministic solver: nuclear events', () => {
     expect(a.nodeNeutralMeV[g60]! / 60).toBeLessThan(0.5);
   });
 
-  it('is refused, with one clear error, in the WebGPU backend and for ions', async () => {
-    const webgpu = simulate({ ...small(), solver: 'deterministic' }, { backend: 'webgpu' });
-    await expect(webgpu).rejects.toThrow(BraggInputError);
-    await expect(webgpu).rejects.toThrow(/transport.nuclear is not in the deterministic solver's WebGPU backend yet/);
+  it('is refused, with one clear error, for ions (the WebGPU backend agrees with these kernels: gpu.test.ts)', async () => {
     const carbon = simulate({ beam: { particle: 'carbon', energyMeVPerU: 200 }, phantom: { sizeMm: [20, 20, 100] }, transport: { nuclear: true }, solver: 'deterministic' });
+    await expect(carbon).rejects.toThrow(BraggInputError);
     await expect(carbon).rejects.toThrow(/transport.nuclear is for proton beams only/);
   });
 });
