@@ -11,7 +11,7 @@
  * (the difference of a 1-step and an N-step run); 'beam' is a
  * real run, 150 MeV protons entering the 40 x 40 mm grid, where the solver
  * visits only the bins that hold particles (its summary's bins/s counts those);
- * 'beam+nuc' the same run with transport.nuclear on, whose secondary protons
+ * 'nuclear' the same run with transport.nuclear on, whose secondary protons
  * keep every energy bin below the beam's in the window (README.md, "Nuclear
  * events"), and the nuclear pass runs in every step.
  * WebGPU's dense step: after a warm-up of --gpu-warmup seconds of dense steps
@@ -63,7 +63,7 @@ for (const [variant, threads] of cpuRuns) {
   const many = await runDeterministic(seedsGrid, { denseSteps, variant, threads });
   record('dense', `wasm ${variant}`, threads, { steps: denseSteps - 1, transportSeconds: many.transportSeconds - one.transportSeconds, binsVisited: many.binsVisited - one.binsVisited });
   record('beam', `wasm ${variant}`, threads, await runDeterministic(seedsGrid, { variant, threads }));
-  record('beam+nuc', `wasm ${variant}`, threads, await runDeterministic(seedsGridNuclear, { variant, threads }));
+  record('nuclear', `wasm ${variant}`, threads, await runDeterministic(seedsGridNuclear, { variant, threads }));
 }
 /** The NVIDIA GPU's state (clocks, power, load, what holds its clocks down), or null without nvidia-smi. */
 function nvidiaState(): string | null {
