@@ -10,7 +10,10 @@
  * case, and what the seed's Python solver did every step: 3.21 s), timed warm
  * (the difference of a 1-step and an N-step run); 'beam' is a
  * real run, 150 MeV protons entering the 40 x 40 mm grid, where the solver
- * visits only the bins that hold particles (its summary's bins/s counts those).
+ * visits only the bins that hold particles (its summary's bins/s counts those);
+ * 'nuclear' the same run with transport.nuclear on, whose secondary protons
+ * keep every energy bin below the beam's in the window (README.md, "Nuclear
+ * events"), and the nuclear pass runs in every step.
  * WebGPU's dense step: after a warm-up of --gpu-warmup seconds of dense steps
  * back to back (an idle GPU starts at low clocks), --gpu-runs timed runs of
  * max(--steps, 50) steps; its row is their median, and every run (warm-up
@@ -35,10 +38,12 @@ function argument(name: string): string | undefined {
 
 const threadCounts = (argument('threads') ?? '1,2').split(',').map(Number);
 const denseSteps = Number(argument('steps') ?? 6);
-const seedsGrid = parseConfig({
+const seedsInput = {
   solver: 'deterministic', beam: { particle: 'proton', energyMeVPerU: 150 },
   phantom: { sizeMm: [40, 40, 40], voxelSizeMm: [1, 1, 1] }, deterministic: { energyBins: 200, angleBins: 72 },
-});
+} as const;
+const seedsGrid = parseConfig(seedsInput);
+const seedsGridNuclear = parseConfig({ ...seedsInput, transport: { nuclear: true } });
 const bins = 200 * 72 * 40 * 40;
 
 interface Row { case: string; backend: string; threads: number; steps: number; secondsPerStep: number; binsPerSecond: number }
@@ -58,6 +63,7 @@ for (const [variant, threads] of cpuRuns) {
   const many = await runDeterministic(seedsGrid, { denseSteps, variant, threads });
   record('dense', `wasm ${variant}`, threads, { steps: denseSteps - 1, transportSeconds: many.transportSeconds - one.transportSeconds, binsVisited: many.binsVisited - one.binsVisited });
   record('beam', `wasm ${variant}`, threads, await runDeterministic(seedsGrid, { variant, threads }));
+  record('nuclear', `wasm ${variant}`, threads, await runDeterministic(seedsGridNuclear, { variant, threads }));
 }
 /** The NVIDIA GPU's state (clocks, power, load, what holds its clocks down), or null without nvidia-smi. */
 function nvidiaState(): string | null {

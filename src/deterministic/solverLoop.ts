@@ -102,8 +102,10 @@ export function shrinkWindow(psi: Float64Array, job: SolverJob, w: SolverWindow,
   const row = job.nx * job.nTheta;
   const at = (e: number, z: number) => psiIndex(job, zBase, e, z);
   const energyEmpty = (e: number) => isZero(psi, at(e, w.zLo), at(e, w.zHi));
+  // from the top bin down: the beam's band lies there, so a row that holds it is found at once
+  // (with nuclear events the window starts at bin 0, and a row's low bins may be empty)
   const rowEmpty = (z: number) => {
-    for (let e = w.eLo; e < w.eHi; e++) if (!isZero(psi, at(e, z), at(e, z) + row)) return false;
+    for (let e = w.eHi - 1; e >= w.eLo; e--) if (!isZero(psi, at(e, z), at(e, z) + row)) return false;
     return true;
   };
   while (w.eHi > w.eLo && energyEmpty(w.eHi - 1)) w.eHi--;

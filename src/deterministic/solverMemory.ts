@@ -41,15 +41,24 @@ export function collideScratchValues(nTheta: number, nx: number, jMax: number, l
 }
 
 /**
+ * f64 of scratch that assembly/deterministic/nuclearRows.ts needs (its
+ * nuclearScratchValues): per (node, cell of a row) the removed particles and
+ * their moment, and three f64 per cell.
+ */
+export function nuclearScratchValues(nNodes: number, nx: number): number {
+  return 2 * nNodes * nx + 3 * nx;
+}
+
+/**
  * f64 of scratch per thread: the most that any kernel the step loop or the
  * tests call needs: scatterAngles a padded row, collide its ring, stream one
  * energy bin's plane of rows x nx x nTheta (rows: those psi holds, default nz),
- * nuclearRows two f64 per node.
+ * nuclearRows its per-(node, cell) sums of a row.
  */
 export function threadScratchValues(shape: Pick<SolverShape, 'nTheta' | 'nz' | 'nx' | 'jMax' | 'lossReach' | 'nuclearNodes'> & { readonly rows?: number }): number {
   const { nTheta, nx, jMax, lossReach } = shape;
   return Math.max(nTheta + 2 * jMax + 4, collideScratchValues(nTheta, nx, jMax, lossReach), (shape.rows ?? shape.nz) * nx * nTheta,
-    2 * (shape.nuclearNodes ?? 0));
+    shape.nuclearNodes ? nuclearScratchValues(shape.nuclearNodes, nx) : 0);
 }
 
 export interface SolverThreadRegions { readonly tallies: number; readonly probeFluence: number; readonly scratch: number }

@@ -88,7 +88,7 @@ export interface KernelExports {
    * Nuclear events in place on psi rows z in [zFirst, zEnd): turns bins [eFirst, eEnd) by `elastic`
    * and `elasticKernel` (elastic on heavier nuclei), removes them by `removal`, places the products of each node's events about their mean direction bin in bins
    * [0, eEnd), deposits the local energy. Tallies [3] deposited MeV, [6] events, [7] neutral MeV,
-   * [8] MeV beyond the angle grid not deposited, [9] secondaries placed. `scratch`: 2 nNodes f64.
+   * [8] MeV beyond the angle grid not deposited, [9] secondaries placed. `scratch`: nuclearScratchValues(nNodes, nx) f64 (solverMemory.ts).
    * Tables: src/deterministic/nuclearTables.ts.
    */
   nuclearRows(psi: number, nTheta: number, nz: number, nx: number, ne: number, zFirst: number, zEnd: number, eFirst: number, eEnd: number,
