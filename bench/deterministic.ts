@@ -42,7 +42,7 @@ const seedsInput = {
   solver: 'deterministic', beam: { particle: 'proton', energyMeVPerU: 150 },
   phantom: { sizeMm: [40, 40, 40], voxelSizeMm: [1, 1, 1] }, deterministic: { energyBins: 200, angleBins: 72 },
 } as const;
-const seedsGrid = parseConfig(seedsInput);
+const seedsGrid = parseConfig({ ...seedsInput, transport: { nuclear: false } });
 const seedsGridNuclear = parseConfig({ ...seedsInput, transport: { nuclear: true } });
 const bins = 200 * 72 * 40 * 40;
 
@@ -79,6 +79,7 @@ type DenseStepBenchmark = import('../src/deterministic/gpuSolver.js').DenseStepB
 let webgpuDense: { steps: number; step: DenseStepBenchmark; kernels: Record<string, DenseStepBenchmark>; nvidia: { before: string | null; after: string | null } } | null = null;
 if (process.argv.includes('--webgpu')) {
   const { runDeterministicWebGpu, benchmarkDenseSteps, STEP_KERNELS } = await import('../src/deterministic/gpuSolver.js');
+  const { nuclearTablesFor } = await import('../src/deterministic/nuclearTables.js');
   const { prepareSolverTables } = await import('../src/deterministic/solverTables.js');
   const { requestGpuDevice } = await import('../src/gpu/device.js');
   const gpu = await requestGpuDevice();
@@ -94,6 +95,10 @@ if (process.argv.includes('--webgpu')) {
   webgpuDense = { steps, step, kernels, nvidia: { before, after } };
   await runDeterministicWebGpu(tables, { gpu });
   record('beam', 'webgpu', 0, await runDeterministicWebGpu(tables, { gpu }));
+  const nuclearTables = prepareSolverTables(seedsGridNuclear);
+  const nuclear = (await nuclearTablesFor(seedsGridNuclear, nuclearTables.grid))!;
+  await runDeterministicWebGpu(nuclearTables, { gpu, nuclear });
+  record('nuclear', 'webgpu', 0, await runDeterministicWebGpu(nuclearTables, { gpu, nuclear }));
   gpu.device.destroy();
 }
 
