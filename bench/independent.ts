@@ -3,6 +3,8 @@
  * single-thread engine, at the same time. Their summed histories/s over K
  * times one process's rate is what the machine allows (shared caches, memory
  * bandwidth, frequency, SMT), to read the parallel engine's efficiency against.
+ * Each runs the default config: 150 MeV protons with nuclear events and LET on
+ * (bench/run.ts: proton-150-nuc-let).
  *
  *   node dist/bench/independent.js [--processes 1,8,16] [--histories N]
  */
