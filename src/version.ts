@@ -3,4 +3,4 @@
  * holds the two equal). A constant rather than a JSON import, so that the
  * browser bundle and Deno read it without file access.
  */
-export const ENGINE_VERSION = '0.1.0';
+export const ENGINE_VERSION = '0.2.0';
