@@ -25,8 +25,9 @@ const WORKGROUP_SIZE = 64;
  * so every SM stays full while histories remain.
  */
 const MAX_WORKGROUPS = 4096;
-/** Copies of the LET sums at most (transport.wgsl: LET_COPIES; bench/results/README.md). */
+/** Copies of the LET sums at most (transport.wgsl: LET_COPIES; bench/results/README.md), and their bytes at most per slot. */
 const MAX_LET_COPIES = 8;
+const MAX_LET_COPIES_BYTES = 512 * 2 ** 20;
 /**
  * Batches are sized by time: each dispatch (and its read-back) should take
  * about TARGET_BATCH_MS, far below the few seconds after which browsers and
@@ -117,8 +118,10 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     : undefined;
   const scoreLet = config.scoring.let && letOmitted === undefined;
   // Copies of the LET sums that workgroups take in turn (transport.wgsl: LET_COPIES), as many as
-  // fit in one binding, at most MAX_LET_COPIES; added up on the GPU at the end (letCopies.wgsl).
-  const letCopies = scoreLet ? Math.max(1, Math.min(options.tuning?.letCopies ?? MAX_LET_COPIES, Math.floor(bindingLimit / letBytes))) : 1;
+  // fit in one binding and in 512 MiB, at most MAX_LET_COPIES; added up on the GPU at the end (letCopies.wgsl).
+  const letCopies = scoreLet
+    ? Math.max(1, Math.min(options.tuning?.letCopies ?? MAX_LET_COPIES, Math.floor(Math.min(bindingLimit, MAX_LET_COPIES_BYTES) / letBytes)))
+    : 1;
   const memory = run.memory.buffer;
   const shared = {
     params: storage(device, new Uint8Array(memory.slice(run.plan.params, run.plan.params + PARAMS_BYTES))),
