@@ -36,8 +36,8 @@
  * rises by ~1.4 keV/um per mm).
  *
  * Nuclear events (input.nuclear, as transport.nuclear): a nonelastic event ends the primary; the
- * surviving fraction P0(s) = exp(-integral (mu_nonelastic + mu_pp) ds) multiplies both integrals of
- * the primaries not yet scattered, and would cancel in LETd if they were the only primaries. But a
+ * share P0(s) = exp(-integral (mu_nonelastic + mu_pp) ds) not ended or degraded multiplies both
+ * integrals, and would cancel in LETd if these were the only primaries. But a
  * p-p elastic event does not end the primary: it goes on as the scattered proton (the kernels'
  * definition, as Geant4's: the projectile keeps its identity) with a kinetic energy uniform in
  * [0, T] (isotropic in the centre of mass; assembly/nuclear.ts, p-p elastic) at the lab angle of
@@ -50,18 +50,34 @@
  * n = 1 (dose) and 2 (LETd numerator), with the macroscopic p-p elastic cross section of the
  * engine's tables (src/physics/nuclear/macroscopicCrossSections.ts, hydrogen's elastic term).
  *
+ * Elastic events on nuclei heavier than H (oxygen in water; ICRU Report 63 cross sections above
+ * 7 MeV, as the kernels sample them) do not remove the primary either: it loses the recoil energy
+ * T_r (exponential with the Fippel-Soukup mean T_avg(E, A), truncated at the kinematic maximum:
+ * assembly/nuclear.ts) and turns by the angle of exact two-body kinematics, cos theta =
+ * (p^2 + p'^2 - p_r^2) / (2 p p'), p_r^2 = T_r (T_r + 2 M). From there its path to depth z is
+ * longer by 1/cos theta, so its residual range at z is the undeflected primaries' less
+ *
+ *   delta = R(E) - R(E - T_r) + (s(z) - s') (1/cos theta - 1),   s' the path at the event
+ *
+ * (at the end of range the second term is r (1 - cos theta), r the residual range after the
+ * event). The deflected primaries' residual ranges are the undeflected Gaussian shifted down by
+ * delta (same straggling: the same path length slowed down), weighted by P_D(s') mu_heavy(E(s')) ds',
+ * P_D = exp(-integral mu_heavy ds) the share not yet deflected. About a quarter of the primaries are
+ * deflected before they stop (26 / 22 % at 150 / 100 MeV), each stopping 1.5 / 1.0 mm shallower
+ * on average (0.3 / 0.2 mm of it from the recoil energy), which skews the stopping depths towards
+ * the entrance: without them the Monte Carlo's LETd is 5.9 / 3.8 % above the model's at the Bragg
+ * peak and 9.5 / 6.6 % at the proximal 80 % dose; with them 2.1 / 1.9 % and 0.8 / 1.5 %, as with
+ * nuclear events off (1.9 / 1.9 % and 0.7 / 0.9 %; test/monteCarlo/letAnalytic.test.ts). With the
+ * recoil energy alone (no turn) 4.1 / 2.6 % and 6.9 / 4.2 %: most of it is the turn.
+ *
  * Over a depth slice [z0, z1] both integrals are also integrated over z (the slice LETd the
  * Monte Carlo scores: sum of e L over sum of e).
  *
  * What is left out:
- *  - Elastic scattering on heavier nuclei (the primary counts as not scattered here). Its recoil
- *    takes little energy, but the ICRU 63 elastic cross sections the kernels sample count every
- *    deflection beyond 5 degrees down to 7 MeV, and a proton deflected near the end of its range
- *    stops shallower. With nuclear events on, the model is 4-6 % below the Monte Carlo at the Bragg
- *    peak and 7-9 % at the proximal 80 % dose (measured; nuclear events off: 2 % and 1 %); these
- *    deflections are the likely cause (not verified).
  *  - Further nuclear events of the primaries already degraded by a p-p elastic event (above), and
- *    their straggling and scattering after the event (they go straight at their lab angle).
+ *    their straggling and scattering after the event (they go straight at their lab angle); a
+ *    second elastic event on a heavier nucleus (the deflected primaries are removed as the others,
+ *    by P0, and shifted once).
  *  - Energy-loss straggling at fixed residual range: the engine applies straggling to the residual
  *    range and reads E(r) from its tables, as this model does.
  *  - The spread of the depth at a given path length (from multiple scattering): small next to the
@@ -73,7 +89,8 @@ import type { Ion, Material } from '../physics/index.js';
 import { BraggInputError } from '../errors.js';
 import { KERNEL_CONSTANTS } from '../engine/kernelConstants.js';
 import {
-  BETHE_K_MEV_CM2_PER_MOL, buildRangeTable, csdaRange, ELECTRON_MASS_MEV, macroscopicCrossSections, PROTON_MASS_MEV, TABLE_ENERGY_LIMITS_MEV_PER_U,
+  ATOMIC_MASS_UNIT_MEV, BETHE_K_MEV_CM2_PER_MOL, buildRangeTable, csdaRange, ELECTRON_MASS_MEV, getElement, macroscopicCrossSections, PROTON_MASS_MEV,
+  TABLE_ENERGY_LIMITS_MEV_PER_U,
 } from '../physics/index.js';
 
 /** keV/um per MeV cm^2/g at 1 g/cm^3 (and mm per cm). */
@@ -95,6 +112,23 @@ const EVENT_STEP_MM = 0.5;
 const SHARE_POINTS = 64;
 /** Depth sub-steps per slice: midpoint rule, at most this deep (mm). */
 const DEPTH_SUBSTEP_MM = 0.05;
+/** Quantile midpoints of the recoil energy of an elastic event on a heavier nucleus (truncated exponential). */
+const RECOIL_POINTS = 64;
+/** Grid of the deflected primaries' residual-range density: this many points per straggling sigma. */
+const SHIFT_GRID_PER_SIGMA = 8;
+
+/**
+ * Mean recoil kinetic energy (MeV) of the elastic scattering of a proton of kinetic energy
+ * `energyMeV` on a nucleus of mass number A: Fippel & Soukup, Med. Phys. 31 (2004) 2263, for
+ * oxygen (as MOQUI, moqui/base/mqi_po_elastic.hpp), scaled by (16/A)^(5/3); the kernels' formula
+ * (assembly/nuclear.ts, meanElasticRecoilMeV, floored as there).
+ */
+function meanElasticRecoilMeV(energyMeV: number, massNumber: number): number {
+  return Math.max((0.65 * Math.exp(-0.0013 * energyMeV) - 0.71 * Math.exp(-0.0177 * energyMeV)) * (16 / massNumber) ** (5 / 3), 1e-6);
+}
+
+/** Squared momentum (MeV^2) of a particle of kinetic energy t and mass m (MeV). */
+const momentumSquared = (t: number, m: number): number => t * (t + 2 * m);
 
 export interface AnalyticLetInput {
   readonly ion: Ion;
@@ -109,6 +143,8 @@ export interface AnalyticLetInput {
   readonly detour?: boolean;
   /** Nuclear events as the run's transport.nuclear (default false): primaries lost and degraded by p-p elastic events. */
   readonly nuclear?: boolean;
+  /** With nuclear events: primaries deflected by elastic events on nuclei heavier than H (default) or left undeflected (to show their effect). */
+  readonly heavyElastic?: boolean;
 }
 
 export interface AnalyticSliceLet {
@@ -147,7 +183,7 @@ function interpolate(x: Float64Array, y: Float64Array, at: number): number {
 }
 
 export function analyticPrimaryLet(input: AnalyticLetInput): AnalyticPrimaryLet {
-  const { ion, water, energyMeVPerU, cutoffEnergyMeVPerU, straggling = true, detour = true, nuclear = false } = input;
+  const { ion, water, energyMeVPerU, cutoffEnergyMeVPerU, straggling = true, detour = true, nuclear = false, heavyElastic = true } = input;
   if (nuclear && ion.id !== 'proton') throw new BraggInputError(`analyticPrimaryLet: nuclear events are modelled for protons only (got ${ion.id})`);
   const table = buildRangeTable(ion, water, {
     energyMinMeVPerU: cutoffEnergyMeVPerU,
@@ -195,23 +231,66 @@ export function analyticPrimaryLet(input: AnalyticLetInput): AnalyticPrimaryLet 
     previousTheta2 = theta2;
   }
 
-  // Nuclear events along the mean track: the unscattered primaries' share P0 and the p-p elastic events per mm.
+  // Nuclear events along the mean track: the share P0 not removed (nonelastic, p-p elastic), the p-p
+  // elastic events per mm, and the share not yet deflected by an elastic event on a heavier nucleus.
   const unscattered = new Float64Array(points).fill(1), ppEventsPerMm = new Float64Array(points);
+  const undeflected = new Float64Array(points).fill(1);
+  /** Elastic events on each element heavier than hydrogen: its mass number and events per mm along the track. */
+  const heavyTargets: { massNumber: number; eventsPerMm: Float64Array }[] = [];
   if (nuclear) {
     const sections = macroscopicCrossSections(water, Float64Array.from(trackEnergyMeVPerU, (e) => e * ion.massNumber));
-    const hydrogen = sections.elements.find((e) => e.atomicNumber === 1);
     const perMm = water.densityGPerCm3 / MM_PER_CM;
-    for (let j = 0; j < points; j++) ppEventsPerMm[j] = (hydrogen ? hydrogen.elasticCm2PerG[j]! : 0) * perMm;
+    for (const element of sections.elements) {
+      const eventsPerMm = Float64Array.from(element.elasticCm2PerG, (mu) => mu * perMm);
+      if (element.atomicNumber === 1) ppEventsPerMm.set(eventsPerMm);
+      else if (heavyElastic) heavyTargets.push({ massNumber: getElement(element.atomicNumber).atomicWeight, eventsPerMm });
+    }
+    const heavyPerMm = (k: number) => heavyTargets.reduce((sum, t) => sum + t.eventsPerMm[k]!, 0);
     for (let j = 1; j < points; j++) {
       const loss = (k: number) => sections.nonelasticCm2PerG[k]! * perMm + ppEventsPerMm[k]!;
       unscattered[j] = unscattered[j - 1]! * Math.exp(-0.5 * (loss(j - 1) + loss(j)) * h);
+      undeflected[j] = undeflected[j - 1]! * Math.exp(-0.5 * (heavyPerMm(j - 1) + heavyPerMm(j)) * h);
+    }
+  }
+  const eventStride = Math.round(EVENT_STEP_MM / h);
+
+  // Elastic events on heavier nuclei (the kernels' sampling, assembly/nuclear.ts): at track point j
+  // the recoil T_r is exponential with mean T_avg(E, A), truncated at the kinematic maximum
+  // T_max = 2 M beta^2 gamma^2 / (1 + 2 gamma M/m_p + (M/m_p)^2), and the proton goes on with E - T_r
+  // at cos theta = (p^2 + p'^2 - p_r^2) / (2 p p'). Its residual range at depth z is the undeflected
+  // primaries' less delta = R(E) - R(E - T_r) + (s(z) - s_j) (1/cos theta - 1): the path from s_j
+  // to depth z is longer by 1/cos theta. Per event and recoil quantile: the energy term of delta,
+  // 1/cos theta - 1, the event's path s_j, and the weight (events per primary not yet deflected).
+  const deflections: { rangeLossMm: number; secantLess1: number; pathMm: number; weight: number }[] = [];
+  for (let j = 0; j < points; j += eventStride) {
+    const incident = trackEnergyMeVPerU[j]!;
+    const incidentRange = interpolate(nodeEnergyMeVPerU, residualRangeMm, incident);
+    const gamma = 1 + incident / PROTON_MASS_MEV;
+    for (const { massNumber, eventsPerMm } of heavyTargets) {
+      const weight = (undeflected[j]! * eventsPerMm[j]! * eventStride * h) / RECOIL_POINTS;
+      if (weight === 0) continue;
+      const targetMass = massNumber * ATOMIC_MASS_UNIT_MEV, ratio = targetMass / PROTON_MASS_MEV;
+      const maxRecoil = (2 * targetMass * (gamma * gamma - 1)) / (1 + 2 * gamma * ratio + ratio * ratio);
+      const meanRecoil = meanElasticRecoilMeV(incident, massNumber);
+      const truncation = 1 - Math.exp(-maxRecoil / meanRecoil);
+      for (let i = 0; i < RECOIL_POINTS; i++) {
+        const recoil = -meanRecoil * Math.log(1 - ((i + 0.5) / RECOIL_POINTS) * truncation);
+        const scattered = incident - recoil;
+        if (scattered <= cutoffEnergyMeVPerU) continue;
+        const p2 = momentumSquared(incident, PROTON_MASS_MEV), scattered2 = momentumSquared(scattered, PROTON_MASS_MEV);
+        const cosTheta = (p2 + scattered2 - momentumSquared(recoil, targetMass)) / (2 * Math.sqrt(p2 * scattered2));
+        if (cosTheta <= 0) continue;
+        deflections.push({
+          rangeLossMm: incidentRange - interpolate(nodeEnergyMeVPerU, residualRangeMm, scattered),
+          secantLess1: 1 / cosTheta - 1, pathMm: pathMm[j]!, weight,
+        });
+      }
     }
   }
 
   /** integral phi S^n over the primaries degraded by p-p elastic events before depth z (n = 1, 2), per mm of depth. */
   const degradedAtDepth = (depth: number): [number, number] => {
     let first = 0, second = 0;
-    const eventStride = Math.round(EVENT_STEP_MM / h);
     for (let j = 0; j < points && depthMm[j]! < depth; j += eventStride) {
       const incident = trackEnergyMeVPerU[j]! * ion.massNumber;
       const weight = (unscattered[j]! * ppEventsPerMm[j]! * eventStride * h) / SHARE_POINTS;
@@ -241,24 +320,71 @@ export function analyticPrimaryLet(input: AnalyticLetInput): AnalyticPrimaryLet 
     return [interpolate(depthMm, pathMm, depth), interpolate(depthMm, varianceMm2, depth)];
   };
 
-  /** Share of the primaries not yet scattered by a nuclear event at depth z. */
-  const unscatteredAt = (depth: number): number => (depth >= depthMm[points - 1]! ? unscattered[points - 1]! : interpolate(depthMm, unscattered, depth));
+  /** The value at depth z of the track array a (a share along the mean track); beyond the track's end, its last value. */
+  const shareAt = (a: Float64Array, depth: number): number => (depth >= depthMm[points - 1]! ? a[points - 1]! : interpolate(depthMm, a, depth));
 
-  /** integral phi S dr and integral phi S^2 dr at depth z for the primaries not yet scattered, phi the normalised Gaussian in r (per mm). */
+  /**
+   * integral phi S dr and integral phi S^2 dr at depth z for the primaries not removed by a nuclear
+   * event, per such primary: those not deflected, Gaussian in r around R0 - s(z) (phi the normalised
+   * Gaussian, per mm), and those deflected by an elastic event on a heavier nucleus, the same Gaussian
+   * shifted down by their delta (the straggling of the same path length).
+   */
   const unscatteredAtDepth = (depth: number): [number, number] => {
     const [path, variance] = alongTrack(depth);
     const mean = csdaRangeMm - path;
     const sigma = Math.sqrt(variance);
+    const notDeflected = shareAt(undeflected, depth);
+    const shiftOf = (d: (typeof deflections)[number]) => d.rangeLossMm + (path - d.pathMm) * d.secantLess1;
     const k0 = lowerNode(residualRangeMm, mean);
     if (sigma < DELTA_BELOW_NODE_SPACINGS * (residualRangeMm[k0 + 1]! - residualRangeMm[k0]!)) {
-      if (mean <= cutoffRangeMm) return [0, 0];
-      const l = interpolate(residualRangeMm, letKeVPerUm, mean);
-      return [l, l * l];
+      let first = 0, second = 0;
+      const add = (r: number, weight: number) => {
+        if (r <= cutoffRangeMm) return;
+        const l = interpolate(residualRangeMm, letKeVPerUm, r);
+        first += weight * l;
+        second += weight * l * l;
+      };
+      add(mean, notDeflected);
+      for (const d of deflections) if (d.pathMm < path) add(mean - shiftOf(d), d.weight);
+      return [first, second];
     }
-    const from = lowerNode(residualRangeMm, mean - GAUSSIAN_HALF_WIDTH_SIGMA * sigma);
-    const to = lowerNode(residualRangeMm, mean + GAUSSIAN_HALF_WIDTH_SIGMA * sigma) + 1;
+    // The deflected primaries' density on the grid r = mean + k step: their weights binned by shift
+    // (linear split between neighbouring bins), each bin a Gaussian of the grid's own kernel.
+    const step = sigma / SHIFT_GRID_PER_SIGMA;
+    const halfWidth = GAUSSIAN_HALF_WIDTH_SIGMA * SHIFT_GRID_PER_SIGMA;
+    const bins = Math.max(0, Math.ceil((mean - cutoffRangeMm) / step)) + halfWidth + 2;
+    const binWeight = new Float64Array(bins + 1);
+    let deepestBin = 0;
+    for (const d of deflections) {
+      if (d.pathMm >= path) continue;
+      const at = shiftOf(d) / step;
+      const b = Math.floor(at);
+      if (b >= bins) continue;
+      binWeight[b] = binWeight[b]! + (b + 1 - at) * d.weight;
+      binWeight[b + 1] = binWeight[b + 1]! + (at - b) * d.weight;
+      deepestBin = Math.max(deepestBin, b + 1);
+    }
     const norm = 1 / (sigma * Math.sqrt(2 * Math.PI));
-    const density = (k: number): number => norm * Math.exp(-0.5 * ((residualRangeMm[k]! - mean) / sigma) ** 2);
+    const gaussianKernel = Float64Array.from({ length: 2 * halfWidth + 1 }, (_, i) => norm * Math.exp(-0.5 * ((i - halfWidth) / SHIFT_GRID_PER_SIGMA) ** 2));
+    const lowestK = -deepestBin - halfWidth;
+    const deflectedDensity = new Float64Array(halfWidth - lowestK + 2); // at k = lowestK + g
+    for (let b = 0; b <= deepestBin; b++) {
+      const w = binWeight[b]!;
+      if (w === 0) continue;
+      for (let i = 0; i <= 2 * halfWidth; i++) {
+        const g = i + deepestBin - b;
+        deflectedDensity[g] = deflectedDensity[g]! + w * gaussianKernel[i]!;
+      }
+    }
+    const density = (k: number): number => {
+      const r = residualRangeMm[k]!;
+      const at = (r - mean) / step - lowestK;
+      const g = Math.floor(at);
+      const deflected = g >= 0 && g + 1 < deflectedDensity.length ? deflectedDensity[g]! + (at - g) * (deflectedDensity[g + 1]! - deflectedDensity[g]!) : 0;
+      return notDeflected * norm * Math.exp(-0.5 * ((r - mean) / sigma) ** 2) + deflected;
+    };
+    const from = lowerNode(residualRangeMm, mean + lowestK * step);
+    const to = lowerNode(residualRangeMm, mean + GAUSSIAN_HALF_WIDTH_SIGMA * sigma) + 1;
     let first = 0, second = 0;
     for (let k = from; k < to; k++) {
       const dr = residualRangeMm[k + 1]! - residualRangeMm[k]!;
@@ -276,7 +402,7 @@ export function analyticPrimaryLet(input: AnalyticLetInput): AnalyticPrimaryLet 
     for (let i = 0; i < steps; i++) {
       const depth = fromMm + (i + 0.5) * dz;
       const [first, second] = unscatteredAtDepth(depth);
-      const share = unscatteredAt(depth);
+      const share = shareAt(unscattered, depth);
       energy += first * share * dz;
       weighted += second * share * dz;
       if (nuclear) {

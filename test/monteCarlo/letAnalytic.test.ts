@@ -70,18 +70,21 @@ describe('primaries-only LETd against the analytic model (Bortfeld straggling, d
   }
 
   for (const energyMeV of [150, 100]) {
-    it(`${energyMeV} MeV protons, nuclear events on: within 3 % before the peak, 7 % at the Bragg peak`, async () => {
+    it(`${energyMeV} MeV protons, nuclear events on: within 3 % before the peak and at the proximal 80 %, 5 % at the Bragg peak`, async () => {
       const { slices, modelInput } = await runSlices(energyMeV, true, 37);
       const model = analyticPrimaryLet(modelInput);
       const at = comparedSlices(slices.doseMeV, model.csdaRangeMm);
-      const ratio = (iz: number) => slices.primaryLetdKeVPerUm[iz]! / model.slice(iz * SLICE_MM, (iz + 1) * SLICE_MM).letdWaterKeVPerUm;
-      const tolerances = { entrance: 0.03, midRange: 0.03, peak: 0.07 };
+      const ratio = (iz: number, m = model) => slices.primaryLetdKeVPerUm[iz]! / m.slice(iz * SLICE_MM, (iz + 1) * SLICE_MM).letdWaterKeVPerUm;
+      const tolerances = { entrance: 0.03, midRange: 0.03, proximal80: 0.03, peak: 0.05 };
       for (const [name, tolerance] of Object.entries(tolerances) as [keyof typeof tolerances, number][]) {
         const iz = at[name];
         console.log(`${energyMeV} MeV nuclear on, ${name} (${iz} mm): MC ${slices.primaryLetdKeVPerUm[iz]!.toFixed(3)} keV/um, MC/model ${ratio(iz).toFixed(4)}`);
         expect(Math.abs(ratio(iz) - 1), name).toBeLessThan(tolerance);
       }
-      console.log(`  proximal 80 % (${at.proximal80} mm), not held: MC/model ${ratio(at.proximal80).toFixed(4)}`);
+      // The comparison can fail: with the primaries deflected by elastic events on oxygen left undeflected, the distal LETd moves out of it.
+      const withoutDeflections = analyticPrimaryLet({ ...modelInput, heavyElastic: false });
+      console.log(`  without deflections on oxygen: MC/model peak ${ratio(at.peak, withoutDeflections).toFixed(3)}, proximal 80 % ${ratio(at.proximal80, withoutDeflections).toFixed(3)}`);
+      expect(Math.abs(ratio(at.proximal80, withoutDeflections) - 1)).toBeGreaterThan(0.03);
     });
   }
 });
