@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, BraggInputError } from '../src/index.js';
+import { z } from 'zod';
+import { parseConfig, configSchema, BraggInputError } from '../src/index.js';
 
 const problem = (input: unknown): string => {
   try {
@@ -12,6 +13,16 @@ const problem = (input: unknown): string => {
 };
 
 describe('config validation', () => {
+  it('transport.nuclear defaults to on for protons and off for other ions; configSchema stays a plain object schema', () => {
+    expect(parseConfig({}).transport.nuclear).toBe(true);
+    expect(parseConfig({ beam: { particle: 'carbon' } }).transport.nuclear).toBe(false);
+    expect(parseConfig({ beam: { particle: 'helium' }, transport: { nuclear: true } }).transport.nuclear).toBe(true); // refused at run time
+    expect(parseConfig({}).scoring.let).toBe(true);
+    expect('shape' in configSchema).toBe(true);
+    const schema = z.toJSONSchema(configSchema) as { properties: Record<string, unknown> };
+    expect(Object.keys(schema.properties)).toContain('transport');
+  });
+
   it('fills every default of the reference scenario', () => {
     const c = parseConfig({});
     expect(c.beam).toMatchObject({ particle: 'proton', energyMeVPerU: 150, spotSigmaMm: 3 });

@@ -134,13 +134,20 @@ export const configSchema = z.strictObject({
      */
     let: z.boolean().default(true),
   }).prefault({}),
-}).transform((config) => ({
+});
+
+/**
+ * The config with the defaults that depend on other fields filled in: transport.nuclear is on
+ * for protons, off for other ions (parseConfig uses this; configSchema stays a plain object
+ * schema, for extending it and for JSON Schema).
+ */
+const resolvedConfigSchema = configSchema.transform((config) => ({
   ...config,
   transport: { ...config.transport, nuclear: config.transport.nuclear ?? config.beam.particle === 'proton' },
 }));
 
 export type SimulationConfig = z.input<typeof configSchema>;
-export type ResolvedConfig = z.output<typeof configSchema>;
+export type ResolvedConfig = z.output<typeof resolvedConfigSchema>;
 
 /** One line naming every problem zod found, each with its path below `root` (e.g. 'beam.energyMeVPerU: ...'). */
 export function describeIssues(error: z.ZodError, root: string): string {
@@ -206,7 +213,7 @@ export function parseConfig(input: unknown, options: ParseConfigOptions = {}): R
   const bad = badKeyPath(input);
   if (bad?.reason === 'forbidden') throw new BraggInputError(`${what}: key ${bad.path.join('.')} is not allowed`);
   if (bad) throw new BraggInputError(`${what}: ${bad.path.slice(0, 6).join('.')}... nests deeper than ${MAX_CONFIG_DEPTH} levels`);
-  const result = configSchema.safeParse(input ?? {});
+  const result = resolvedConfigSchema.safeParse(input ?? {});
   if (result.success) return result.data;
   let message = describeIssues(result.error, 'config');
   for (const [field, name] of Object.entries(options.fieldNames ?? {})) {

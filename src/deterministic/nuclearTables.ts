@@ -63,7 +63,7 @@ export interface NuclearTables {
 export async function nuclearTablesFor(config: ResolvedConfig, grid: PhaseSpaceGrid): Promise<NuclearTables | null> {
   if (!config.transport.nuclear) return null;
   if (grid.ion.massNumber !== 1) {
-    throw new BraggInputError(`transport.nuclear is for proton beams only: ${grid.ion.id} has no nuclear model yet (set transport.nuclear to false)`);
+    throw new BraggInputError(`transport.nuclear is for proton beams only: ${grid.ion.id} has no nuclear model yet (set transport.nuclear to false; CLI: --no-nuclear)`);
   }
   return buildNuclearTables(grid);
 }
@@ -76,6 +76,15 @@ const SAMPLE_OUT_VALUES = 1 + 4 * 16;
 
 const samplesByEnergy = new Map<number, NodeSamples>();
 let sampler: Promise<{ kernel: KernelExports; params: number; worker: number; out: Float64Array }> | null = null;
+
+/** The sampler, started once; a start that failed is tried again by the next call. */
+function samplerOnce(): NonNullable<typeof sampler> {
+  if (!sampler) {
+    sampler = startSampler();
+    sampler.catch(() => { sampler = null; });
+  }
+  return sampler;
+}
 
 /** A prepared Monte Carlo run of protons with nuclear events on, whose worker 0 runs the events (the product code reads none of its tables). */
 function startSampler() {
@@ -96,8 +105,7 @@ function startSampler() {
 async function sampleNode(energyMeV: number): Promise<NodeSamples> {
   const cached = samplesByEnergy.get(energyMeV);
   if (cached) return cached;
-  sampler ??= startSampler();
-  const { kernel, params, worker, out } = await sampler;
+  const { kernel, params, worker, out } = await samplerOnce();
   const secondaries: number[] = [];
   let neutralMeV = 0;
   // History numbers: disjoint per node energy (node index x events per node).
@@ -143,7 +151,7 @@ export async function buildNuclearTables(grid: PhaseSpaceGrid): Promise<NuclearT
   const nMaterials = materials.length;
   const removal = new Float64Array(ne * nMaterials), elastic = new Float64Array(ne * nMaterials);
   const elasticKernel = new Float64Array(ne * nMaterials * width);
-  const { kernel } = await (sampler ??= startSampler());
+  const { kernel } = await samplerOnce();
   materials.forEach((m, k) => {
     const sections = macroscopicCrossSections(m.material, energyMeV);
     const heavy = sections.elements.filter((el) => el.atomicNumber !== 1);

@@ -78,7 +78,7 @@ export function planMemory(request: MemoryRequest): MemoryPlan {
   if (plan.totalBytes > limit) {
     const mib = (b: number) => `${Math.ceil(b / 2 ** 20)} MiB`;
     const which = limit === ceiling ? 'the 4 GiB wasm32 limit' : `the memory limit of ${mib(limit)}`;
-    throw new BraggInputError(`the run needs ${mib(plan.totalBytes)} of shared memory (${workers} worker${workers === 1 ? '' : 's'}), more than ${which}: use fewer voxels or threads${request.scoreLet ? ', or set scoring.let to false' : ''}`);
+    throw new BraggInputError(`the run needs ${mib(plan.totalBytes)} of shared memory (${workers} worker${workers === 1 ? '' : 's'}), more than ${which}: use fewer voxels or threads${request.scoreLet ? ', or set scoring.let to false (CLI: --no-let)' : ''}`);
   }
   return { pages: plan.pages, totalBytes: plan.totalBytes, params, materialIndex, density, tables, tablesBytes: tableBytes, control, listCapacity, workers: workerRegions };
 }

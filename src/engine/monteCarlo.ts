@@ -183,7 +183,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
   }
   const probeZIndex = probeIndexFor(config, shape);
   if (config.transport.nuclear && !(ion.chargeNumber === 1 && ion.massNumber === 1)) {
-    throw new BraggInputError(`transport.nuclear is for proton beams only: ${ion.id} has no nuclear model yet (set transport.nuclear to false)`);
+    throw new BraggInputError(`transport.nuclear is for proton beams only: ${ion.id} has no nuclear model yet (set transport.nuclear to false; CLI: --no-nuclear)`);
   }
   const voxels = shape.nx * shape.ny * shape.nz;
   const scoreLet = config.scoring.let;
@@ -239,7 +239,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     view.setUint32(w.block + WORKER_POINTERS.listCapacity, plan.listCapacity, true);
     view.setUint32(w.block + WORKER_POINTERS.lanesPtr, w.lanes, true);
     view.setUint32(w.block + WORKER_POINTERS.letPtr, scoreLet ? w.letSum : 0, true);
-    view.setUint32(w.block + WORKER_POINTERS.letListPtr, w.letList, true);
+    view.setUint32(w.block + WORKER_POINTERS.letListPtr, scoreLet ? w.letList : 0, true);
   }
   return { memory, plan, phantom, ion, materials, probeZIndex, scoreLet };
 }
