@@ -2,7 +2,7 @@
 // lane, shared by lanes.ts (histories, steps' outcomes) and nuclear.ts
 // (nuclear events). Layout in layout.ts: structure of arrays, 4 lanes.
 import {
-  P_NX, P_NY, P_TABLES_PTR, P_TABLE_STRIDE, P_TABLE_LENGTH, P_MASS_NUMBER, P_SEED_LO, P_SEED_HI,
+  P_NY, P_NZ, P_TABLES_PTR, P_TABLE_STRIDE, P_TABLE_LENGTH, P_MASS_NUMBER, P_SEED_LO, P_SEED_HI,
   M_LOG_RANGE_MIN, M_INV_LOG_RANGE_STEP, M_Z_OVER_A_MOL_PER_G, M_RADIATION_LENGTH_G_PER_CM2,
   M_CUTOFF_RANGE_G_PER_CM2, T_RANGE_LOW_AT_RANGE, T_ENERGY_AT_RANGE, T_NUCLEAR_AT_RANGE,
   W_LANES_PTR, L_RANGE, L_ENERGY, L_RANGE_LOW, L_MATERIAL, L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP,
@@ -30,8 +30,14 @@ import { rangeAtEnergy, rangePosition, interpolate } from './tables';
   return <i64>nearest<f64>(energyMeVPerU * <f64>load<f32>(params + P_MASS_NUMBER) * ENERGY_UNITS_PER_MEV);
 }
 
+/**
+ * The kernel's index of voxel (ix, iy, iz): z fastest, so that the voxels a
+ * track visits along the beam are neighbours in the material, density and
+ * tally arrays (src/engine/voxelOrder.ts converts to and from the results'
+ * x-fastest order).
+ */
 @inline export function voxelIndex(params: usize, ix: i32, iy: i32, iz: i32): i32 {
-  return (iz * load<i32>(params + P_NY) + iy) * load<i32>(params + P_NX) + ix;
+  return (ix * load<i32>(params + P_NY) + iy) * load<i32>(params + P_NZ) + iz;
 }
 
 /** The lane's four scratch random words (16 bytes) for scalar code. */

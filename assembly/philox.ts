@@ -32,11 +32,16 @@ export function philox4x32(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32,
   store<u32>(out, c3, 12);
 }
 
-/** High 32 bits of the four unsigned 32x32-bit products a[i] * m. */
+/**
+ * The four unsigned 32x32-bit products a[i] * m as (high words, low words):
+ * two widening multiplies give all 64-bit products, shuffles pick the halves
+ * (the low words this way cost a shuffle where i32x4.mul is a slow multiply).
+ */
 @inline function mulHi4(a: v128, m: v128): v128 {
-  const low = i64x2.extmul_low_i32x4_u(a, m);
-  const high = i64x2.extmul_high_i32x4_u(a, m);
-  return v128.shuffle<i32>(low, high, 1, 3, 5, 7);
+  return v128.shuffle<i32>(i64x2.extmul_low_i32x4_u(a, m), i64x2.extmul_high_i32x4_u(a, m), 1, 3, 5, 7);
+}
+@inline function mulLo4(a: v128, m: v128): v128 {
+  return v128.shuffle<i32>(i64x2.extmul_low_i32x4_u(a, m), i64x2.extmul_high_i32x4_u(a, m), 0, 2, 4, 6);
 }
 
 /**
@@ -49,9 +54,9 @@ export function philox4x32(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32,
   const m1 = i32x4.splat(PHILOX_M1);
   for (let round = 0; round < 10; round++) {
     const hi0 = mulHi4(c0, m0);
-    const lo0 = i32x4.mul(c0, m0);
+    const lo0 = mulLo4(c0, m0);
     const hi1 = mulHi4(c2, m1);
-    const lo1 = i32x4.mul(c2, m1);
+    const lo1 = mulLo4(c2, m1);
     c0 = v128.xor(v128.xor(hi1, c1), i32x4.splat(k0));
     c1 = lo1;
     c2 = v128.xor(v128.xor(hi0, c3), i32x4.splat(k1));

@@ -128,7 +128,7 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   const logRangeMin = load<f32>(lanes + L_LOG_RANGE_MIN);
   const invLogRangeStep = load<f32>(lanes + L_INV_LOG_RANGE_STEP);
 
-  const voxel = (iz * ny + iy) * nx + ix;
+  const voxel = (ix * ny + iy) * nz + iz; // z fastest (laneState.ts: voxelIndex)
   store<i32>(lanes + L_VOXEL, voxel);
   store<i32>(lanes + L_VOXEL_Z, iz);
   const density = load<f32>(<usize>load<u32>(params + P_DENSITY_PTR) + (<usize>voxel << 2));

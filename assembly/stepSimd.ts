@@ -36,13 +36,32 @@ import { BOHR_K_ME_C2, HIGHLAND_E_MEV_SQUARED, INV_NINE_LN10, PI_F32, FAR_MM, MI
   return f32x4.min(f32x4.max(f32x4.mul(f32x4.sub(logValue, logMin), invLogStep), k4(0)), lastPosition);
 }
 
-/** Byte address of point i of table k for each lane, and the fraction f (tables.ts: interpolate). */
-@inline function interpolate4(tablePtr: v128, tableLength: i32, k: i32, position: v128): v128 {
-  const i = i32x4.trunc_sat_f32x4_s(position);
-  const f = f32x4.sub(position, f32x4.convert_i32x4_s(i));
-  const address = i32x4.add(i32x4.add(tablePtr, i32x4.splat(M_HEADER_BYTES + k * tableLength * 4)), i32x4.shl(i, 2));
-  const a = gather(address);
-  const b = gather(i32x4.add(address, i32x4.splat(4)));
+/** Point i (the integer part of `position`) of each lane's table block, as byte addresses of column 0. */
+@inline function rowAddresses(tablePtr: v128, position: v128): v128 {
+  return i32x4.add(i32x4.add(tablePtr, i32x4.splat(M_HEADER_BYTES)), i32x4.shl(i32x4.trunc_sat_f32x4_s(position), 2));
+}
+
+/** The fraction f of `position` between points i and i+1 (tables.ts: interpolate). */
+@inline function fraction4(position: v128): v128 {
+  return f32x4.sub(position, f32x4.convert_i32x4_s(i32x4.trunc_sat_f32x4_s(position)));
+}
+
+/**
+ * Column k (at `columnBytes` = 4 k n from column 0) interpolated at the lanes'
+ * row addresses a0..a3 with fractions f: a + f (b - a), a and b the points i and
+ * i+1 (tables.ts: interpolate). The lanes' addresses are taken out of the
+ * vector once per position and shared by every column read there.
+ */
+@inline function column4(a0: usize, a1: usize, a2: usize, a3: usize, columnBytes: i32, f: v128): v128 {
+  const o = <usize>columnBytes;
+  let a = f32x4.splat(load<f32>(a0 + o));
+  a = f32x4.replace_lane(a, 1, load<f32>(a1 + o));
+  a = f32x4.replace_lane(a, 2, load<f32>(a2 + o));
+  a = f32x4.replace_lane(a, 3, load<f32>(a3 + o));
+  let b = f32x4.splat(load<f32>(a0 + o, 4));
+  b = f32x4.replace_lane(b, 1, load<f32>(a1 + o, 4));
+  b = f32x4.replace_lane(b, 2, load<f32>(a2 + o, 4));
+  b = f32x4.replace_lane(b, 3, load<f32>(a3 + o, 4));
   return f32x4.add(a, f32x4.mul(f, f32x4.sub(b, a)));
 }
 
@@ -86,7 +105,8 @@ export function stepSimd(params: usize, worker: usize): void {
   const invLogRangeStep = v128.load(lanes + L_INV_LOG_RANGE_STEP);
   const alive = v128.load(lanes + L_ALIVE);
 
-  const voxel = v128.and(i32x4.add(i32x4.mul(i32x4.add(i32x4.mul(iz, i32x4.splat(ny)), iy), i32x4.splat(nx)), ix), alive);
+  // z fastest (laneState.ts: voxelIndex)
+  const voxel = v128.and(i32x4.add(i32x4.mul(i32x4.add(i32x4.mul(ix, i32x4.splat(ny)), iy), i32x4.splat(nz)), iz), alive);
   v128.store(lanes + L_VOXEL, voxel);
   v128.store(lanes + L_VOXEL_Z, iz);
   const density = gather(i32x4.add(i32x4.splat(<i32>load<u32>(params + P_DENSITY_PTR)), i32x4.shl(voxel, 2)));
@@ -126,14 +146,23 @@ export function stepSimd(params: usize, worker: usize): void {
 
   const meanRange = f32x4.max(f32x4.sub(range, massStep), k4(MIN_RANGE_G_PER_CM2));
   const meanPosition = position4(logf4(meanRange), logRangeMin, invLogRangeStep, lastPosition);
-  const meanEnergy = interpolate4(tablePtr, n, T_ENERGY_AT_RANGE, meanPosition);
-  const meanStopping = interpolate4(tablePtr, n, T_STOPPING_AT_RANGE, meanPosition);
+  const column = n << 2;
+  const meanRow = rowAddresses(tablePtr, meanPosition);
+  const m0 = <usize>i32x4.extract_lane(meanRow, 0), m1 = <usize>i32x4.extract_lane(meanRow, 1);
+  const m2 = <usize>i32x4.extract_lane(meanRow, 2), m3 = <usize>i32x4.extract_lane(meanRow, 3);
+  const meanFraction = fraction4(meanPosition);
+  const meanEnergy = column4(m0, m1, m2, m3, T_ENERGY_AT_RANGE * column, meanFraction);
+  const meanStopping = column4(m0, m1, m2, m3, T_STOPPING_AT_RANGE * column, meanFraction);
   // For LET (stepScalar.ts, letTally.ts).
   if (load<i32>(params + P_SCORE_LET) != 0) {
     const startPosition = v128.load(lanes + L_RANGE_POSITION);
-    const startStopping = interpolate4(tablePtr, n, T_STOPPING_AT_RANGE, startPosition);
-    const startWater = interpolate4(tablePtr, n, T_WATER_STOPPING_AT_RANGE, startPosition);
-    const meanWater = interpolate4(tablePtr, n, T_WATER_STOPPING_AT_RANGE, meanPosition);
+    const startRow = rowAddresses(tablePtr, startPosition);
+    const s0 = <usize>i32x4.extract_lane(startRow, 0), s1 = <usize>i32x4.extract_lane(startRow, 1);
+  const s2 = <usize>i32x4.extract_lane(startRow, 2), s3 = <usize>i32x4.extract_lane(startRow, 3);
+    const startFraction = fraction4(startPosition);
+    const startStopping = column4(s0, s1, s2, s3, T_STOPPING_AT_RANGE * column, startFraction);
+    const startWater = column4(s0, s1, s2, s3, T_WATER_STOPPING_AT_RANGE * column, startFraction);
+    const meanWater = column4(m0, m1, m2, m3, T_WATER_STOPPING_AT_RANGE * column, meanFraction);
     v128.store(lanes + L_LET_MEDIUM, f32x4.mul(f32x4.mul(f32x4.add(startStopping, meanStopping), k4(0.05)), density));
     v128.store(lanes + L_LET_WATER, f32x4.mul(f32x4.add(startWater, meanWater), k4(0.05)));
     v128.store(lanes + L_STEP_LENGTH, s);
@@ -161,17 +190,21 @@ export function stepSimd(params: usize, worker: usize): void {
   const newPosition = position4(logf4(newRange), logRangeMin, invLogRangeStep, lastPosition);
   v128.store(lanes + L_RANGE, newRange);
   v128.store(lanes + L_RANGE_POSITION, newPosition);
-  v128.store(lanes + L_ENERGY, f32x4.add(interpolate4(tablePtr, n, T_ENERGY_AT_RANGE, newPosition), v128.load(lanes + L_ENERGY_OFFSET)));
-  v128.store(lanes + L_RANGE_LOW, interpolate4(tablePtr, n, T_RANGE_LOW_AT_RANGE, newPosition));
+  const newRow = rowAddresses(tablePtr, newPosition);
+  const n0 = <usize>i32x4.extract_lane(newRow, 0), n1 = <usize>i32x4.extract_lane(newRow, 1);
+  const n2 = <usize>i32x4.extract_lane(newRow, 2), n3 = <usize>i32x4.extract_lane(newRow, 3);
+  const newFraction = fraction4(newPosition);
+  v128.store(lanes + L_ENERGY, f32x4.add(column4(n0, n1, n2, n3, T_ENERGY_AT_RANGE * column, newFraction), v128.load(lanes + L_ENERGY_OFFSET)));
+  v128.store(lanes + L_RANGE_LOW, column4(n0, n1, n2, n3, T_RANGE_LOW_AT_RANGE * column, newFraction));
 
   // 5. Nuclear free paths used, and whether the event is due at the step's end (stepScalar.ts, 5.).
   let nuclearEvent = i32x4.splat(0);
   if (nuclearOn) {
-    const muEnd = interpolate4(tablePtr, n, T_NUCLEAR_AT_RANGE, meanPosition);
+    const muEnd = column4(m0, m1, m2, m3, T_NUCLEAR_AT_RANGE * column, meanFraction);
     const used = f32x4.mul(f32x4.mul(f32x4.add(muStart, muEnd), half), massStep);
     nuclearEvent = v128.or(v128.andnot(f32x4.le(nuclearLimitMm, otherLimit), crossing), f32x4.ge(used, freePaths));
     v128.store(lanes + L_MFP, v128.bitselect(freePaths, f32x4.sub(freePaths, used), nuclearEvent));
-    v128.store(lanes + L_NUCLEAR_MU, interpolate4(tablePtr, n, T_NUCLEAR_AT_RANGE, newPosition));
+    v128.store(lanes + L_NUCLEAR_MU, column4(n0, n1, n2, n3, T_NUCLEAR_AT_RANGE * column, newFraction));
   }
 
   // 3. Multiple scattering, cumulative Highland.

@@ -14,6 +14,7 @@ import { PARAMS, WORKER_POINTERS, WORKER_COUNTERS, ENERGY_UNITS_PER_MEV, LET_FIE
 import { checkLetBound } from './letResults.js';
 import { createSharedMemory, instantiateKernel, type KernelVariant } from './kernel.js';
 import { nextTurn } from '../runtime/environment.js';
+import { toKernelOrder, bigIntsFromKernelOrder } from './voxelOrder.js';
 
 export interface RunProgress { readonly historiesDone: number; readonly historiesTotal: number; readonly elapsedSeconds: number }
 
@@ -201,8 +202,8 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     throw new BraggInputError(`could not allocate ${Math.ceil(plan.totalBytes / 2 ** 20)} MiB of shared memory (${(error as Error).message}): use fewer voxels or threads`);
   }
   const buffer = memory.buffer;
-  new Uint8Array(buffer, plan.materialIndex, voxels).set(phantom.materialIndex);
-  new Float32Array(buffer, plan.density, voxels).set(phantom.densityGPerCm3);
+  toKernelOrder(phantom.materialIndex, new Uint8Array(buffer, plan.materialIndex, voxels), phantom.nx, phantom.ny, phantom.nz);
+  toKernelOrder(phantom.densityGPerCm3, new Float32Array(buffer, plan.density, voxels), phantom.nx, phantom.ny, phantom.nz);
   writeTables(buffer, plan.tables, packed, config.transport.maxEnergyLossFraction, config.transport.cutoffEnergyMeVPerU, material('water'));
   const seed = config.transport.seed;
   const spot = config.beam.spotSigmaMm;
@@ -260,23 +261,29 @@ function planMostWorkers(request: MemoryRequest): MemoryPlan {
   return planMemory({ ...request, workers: 1 });
 }
 
-/** Reads worker w's integer tallies. */
+/** Reads worker w's run counters. */
+export function readCounters(run: PreparedRun, w: number): Record<WorkerCounter, bigint> {
+  const view = new DataView(run.memory.buffer);
+  const counters = {} as Record<WorkerCounter, bigint>;
+  for (const [name, offset] of Object.entries(WORKER_COUNTERS)) {
+    counters[name as WorkerCounter] = view.getBigInt64(run.plan.workers[w]!.block + offset, true);
+  }
+  return counters;
+}
+
+/** Copies worker w's integer tallies out of the kernel's memory, voxels in result order (voxelOrder.ts). */
 export function readTallies(run: PreparedRun, w: number) {
   const regions = run.plan.workers[w]!;
   const buffer = run.memory.buffer;
-  const voxels = run.phantom.nx * run.phantom.ny * run.phantom.nz;
-  const view = new DataView(buffer);
-  const counters = {} as Record<WorkerCounter, bigint>;
-  for (const [name, offset] of Object.entries(WORKER_COUNTERS)) {
-    counters[name as WorkerCounter] = view.getBigInt64(regions.block + offset, true);
-  }
+  const { nx, ny, nz } = run.phantom;
+  const voxels = nx * ny * nz;
   return {
-    energySum: new BigInt64Array(buffer, regions.energySum, voxels),
-    energySq: new BigUint64Array(buffer, regions.energySq, 2 * voxels),
-    slabSum: new BigInt64Array(buffer, regions.slabSum, run.phantom.nz),
-    slabSq: new BigUint64Array(buffer, regions.slabSq, 2 * run.phantom.nz),
-    letSum: run.scoreLet ? new BigInt64Array(buffer, regions.letSum, LET_FIELDS.length * voxels) : null,
-    counters,
+    energySum: bigIntsFromKernelOrder(new BigInt64Array(buffer, regions.energySum, voxels), nx, ny, nz),
+    energySq: bigIntsFromKernelOrder(new BigUint64Array(buffer, regions.energySq, 2 * voxels), nx, ny, nz, 2),
+    slabSum: new BigInt64Array(buffer, regions.slabSum, nz).slice(),
+    slabSq: new BigUint64Array(buffer, regions.slabSq, 2 * nz).slice(),
+    letSum: run.scoreLet ? bigIntsFromKernelOrder(new BigInt64Array(buffer, regions.letSum, LET_FIELDS.length * voxels), nx, ny, nz, LET_FIELDS.length) : null,
+    counters: readCounters(run, w),
   };
 }
 

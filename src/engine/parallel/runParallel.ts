@@ -13,7 +13,7 @@
 import type { ResolvedConfig } from '../../config/schema.js';
 import { BraggInputError } from '../../errors.js';
 import { compileKernel } from '../kernel.js';
-import { prepareRun, readTallies, type PreparedRun, type RawTallies, type RunOptions } from '../monteCarlo.js';
+import { prepareRun, readTallies, readCounters, type PreparedRun, type RawTallies, type RunOptions } from '../monteCarlo.js';
 import { WORKER_BYTES, WORKER_COUNTERS, LANE_STATE_BYTES, LET_FIELDS, type WorkerCounter } from '../layout.js';
 import {
   CONTROL_ABORT, CONTROL_CHUNK_OWNER, CONTROL_HISTORIES_DONE, CONTROL_SLOT_START, MAX_SLOTS,
@@ -165,7 +165,7 @@ export async function runParallel(config: ResolvedConfig, options: ParallelOptio
   const counters = {} as Record<WorkerCounter, bigint>;
   for (const name of Object.keys(WORKER_COUNTERS) as WorkerCounter[]) counters[name] = 0n;
   for (let slot = 0; slot < threads; slot++) {
-    const c = readTallies(run, slot).counters;
+    const c = readCounters(run, slot);
     for (const name of Object.keys(counters) as WorkerCounter[]) counters[name] += c[name];
   }
   // Slot start times (microseconds after `start`): the transport window opens when the first worker starts.
