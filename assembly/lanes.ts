@@ -169,32 +169,34 @@ function endParticle(params: usize, worker: usize, lane: i32): bool {
  * indices), the voxel it started in and its outcome in the lane.
  */
 export function finishStep(params: usize, worker: usize, lane: i32): bool {
-  const voxel = getI(worker, L_VOXEL, lane);
-  const iz = getI(worker, L_VOXEL_Z, lane);
+  // The lane's fields, addressed once (laneField: the lanes pointer is read from memory).
+  const at = laneField(worker, 0, lane);
+  const voxel = load<i32>(at + L_VOXEL);
+  const iz = load<i32>(at + L_VOXEL_Z);
   // The energy after the step, never above the energy before it: a deposit is
   // never negative, even where the last bit of the f32 table lookup is not
   // monotonic in the range (a step without loss gives exactly the energy
   // before it: stepScalar.ts, header: c).
-  const previous = getF(worker, L_PREV_ENERGY, lane);
-  const energy = min<f32>(getF(worker, L_ENERGY, lane), previous);
+  const previous = load<f32>(at + L_PREV_ENERGY);
+  const energy = min<f32>(load<f32>(at + L_ENERGY), previous);
   const deposit = energyUnits(params, <f64>previous - <f64>energy);
   recordDeposit(worker, lane, voxel, iz, deposit);
   addCounter(worker, W_DEPOSITED_ENERGY, deposit);
   addCounter(worker, W_STEPS, 1);
-  setF(worker, L_PREV_ENERGY, lane, energy);
-  const primary = getI(worker, L_STREAM, lane) == 1;
+  store<f32>(at + L_PREV_ENERGY, energy);
+  const primary = load<i32>(at + L_STREAM) == 1;
   if (load<i32>(params + P_SCORE_LET) != 0) scoreLetStep(worker, lane, voxel, deposit, primary);
-  if (getI(worker, L_CROSSED_PROBE, lane) != 0 && primary) {
-    const x = <f64>getF(worker, L_X, lane);
-    const y = <f64>getF(worker, L_Y, lane);
+  if (load<i32>(at + L_CROSSED_PROBE) != 0 && primary) {
+    const x = <f64>load<f32>(at + L_X);
+    const y = <f64>load<f32>(at + L_Y);
     addCounter(worker, W_PROBE_COUNT, 1);
     addCounter(worker, W_PROBE_SUM_X, <i64>nearest<f64>(x * LENGTH_UNITS_PER_MM));
     addCounter(worker, W_PROBE_SUM_X_SQ, <i64>nearest<f64>(x * x * LENGTH_UNITS_PER_MM));
     addCounter(worker, W_PROBE_SUM_Y, <i64>nearest<f64>(y * LENGTH_UNITS_PER_MM));
     addCounter(worker, W_PROBE_SUM_Y_SQ, <i64>nearest<f64>(y * y * LENGTH_UNITS_PER_MM));
   }
-  let outcome = getI(worker, L_OUTCOME, lane);
-  if ((outcome == OUTCOME_ALIVE || outcome == OUTCOME_NUCLEAR) && getI(worker, L_STEP, lane) >= MAX_STEPS_PER_HISTORY) {
+  let outcome = load<i32>(at + L_OUTCOME);
+  if ((outcome == OUTCOME_ALIVE || outcome == OUTCOME_NUCLEAR) && load<i32>(at + L_STEP) >= MAX_STEPS_PER_HISTORY) {
     addCounter(worker, W_ABORTED_HISTORIES, 1);
     outcome = OUTCOME_STOPPED;
   }
@@ -204,7 +206,7 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
     addCounter(worker, W_CUTOFF_ENERGY, units);
     if (primary) {
       // Range straggling of primaries (stop depths).
-      const depth = <f64>getF(worker, L_Z, lane);
+      const depth = <f64>load<f32>(at + L_Z);
       addCounter(worker, W_STOPPED_COUNT, 1);
       addCounter(worker, W_STOP_DEPTH_SUM, <i64>nearest<f64>(depth * LENGTH_UNITS_PER_MM));
       addCounter(worker, W_STOP_DEPTH_SUM_SQ, <i64>nearest<f64>(depth * depth * LENGTH_UNITS_PER_MM));
@@ -215,16 +217,16 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
     addCounter(worker, W_ESCAPED_ENERGY, energyUnits(params, <f64>energy));
     return endParticle(params, worker, lane);
   }
-  const next = voxelIndex(params, getI(worker, L_IX, lane), getI(worker, L_IY, lane), getI(worker, L_IZ, lane));
+  const next = voxelIndex(params, load<i32>(at + L_IX), load<i32>(at + L_IY), load<i32>(at + L_IZ));
   const material = <i32>load<u8>(<usize>load<u32>(params + P_MATERIAL_INDEX_PTR) + <usize>next);
-  if (material != getI(worker, L_MATERIAL, lane)) {
+  if (material != load<i32>(at + L_MATERIAL)) {
     // Same energy, new material: the residual range is re-derived from the energy.
     loadMaterial(params, worker, lane, material);
     setRangeFromEnergy(params, worker, lane, energy);
   }
   if (outcome == OUTCOME_NUCLEAR) {
     if (!nuclearEvent(params, worker, lane, energy)) return endParticle(params, worker, lane);
-    setF(worker, L_PREV_ENERGY, lane, getF(worker, L_ENERGY, lane));
+    store<f32>(at + L_PREV_ENERGY, load<f32>(at + L_ENERGY));
   }
   return true;
 }

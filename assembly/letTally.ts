@@ -38,7 +38,7 @@ import {
   ENERGY_UNITS_PER_MEV, LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM, LET_LENGTH_UNITS_PER_MM,
   LET_LENGTH_UNITS_PER_MM_KEV_PER_UM,
 } from './layout';
-import { getF, getI, setI } from './laneState';
+import { getI, setI, laneField } from './laneState';
 
 /** e L in energy units x keV/um to the LETd sums' units (2^-16 / 2^-24: exact). */
 @inline const ENERGY_LET_SCALE: f64 = LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM / ENERGY_UNITS_PER_MEV;
@@ -120,14 +120,15 @@ export function flushLet(worker: usize, lane: i32): void {
  * `voxel`; `primary` adds it to the primaries' LETd sums too.
  */
 export function scoreLetStep(worker: usize, lane: i32, voxel: i32, deposit: i64, primary: bool): void {
-  if (getI(worker, L_LET_VOXEL, lane) != voxel) {
+  const at = laneField(worker, 0, lane);
+  if (load<i32>(at + L_LET_VOXEL) != voxel) {
     flushLet(worker, lane);
-    setI(worker, L_LET_VOXEL, lane, voxel);
+    store<i32>(at + L_LET_VOXEL, voxel);
   }
   const q = sumsOf(worker, lane);
-  const water = <f64>getF(worker, L_LET_WATER, lane);
-  const medium = <f64>getF(worker, L_LET_MEDIUM, lane);
-  const lengthMm = <f64>getF(worker, L_STEP_LENGTH, lane);
+  const water = <f64>load<f32>(at + L_LET_WATER);
+  const medium = <f64>load<f32>(at + L_LET_MEDIUM);
+  const lengthMm = <f64>load<f32>(at + L_STEP_LENGTH);
   const e = <f64>deposit;
   const eWater = e * water;
   if (ASC_FEATURE_SIMD) {
