@@ -5,5 +5,6 @@ export * from './tripathiLight.js';
 export * from './tripathi.js';
 export * from './kox.js';
 export * from './sihver.js';
+export * from './reactionCrossSection.js';
 export * from './macroscopicCrossSections.js';
 export * from './kernelGrids.js';

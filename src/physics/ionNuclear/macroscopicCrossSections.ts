@@ -5,8 +5,9 @@
  *   mu_i/rho (E) = w_i N_A sigma_i(E) / A_i   [cm^2/g],   mu/rho = sum_i mu_i/rho,
  *
  * w_i the mass fraction and A_i the atomic weight (g/mol) of element i (src/physics/materials.ts,
- * elements.ts), sigma_i the Tripathi reaction cross section (tripathi.ts) of the projectile on
- * the element's most abundant isotope (nuclides.ts), 1 b = 1e-24 cm^2, N_A the Avogadro constant
+ * elements.ts), sigma_i the engine's reaction cross section (reactionCrossSection.ts: Tripathi, or
+ * ICRU 63 in inverse kinematics for C, N, O on hydrogen) of the projectile on the element's most
+ * abundant isotope (nuclides.ts), 1 b = 1e-24 cm^2, N_A the Avogadro constant
  * of stoppingPower.ts, as in src/physics/nuclear/macroscopicCrossSections.ts for protons. The mean
  * free path is 1 / (rho mu/rho), cm, with the material's density rho in g/cm^3. Energies are per
  * nucleon of the projectile (MeV/u); only reactions (nonelastic) are counted: nucleus-nucleus
@@ -17,7 +18,7 @@ import type { Material } from '../materials.js';
 import { AVOGADRO_PER_MOL } from '../stoppingPower.js';
 import type { Nuclide } from './nuclides.js';
 import { checkEnergyMeVPerU, checkNuclide, targetNuclide } from './nuclides.js';
-import { tripathiCrossSectionMbUnchecked } from './tripathi.js';
+import { ionReactionCrossSectionMbUnchecked } from './reactionCrossSection.js';
 
 const CM2_PER_MB = 1e-27;
 
@@ -67,7 +68,7 @@ export function ionMacroscopicCrossSections(projectile: Nuclide, material: Mater
     const sigma = new Float64Array(n);
     const mu = new Float64Array(n);
     for (let j = 0; j < n; j++) {
-      sigma[j] = tripathiCrossSectionMbUnchecked(projectile, target, energies[j]!);
+      sigma[j] = ionReactionCrossSectionMbUnchecked(projectile, target, energies[j]!);
       mu[j] = perMb * sigma[j]!;
       total[j] = total[j]! + mu[j]!;
     }
@@ -86,7 +87,7 @@ export function ionReactionCm2PerG(projectile: Nuclide, material: Material, ener
   let sum = 0;
   for (const { atomicNumber, massFraction } of material.elements) {
     sum += cm2PerGPerMb(atomicNumber, massFraction)
-      * tripathiCrossSectionMbUnchecked(projectile, targetNuclide(atomicNumber), energyMeVPerU);
+      * ionReactionCrossSectionMbUnchecked(projectile, targetNuclide(atomicNumber), energyMeVPerU);
   }
   return sum;
 }
