@@ -8,6 +8,8 @@ import {
   W_LANES_PTR, L_RANGE, L_ENERGY, L_RANGE_LOW, L_MATERIAL, L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP,
   L_Z_OVER_A, L_RADIATION_LENGTH, L_CUTOFF_RANGE, L_TABLE_PTR, L_ENERGY_OFFSET, L_NUCLEAR_MU,
   L_MFP, L_SCRATCH, L_HISTORY_LO, L_HISTORY_HI, ENERGY_UNITS_PER_MEV, L_RANGE_POSITION,
+  P_MATERIAL_COUNT, M_CHARGE_NUMBER, M_MASS_NUMBER, M_MASS_PER_NUCLEON_MEV,
+  L_SPECIES, L_CHARGE_NUMBER, L_MASS_NUMBER, L_MASS_PER_NUCLEON_MEV,
 } from './layout';
 import { philox4x32 } from './philox';
 import { logf, uniformFromBits } from './fastmath';
@@ -25,9 +27,25 @@ import { rangeAtEnergy, rangePosition, interpolate } from './tables';
   store<i64>(worker + offset, load<i64>(worker + offset) + value);
 }
 
-/** Energy (MeV, f64, exact for f32 inputs) of a whole ion with energy per nucleon e, in fixed-point units. */
+/** Energy (MeV, f64, exact for f32 inputs) of a whole nucleus of mass number A with energy per nucleon e, in fixed-point units. */
+@inline export function energyUnitsOf(massNumber: f32, energyMeVPerU: f64): i64 {
+  return <i64>nearest<f64>(energyMeVPerU * <f64>massNumber * ENERGY_UNITS_PER_MEV);
+}
+
+/** energyUnitsOf for a beam particle (P_MASS_NUMBER: before a lane holds it). */
 @inline export function energyUnits(params: usize, energyMeVPerU: f64): i64 {
-  return <i64>nearest<f64>(energyMeVPerU * <f64>load<f32>(params + P_MASS_NUMBER) * ENERGY_UNITS_PER_MEV);
+  return energyUnitsOf(load<f32>(params + P_MASS_NUMBER), energyMeVPerU);
+}
+
+/** Mass number of a species (the header of its first material block). */
+@inline export function speciesMassNumber(params: usize, species: i32): f32 {
+  const block = species * load<i32>(params + P_MATERIAL_COUNT);
+  return load<f32>(<usize>load<u32>(params + P_TABLES_PTR) + <usize>(block * load<i32>(params + P_TABLE_STRIDE)) + M_MASS_NUMBER);
+}
+
+/** energyUnitsOf for the lane's particle (its species' mass number). */
+@inline export function laneEnergyUnits(worker: usize, lane: i32, energyMeVPerU: f64): i64 {
+  return energyUnitsOf(getF(worker, L_MASS_NUMBER, lane), energyMeVPerU);
 }
 
 /**
@@ -63,9 +81,14 @@ export function sampleMeanFreePaths(params: usize, worker: usize, lane: i32, c0:
   setF(worker, L_MFP, lane, meanFreePaths(load<u32>(laneRandom(params, worker, lane, c0, c1))));
 }
 
-/** Loads the material of the lane's current voxel: table pointer and per-material constants. */
+/**
+ * Loads the material of the lane's current voxel for the lane's species
+ * (L_SPECIES): the block's table pointer and its per-material and per-species
+ * constants.
+ */
 export function loadMaterial(params: usize, worker: usize, lane: i32, material: i32): void {
-  const tablePtr = <usize>load<u32>(params + P_TABLES_PTR) + <usize>(material * load<i32>(params + P_TABLE_STRIDE));
+  const block = getI(worker, L_SPECIES, lane) * load<i32>(params + P_MATERIAL_COUNT) + material;
+  const tablePtr = <usize>load<u32>(params + P_TABLES_PTR) + <usize>(block * load<i32>(params + P_TABLE_STRIDE));
   setI(worker, L_MATERIAL, lane, material);
   setI(worker, L_TABLE_PTR, lane, <i32>tablePtr);
   setF(worker, L_LOG_RANGE_MIN, lane, load<f32>(tablePtr + M_LOG_RANGE_MIN));
@@ -73,6 +96,9 @@ export function loadMaterial(params: usize, worker: usize, lane: i32, material: 
   setF(worker, L_Z_OVER_A, lane, load<f32>(tablePtr + M_Z_OVER_A_MOL_PER_G));
   setF(worker, L_RADIATION_LENGTH, lane, load<f32>(tablePtr + M_RADIATION_LENGTH_G_PER_CM2));
   setF(worker, L_CUTOFF_RANGE, lane, load<f32>(tablePtr + M_CUTOFF_RANGE_G_PER_CM2));
+  setF(worker, L_CHARGE_NUMBER, lane, load<f32>(tablePtr + M_CHARGE_NUMBER));
+  setF(worker, L_MASS_NUMBER, lane, load<f32>(tablePtr + M_MASS_NUMBER));
+  setF(worker, L_MASS_PER_NUCLEON_MEV, lane, load<f32>(tablePtr + M_MASS_PER_NUCLEON_MEV));
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   P_NX, P_NY, P_VOXEL_X_MM, P_VOXEL_Y_MM, P_ORIGIN_X_MM, P_ORIGIN_Y_MM,
   P_MATERIAL_INDEX_PTR, P_BEAM_ENERGY_MEV_PER_U, P_BEAM_ENERGY_SIGMA_MEV_PER_U, P_BEAM_CENTER_X_MM, P_BEAM_CENTER_Y_MM,
   P_SPOT_SIGMA_X_MM, P_SPOT_SIGMA_Y_MM, P_DIVERGENCE_SIGMA_X_RAD, P_DIVERGENCE_SIGMA_Y_RAD,
-  P_SEED_LO, P_SEED_HI, P_NUCLEAR, P_SCORE_LET,
+  P_SEED_LO, P_SEED_HI, P_NUCLEAR, P_SCORE_LET, P_BEAM_SPECIES, L_SPECIES, L_MASS_NUMBER,
   W_INCIDENT_ENERGY, W_DEPOSITED_ENERGY, W_CUTOFF_ENERGY, W_ESCAPED_ENERGY,
   W_STEPS, W_HISTORIES, W_STOPPED_COUNT, W_STOP_DEPTH_SUM, W_STOP_DEPTH_SUM_SQ,
   W_PROBE_COUNT, W_PROBE_SUM_X, W_PROBE_SUM_X_SQ, W_PROBE_SUM_Y, W_PROBE_SUM_Y_SQ,
@@ -23,11 +23,11 @@ import { PI_F32, MAX_STEPS_PER_HISTORY } from './physicsConstants';
 import { recordDeposit, flushHistory } from './tally';
 import { scoreLetStep, flushLet } from './letTally';
 import {
-  laneField, getF, setF, getI, setI, addCounter, energyUnits, voxelIndex, loadMaterial, setRangeFromEnergy,
+  laneField, getF, setF, getI, setI, addCounter, energyUnits, energyUnitsOf, laneEnergyUnits, voxelIndex, loadMaterial, setRangeFromEnergy,
   sampleMeanFreePaths,
 } from './laneState';
 import {
-  nuclearEvent, stackField, S_X, S_Y, S_Z, S_U, S_V, S_W, S_ENERGY, S_IX, S_IY, S_IZ, S_PARTICLE,
+  nuclearEvent, stackField, S_X, S_Y, S_Z, S_U, S_V, S_W, S_ENERGY, S_IX, S_IY, S_IZ, S_PARTICLE, S_SPECIES,
 } from './nuclear';
 
 @inline export const OUTCOME_ALIVE: i32 = 0;
@@ -103,6 +103,7 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
   setI(worker, L_STACK_SIZE, lane, 0);
   if (nuclearOn(params)) sampleMeanFreePaths(params, worker, lane, 0, 2);
   setF(worker, L_PREV_ENERGY, lane, energy);
+  setI(worker, L_SPECIES, lane, load<i32>(params + P_BEAM_SPECIES));
   const voxel = voxelIndex(params, ix, iy, 0);
   loadMaterial(params, worker, lane, <i32>load<u8>(<usize>load<u32>(params + P_MATERIAL_INDEX_PTR) + <usize>voxel));
   setRangeFromEnergy(params, worker, lane, energy);
@@ -128,6 +129,7 @@ function startSecondary(params: usize, worker: usize, lane: i32): bool {
   setI(worker, L_STACK_SIZE, lane, entry);
   const energy = load<f32>(stackField(worker, lane, entry, S_ENERGY));
   const particle = load<i32>(stackField(worker, lane, entry, S_PARTICLE));
+  setI(worker, L_SPECIES, lane, load<i32>(stackField(worker, lane, entry, S_SPECIES)));
   const ix = load<i32>(stackField(worker, lane, entry, S_IX));
   const iy = load<i32>(stackField(worker, lane, entry, S_IY));
   const iz = load<i32>(stackField(worker, lane, entry, S_IZ));
@@ -147,7 +149,7 @@ function startSecondary(params: usize, worker: usize, lane: i32): bool {
   setRangeFromEnergy(params, worker, lane, energy);
   sampleMeanFreePaths(params, worker, lane, 0, <u32>(2 + 2 * particle));
   if (getF(worker, L_RANGE, lane) > getF(worker, L_CUTOFF_RANGE, lane)) return true;
-  const units = energyUnits(params, <f64>energy);
+  const units = laneEnergyUnits(worker, lane, <f64>energy);
   recordDeposit(worker, lane, voxel, iz, units);
   addCounter(worker, W_CUTOFF_ENERGY, units);
   return false;
@@ -179,7 +181,8 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
   // before it: stepScalar.ts, header: c).
   const previous = load<f32>(at + L_PREV_ENERGY);
   const energy = min<f32>(load<f32>(at + L_ENERGY), previous);
-  const deposit = energyUnits(params, <f64>previous - <f64>energy);
+  const massNumber = load<f32>(at + L_MASS_NUMBER);
+  const deposit = energyUnitsOf(massNumber, <f64>previous - <f64>energy);
   recordDeposit(worker, lane, voxel, iz, deposit);
   addCounter(worker, W_DEPOSITED_ENERGY, deposit);
   addCounter(worker, W_STEPS, 1);
@@ -201,7 +204,7 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
     outcome = OUTCOME_STOPPED;
   }
   if (outcome == OUTCOME_STOPPED) {
-    const units = energyUnits(params, <f64>energy);
+    const units = energyUnitsOf(massNumber, <f64>energy);
     recordDeposit(worker, lane, voxel, iz, units);
     addCounter(worker, W_CUTOFF_ENERGY, units);
     if (primary) {
@@ -214,7 +217,7 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
     return endParticle(params, worker, lane);
   }
   if (outcome == OUTCOME_ESCAPED) {
-    addCounter(worker, W_ESCAPED_ENERGY, energyUnits(params, <f64>energy));
+    addCounter(worker, W_ESCAPED_ENERGY, energyUnitsOf(massNumber, <f64>energy));
     return endParticle(params, worker, lane);
   }
   const next = voxelIndex(params, load<i32>(at + L_IX), load<i32>(at + L_IY), load<i32>(at + L_IZ));

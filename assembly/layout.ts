@@ -6,9 +6,11 @@
 //  ┌──────┬──────┬──────┬─────────┬─────────┬─────────┬─────────┬─────────┐
 //  │ nx   │ ny   │ nz   │ voxelX  │ voxelY  │ voxelZ  │ originX │ originY │ ...
 //  └──────┴──────┴──────┴─────────┴─────────┴─────────┴─────────┴─────────┘
-//  Material block (stride P_TABLE_STRIDE): 64-byte header, then four f32 tables
-//  of P_TABLE_LENGTH points: R(E) on the energy grid, and E(R), S(R), Rlow(R)
-//  on the range grid.
+//  Material block (stride P_TABLE_STRIDE): 64-byte header, then the f32 tables
+//  (T_*) of P_TABLE_LENGTH points: R(E) on the energy grid, and E(R), S(R),
+//  Rlow(R), ... on the range grid. One block per (species, material): species s,
+//  material m at P_TABLES_PTR + (s P_MATERIAL_COUNT + m) P_TABLE_STRIDE; the
+//  header carries the species' charge and mass (laneState.ts: loadMaterial).
 //  Worker block (WORKER_BYTES): pointers to this worker's tallies and scratch,
 //  then 64-bit counters.
 
@@ -28,7 +30,7 @@
 @inline export const P_TABLE_STRIDE: i32 = 48;
 @inline export const P_LOG_ENERGY_MIN: i32 = 52;
 @inline export const P_INV_LOG_ENERGY_STEP: i32 = 56;
-@inline export const P_MASS_NUMBER: i32 = 60;
+@inline export const P_MASS_NUMBER: i32 = 60;          // the beam's (species P_BEAM_SPECIES); a lane's own: L_MASS_NUMBER
 @inline export const P_CHARGE_NUMBER: i32 = 64;
 @inline export const P_MASS_PER_NUCLEON_MEV: i32 = 68;
 @inline export const P_MAX_STEP_MM: i32 = 72;
@@ -45,7 +47,10 @@
 @inline export const P_PROBE_Z_INDEX: i32 = 116;
 @inline export const P_NUCLEAR: i32 = 120;            // 1: nuclear interactions on (nuclear.ts)
 @inline export const P_SCORE_LET: i32 = 124;          // 1: LET scored into the worker's LET tallies (letTally.ts)
-@inline export const PARAMS_BYTES: i32 = 128;
+@inline export const P_MATERIAL_COUNT: i32 = 128;     // material blocks per species
+@inline export const P_BEAM_SPECIES: i32 = 132;       // species index of the beam's particles
+@inline export const P_PROTON_SPECIES: i32 = 136;     // species index of secondary protons (nuclear.ts; -1: none)
+@inline export const PARAMS_BYTES: i32 = 144;
 
 // ---- material block header (then the tables) ----
 @inline export const M_LOG_RANGE_MIN: i32 = 0;
@@ -58,6 +63,9 @@
 @inline export const M_ELASTIC_TARGET1_MASS_NUMBER: i32 = 24;
 @inline export const M_ELASTIC_TARGET2_MASS_NUMBER: i32 = 28;
 @inline export const M_ELASTIC_TARGET3_MASS_NUMBER: i32 = 32;
+@inline export const M_CHARGE_NUMBER: i32 = 36;       // the block's species: charge number z (f32)
+@inline export const M_MASS_NUMBER: i32 = 40;         // mass number A (f32; energies are per nucleon)
+@inline export const M_MASS_PER_NUCLEON_MEV: i32 = 44; // rest mass / A (MeV)
 @inline export const M_HEADER_BYTES: i32 = 64;
 // table k starts at M_HEADER_BYTES + k * tableLength * 4
 @inline export const T_RANGE_AT_ENERGY: i32 = 0;
@@ -167,12 +175,16 @@
 @inline export const L_LET_VOXEL: i32 = 800;      // voxel whose LET sums L_LET_SUMS holds (letTally.ts)
 @inline export const L_LET_SUMS: i32 = 816;       // LET_FIELDS f64 per lane (lane * 64 + field * 8): the visit's sums
 @inline export const L_LET_LIST_LENGTH: i32 = 1072; // entries in this lane's LET list (letTally.ts)
-@inline export const L_STACK: i32 = 1088;         // STACK_CAPACITY entries of STACK_FIELDS fields
+@inline export const L_SPECIES: i32 = 1088;       // species of the lane's particle (its table blocks)
+@inline export const L_CHARGE_NUMBER: i32 = 1104; // its charge number, mass number and mass per nucleon (MeV),
+@inline export const L_MASS_NUMBER: i32 = 1120;   // copied from its material block's header
+@inline export const L_MASS_PER_NUCLEON_MEV: i32 = 1136;
+@inline export const L_STACK: i32 = 1152;         // STACK_CAPACITY entries of STACK_FIELDS fields
 // Measured (100k protons, water with a 40 mm bone slab, overflows per history): capacity 4: 1.6e-3
 // at 150 MeV, 5.0e-3 at 230 MeV; 6: 2e-5, 3e-5; 16: none (each 2 entries more cut them ~30-fold).
 @inline export const STACK_CAPACITY: i32 = 16;
-@inline export const STACK_FIELDS: i32 = 11;      // x y z u v w energy ix iy iz particle
-@inline export const LANE_STATE_BYTES: i32 = 3904;
+@inline export const STACK_FIELDS: i32 = 12;      // x y z u v w energy ix iy iz particle species
+@inline export const LANE_STATE_BYTES: i32 = 4224;
 
 // ---- fixed-point units of the tallies ----
 // Energy: 2^-24 MeV per unit; square of a history's voxel energy: 2^-32 MeV^2 per unit

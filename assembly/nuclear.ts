@@ -90,7 +90,7 @@
 // So every particle's numbers depend only on (seed, history, p), whatever the
 // thread, chunk, lane or driver.
 import {
-  P_TABLE_LENGTH, M_ELASTIC_TARGET0_MASS_NUMBER,
+  P_TABLE_LENGTH, P_PROTON_SPECIES, M_ELASTIC_TARGET0_MASS_NUMBER,
   T_PROTON_ELASTIC_SHARE_AT_RANGE, T_NONELASTIC_SHARE_AT_RANGE,
   T_ELASTIC_TARGET0_SHARE_AT_RANGE, T_ELASTIC_TARGET1_SHARE_AT_RANGE, T_ELASTIC_TARGET2_SHARE_AT_RANGE,
   W_NUCLEAR_EVENTS, W_PRIMARY_NONELASTIC_EVENTS, W_SECONDARIES, W_STACK_OVERFLOWS, W_NEUTRAL_ENERGY,
@@ -102,7 +102,7 @@ import {
 import { uniformFromBits, logf, sinHalfPi } from './fastmath';
 import { rangePosition, interpolate } from './tables';
 import {
-  getF, setF, getI, setI, addCounter, energyUnits, voxelIndex, laneField, laneRandom, scratchWords,
+  getF, setF, getI, setI, addCounter, laneEnergyUnits, energyUnitsOf, speciesMassNumber, voxelIndex, laneField, laneRandom, scratchWords,
   meanFreePaths, setRangeFromEnergy,
 } from './laneState';
 import { recordDeposit } from './tally';
@@ -135,6 +135,7 @@ import { recordDeposit } from './tally';
 @inline export const S_IY: i32 = 8;
 @inline export const S_IZ: i32 = 9;
 @inline export const S_PARTICLE: i32 = 10;
+@inline export const S_SPECIES: i32 = 11;
 
 @inline export function stackField(worker: usize, lane: i32, entry: i32, field: i32): usize {
   return laneField(worker, L_STACK + ((entry * STACK_FIELDS + field) << 4), lane);
@@ -231,9 +232,10 @@ function pushSecondary(params: usize, worker: usize, lane: i32, energy: f32, dir
   setI(worker, L_SECONDARIES, lane, particle);
   addCounter(worker, W_SECONDARIES, 1);
   const size = getI(worker, L_STACK_SIZE, lane);
+  const species = load<i32>(params + P_PROTON_SPECIES);
   if (size == STACK_CAPACITY) {
     const ix = getI(worker, L_IX, lane), iy = getI(worker, L_IY, lane), iz = getI(worker, L_IZ, lane);
-    const units = energyUnits(params, <f64>energy);
+    const units = energyUnitsOf(speciesMassNumber(params, species), <f64>energy);
     recordDeposit(worker, lane, voxelIndex(params, ix, iy, iz), iz, units);
     addCounter(worker, W_DEPOSITED_ENERGY, units);
     addCounter(worker, W_STACK_OVERFLOWS, 1);
@@ -250,6 +252,7 @@ function pushSecondary(params: usize, worker: usize, lane: i32, energy: f32, dir
   store<i32>(stackField(worker, lane, size, S_IY), getI(worker, L_IY, lane));
   store<i32>(stackField(worker, lane, size, S_IZ), getI(worker, L_IZ, lane));
   store<i32>(stackField(worker, lane, size, S_PARTICLE), particle);
+  store<i32>(stackField(worker, lane, size, S_SPECIES), species);
   setI(worker, L_STACK_SIZE, lane, size + 1);
 }
 
@@ -272,7 +275,7 @@ function carryOn(params: usize, worker: usize, lane: i32, energy: f32, direction
   setF(worker, L_MFP, lane, freePaths);
   setRangeFromEnergy(params, worker, lane, energy);
   if (getF(worker, L_RANGE, lane) > getF(worker, L_CUTOFF_RANGE, lane)) return true;
-  depositHere(params, worker, lane, energyUnits(params, <f64>energy), W_CUTOFF_ENERGY);
+  depositHere(params, worker, lane, laneEnergyUnits(worker, lane, <f64>energy), W_CUTOFF_ENERGY);
   return false;
 }
 
@@ -286,7 +289,7 @@ function carryOn(params: usize, worker: usize, lane: i32, energy: f32, direction
  * table builder (deterministic/nuclearProducts.ts), so both solvers share one model.
  */
 export function nonelasticProducts(params: usize, worker: usize, lane: i32, e: f64, eventCounter: u32, stream: u32, direction: usize): void {
-  const incidentUnits = energyUnits(params, e);
+  const incidentUnits = laneEnergyUnits(worker, lane, e);
   // Exponent by energy band (MOQUI, tuned for water); shares fitted to ICRU 63 (header).
   const exponent: f64 = e > 200.0 ? 0.40 : e > 150.0 ? 0.45 : 0.52;
   const secondaryProbability: f64 = SECONDARY_PROTON_SHARE_AT_0 + SECONDARY_PROTON_SHARE_PER_MEV * e;
@@ -311,7 +314,7 @@ export function nonelasticProducts(params: usize, worker: usize, lane: i32, e: f
       turn(worker, lane, min<f64>((2.0 * fraction - 1.0) + 2.0 * (1.0 - fraction) * uCosine, 1.0),
         azimuthCosine(passPhi), azimuthSine(passPhi), direction);
       pushSecondary(params, worker, lane, secondary, direction);
-      productUnits += energyUnits(params, <f64>secondary);
+      productUnits += energyUnitsOf(speciesMassNumber(params, load<i32>(params + P_PROTON_SPECIES)), <f64>secondary);
     } else {
       neutral += dE * neutralShareOfRest;
     }
@@ -344,7 +347,7 @@ export function nuclearEvent(params: usize, worker: usize, lane: i32, energy: f3
   const n = load<i32>(params + P_TABLE_LENGTH);
   const position = rangePosition(tablePtr, n, getF(worker, L_RANGE, lane));
   const e = <f64>energy;
-  const incidentUnits = energyUnits(params, e);
+  const incidentUnits = laneEnergyUnits(worker, lane, e);
   const p2 = momentumSquared(e, PROTON_MASS_MEV);
 
   if (uChannel < interpolate(tablePtr, n, T_PROTON_ELASTIC_SHARE_AT_RANGE, position)) {
@@ -359,7 +362,7 @@ export function nuclearEvent(params: usize, worker: usize, lane: i32, energy: f3
     const scatteredSquared = momentumSquared(<f64>scattered, PROTON_MASS_MEV);
     turn(worker, lane, labCosine(p2, struckSquared, scatteredSquared), -cosPhi, -sinPhi, direction);
     pushSecondary(params, worker, lane, struck, direction);
-    const rest = incidentUnits - energyUnits(params, <f64>struck) - energyUnits(params, <f64>scattered);
+    const rest = incidentUnits - laneEnergyUnits(worker, lane, <f64>struck) - laneEnergyUnits(worker, lane, <f64>scattered);
     if (rest != 0) depositHere(params, worker, lane, rest, W_DEPOSITED_ENERGY);
     turn(worker, lane, labCosine(p2, scatteredSquared, struckSquared), cosPhi, sinPhi, direction);
     return carryOn(params, worker, lane, scattered, direction, freePaths);
@@ -390,6 +393,6 @@ export function nuclearEvent(params: usize, worker: usize, lane: i32, energy: f3
   const scattered = roundDown32(e - recoil);
   const scatteredSquared = momentumSquared(<f64>scattered, PROTON_MASS_MEV);
   turn(worker, lane, labCosine(p2, scatteredSquared, momentumSquared(recoil, targetMass)), cosPhi, sinPhi, direction);
-  depositHere(params, worker, lane, incidentUnits - energyUnits(params, <f64>scattered), W_DEPOSITED_ENERGY);
+  depositHere(params, worker, lane, incidentUnits - laneEnergyUnits(worker, lane, <f64>scattered), W_DEPOSITED_ENERGY);
   return carryOn(params, worker, lane, scattered, direction, freePaths);
 }

@@ -78,7 +78,7 @@
 // (test/monteCarlo/lowDensity.test.ts; on WebGPU in test/gpu/transport.test.ts).
 import {
   P_NX, P_NY, P_NZ, P_VOXEL_X_MM, P_VOXEL_Y_MM, P_VOXEL_Z_MM, P_ORIGIN_X_MM, P_ORIGIN_Y_MM,
-  P_DENSITY_PTR, P_TABLE_LENGTH, P_MASS_NUMBER, P_CHARGE_NUMBER, P_MASS_PER_NUCLEON_MEV,
+  P_DENSITY_PTR, P_TABLE_LENGTH, L_MASS_NUMBER, L_CHARGE_NUMBER, L_MASS_PER_NUCLEON_MEV,
   P_MAX_STEP_MM, P_SEED_LO, P_SEED_HI, P_PROBE_Z_INDEX, P_NUCLEAR,
   T_ENERGY_AT_RANGE, T_STOPPING_AT_RANGE, T_RANGE_LOW_AT_RANGE, T_NUCLEAR_AT_RANGE,
   W_LANES_PTR,
@@ -106,9 +106,6 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   const originY = load<f32>(params + P_ORIGIN_Y_MM);
   const n = load<i32>(params + P_TABLE_LENGTH);
   const lastPosition = lastTablePosition(n);
-  const massNumber = load<f32>(params + P_MASS_NUMBER);
-  const charge = load<f32>(params + P_CHARGE_NUMBER);
-  const nucleonMass = load<f32>(params + P_MASS_PER_NUCLEON_MEV);
 
   const xStart = load<f32>(lanes + L_X);
   const yStart = load<f32>(lanes + L_Y);
@@ -127,6 +124,10 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   const tablePtr = <usize>load<u32>(lanes + L_TABLE_PTR);
   const logRangeMin = load<f32>(lanes + L_LOG_RANGE_MIN);
   const invLogRangeStep = load<f32>(lanes + L_INV_LOG_RANGE_STEP);
+  // The lane's species (laneState.ts: loadMaterial).
+  const massNumber = load<f32>(lanes + L_MASS_NUMBER);
+  const charge = load<f32>(lanes + L_CHARGE_NUMBER);
+  const nucleonMass = load<f32>(lanes + L_MASS_PER_NUCLEON_MEV);
 
   const voxel = (ix * ny + iy) * nz + iz; // z fastest (laneState.ts: voxelIndex)
   store<i32>(lanes + L_VOXEL, voxel);

@@ -5,7 +5,7 @@
 // are computed too, with their voxel forced to 0 so their reads stay valid.
 import {
   P_NX, P_NY, P_NZ, P_VOXEL_X_MM, P_VOXEL_Y_MM, P_VOXEL_Z_MM, P_ORIGIN_X_MM, P_ORIGIN_Y_MM,
-  P_DENSITY_PTR, P_TABLE_LENGTH, P_MASS_NUMBER, P_CHARGE_NUMBER, P_MASS_PER_NUCLEON_MEV,
+  P_DENSITY_PTR, P_TABLE_LENGTH, L_MASS_NUMBER, L_CHARGE_NUMBER, L_MASS_PER_NUCLEON_MEV,
   P_MAX_STEP_MM, P_SEED_LO, P_SEED_HI, P_PROBE_Z_INDEX, P_NUCLEAR,
   M_HEADER_BYTES, T_ENERGY_AT_RANGE, T_STOPPING_AT_RANGE, T_RANGE_LOW_AT_RANGE, T_NUCLEAR_AT_RANGE,
   W_LANES_PTR,
@@ -77,9 +77,6 @@ export function stepSimd(params: usize, worker: usize): void {
   const originY = k4(load<f32>(params + P_ORIGIN_Y_MM));
   const n = load<i32>(params + P_TABLE_LENGTH);
   const lastPosition = k4(lastTablePosition(n));
-  const massNumber = k4(load<f32>(params + P_MASS_NUMBER));
-  const charge = load<f32>(params + P_CHARGE_NUMBER);
-  const nucleonMass = k4(load<f32>(params + P_MASS_PER_NUCLEON_MEV));
   const zero = k4(0);
   const one = k4(1.0);
   const two = k4(2.0);
@@ -104,6 +101,10 @@ export function stepSimd(params: usize, worker: usize): void {
   const logRangeMin = v128.load(lanes + L_LOG_RANGE_MIN);
   const invLogRangeStep = v128.load(lanes + L_INV_LOG_RANGE_STEP);
   const alive = v128.load(lanes + L_ALIVE);
+  // Each lane's species (laneState.ts: loadMaterial).
+  const massNumber = v128.load(lanes + L_MASS_NUMBER);
+  const charge2 = f32x4.mul(v128.load(lanes + L_CHARGE_NUMBER), v128.load(lanes + L_CHARGE_NUMBER));
+  const nucleonMass = v128.load(lanes + L_MASS_PER_NUCLEON_MEV);
 
   // z fastest (laneState.ts: voxelIndex)
   const voxel = v128.and(i32x4.add(i32x4.mul(i32x4.add(i32x4.mul(ix, i32x4.splat(ny)), iy), i32x4.splat(nz)), iz), alive);
@@ -175,7 +176,7 @@ export function stepSimd(params: usize, worker: usize): void {
   const gamma2 = f32x4.mul(gamma, gamma);
   const beta2 = f32x4.sub(one, f32x4.div(one, gamma2));
   const relativistic = f32x4.mul(gamma2, f32x4.sub(one, f32x4.mul(beta2, half)));
-  const variance = f32x4.mul(f32x4.mul(f32x4.mul(k4(BOHR_K_ME_C2 * (charge * charge)), v128.load(lanes + L_Z_OVER_A)), massStep), relativistic);
+  const variance = f32x4.mul(f32x4.mul(f32x4.mul(f32x4.mul(k4(BOHR_K_ME_C2), charge2), v128.load(lanes + L_Z_OVER_A)), massStep), relativistic);
   const sigmaRange = f32x4.div(f32x4.sqrt(variance), meanStopping);
   const meanRangeLoss = f32x4.min(massStep, range);
   const secondMoment = f32x4.add(f32x4.mul(sigmaRange, sigmaRange), f32x4.mul(meanRangeLoss, meanRangeLoss));
@@ -216,7 +217,7 @@ export function stepSimd(params: usize, worker: usize): void {
   v128.store(lanes + L_SCATTER_INTEGRAL, scatterIntegral);
   const logTerm = f32x4.max(f32x4.add(one, f32x4.mul(logf4(totalRadiationLengths), k4(INV_NINE_LN10))), zero);
   const theta2Before = v128.load(lanes + L_THETA2);
-  const theta2After = f32x4.mul(f32x4.mul(k4(HIGHLAND_E_MEV_SQUARED * (charge * charge)), scatterIntegral), f32x4.mul(logTerm, logTerm));
+  const theta2After = f32x4.mul(f32x4.mul(f32x4.mul(k4(HIGHLAND_E_MEV_SQUARED), charge2), scatterIntegral), f32x4.mul(logTerm, logTerm));
   const deltaTheta2 = f32x4.max(f32x4.sub(theta2After, theta2Before), zero);
   v128.store(lanes + L_THETA2, f32x4.max(theta2After, theta2Before));
   const theta = f32x4.min(f32x4.mul(f32x4.sqrt(deltaTheta2), f32x4.sqrt(f32x4.mul(k4(-2.0), logf4(uTheta)))), k4(PI_F32));

@@ -180,7 +180,8 @@ fn gaussianPair(uRadius: f32, uAzimuth: f32) -> vec2<f32> {
 
 struct Lookup { energy: f32, stopping: f32, rangeLow: f32 }
 
-fn tableBase(material: u32) -> u32 { return material * (pu(P_TABLE_STRIDE) / 4u); }
+/** The block of a species in a material (layout.ts: species-major blocks; laneState.ts: loadMaterial). */
+fn tableBase(species: u32, material: u32) -> u32 { return (species * pu(P_MATERIAL_COUNT) + material) * (pu(P_TABLE_STRIDE) / 4u); }
 
 fn interpolate(base: u32, k: u32, position: f32) -> f32 {
   let n = pu(P_TABLE_LENGTH);
@@ -241,9 +242,11 @@ struct Particle {
   stream: u32,
   /** Table position of the range (laneState.ts: L_RANGE_POSITION), for LET. */
   position: f32,
+  /** Its species (laneState.ts: L_SPECIES): which table blocks it reads. */
+  species: u32,
 }
-/** A secondary proton waiting on the stack (nuclear.ts: pushSecondary). */
-struct Secondary { pos: vec3<f32>, dir: vec3<f32>, energy: f32, ix: i32, iy: i32, iz: i32, particle: u32 }
+/** A secondary waiting on the stack (nuclear.ts: pushSecondary). */
+struct Secondary { pos: vec3<f32>, dir: vec3<f32>, energy: f32, ix: i32, iy: i32, iz: i32, particle: u32, species: u32 }
 
 var<private> p: Particle;
 var<private> stack: array<Secondary, STACK_CAPACITY>;
@@ -309,7 +312,7 @@ fn depositUnits(voxel: u32, units: vec2<u32>) {
 
 fn loadMaterial(material: u32) {
   p.material = material;
-  p.base = tableBase(material);
+  p.base = tableBase(p.species, material);
 }
 
 /** laneState.ts: setRangeFromEnergy (range, its residue, the step limit and mu/rho at it). */
@@ -427,7 +430,7 @@ fn pushSecondary(energy: f32, direction: vec3<f32>) {
     addWordCounter(C_STACK_OVERFLOWS, 1u);
     return;
   }
-  stack[stackSize] = Secondary(p.pos, direction, energy, p.ix, p.iy, p.iz, secondaryCount);
+  stack[stackSize] = Secondary(p.pos, direction, energy, p.ix, p.iy, p.iz, secondaryCount, pu(P_PROTON_SPECIES));
   stackSize += 1u;
 }
 
@@ -552,6 +555,7 @@ fn startSecondary() -> bool {
   p.ix = s.ix; p.iy = s.iy; p.iz = s.iz;
   p.radiationLengths = 0.0; p.scatterIntegral = 0.0; p.theta2 = 0.0;
   p.stream = 1u + 2u * s.particle;
+  p.species = s.species;
   p.previous = s.energy;
   let voxel = voxelOf(s.ix, s.iy, s.iz);
   loadMaterial(materialIndex[voxel]);
@@ -565,9 +569,10 @@ fn startSecondary() -> bool {
 
 /** Follows the particle until it stops, escapes or ends in a nonelastic event (stepScalar.ts, lanes.ts: finishStep). */
 fn transportParticle() {
-  let massNumber = pf(P_MASS_NUMBER);
-  let charge = pf(P_CHARGE_NUMBER);
-  let nucleonMass = pf(P_MASS_PER_NUCLEON_MEV);
+  // Its species' constants (the same in each of the species' blocks: laneState.ts loadMaterial).
+  let massNumber = tables[p.base + M_MASS_NUMBER];
+  let charge = tables[p.base + M_CHARGE_NUMBER];
+  let nucleonMass = tables[p.base + M_MASS_PER_NUCLEON_MEV];
   let nx = pi(P_NX); let ny = pi(P_NY); let nz = pi(P_NZ);
   let voxelX = pf(P_VOXEL_X_MM); let voxelY = pf(P_VOXEL_Y_MM); let voxelZ = pf(P_VOXEL_Z_MM);
   let originX = pf(P_ORIGIN_X_MM); let originY = pf(P_ORIGIN_Y_MM);
@@ -804,6 +809,7 @@ fn runHistory(lo: u32, hi: u32) {
   p.radiationLengths = 0.0; p.scatterIntegral = 0.0; p.theta2 = 0.0;
   // The primary is particle 0: steps on Philox word 1, nuclear numbers on 2 (nuclear.ts).
   p.stream = 1u;
+  p.species = pu(P_BEAM_SPECIES);
   p.freePaths = 1.0;
   if (NUCLEAR) { p.freePaths = meanFreePaths(random(0u, 2u).x); }
   p.previous = energy0;

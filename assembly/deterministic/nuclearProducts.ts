@@ -23,7 +23,7 @@
 // is the local deposit: energy - neutral - sum of the secondaries' energies.
 import {
   L_X, L_Y, L_Z, L_U, L_V, L_W, L_IX, L_IY, L_IZ, L_STEP, L_STREAM, L_HISTORY_LO, L_HISTORY_HI,
-  L_SECONDARIES, L_STACK_SIZE, W_NEUTRAL_ENERGY, ENERGY_UNITS_PER_MEV,
+  L_SECONDARIES, L_STACK_SIZE, W_NEUTRAL_ENERGY, ENERGY_UNITS_PER_MEV, L_SPECIES, L_MASS_NUMBER, P_PROTON_SPECIES,
 } from '../layout';
 import { setF, setI, getI, scratchWords } from '../laneState';
 import { nonelasticProducts, stackField, S_ENERGY, S_U, S_V, S_W } from '../nuclear';
@@ -40,6 +40,9 @@ export function sampleNonelastic(params: usize, worker: usize, energyMeV: f32, h
   setI(worker, L_IX, lane, 0); setI(worker, L_IY, lane, 0); setI(worker, L_IZ, lane, 0);
   setI(worker, L_SECONDARIES, lane, 0);
   setI(worker, L_STACK_SIZE, lane, 0);
+  // a proton (energies and units of protons: laneState.ts laneEnergyUnits)
+  setI(worker, L_SPECIES, lane, load<i32>(params + P_PROTON_SPECIES));
+  setF(worker, L_MASS_NUMBER, lane, 1);
   const neutralBefore = load<i64>(worker + W_NEUTRAL_ENERGY);
   // as nuclearEvent: block counter step << 8 = 0, Philox word 1 of the particle's nuclear numbers 1 + L_STREAM
   nonelasticProducts(params, worker, lane, <f64>energyMeV, 0, 2, scratchWords(worker, lane));

@@ -24,8 +24,12 @@ export const PARAMS = {
   nuclear: [120, 'i32'],
   /** 1: LET scored (assembly/letTally.ts; scoring.let), 0: not. */
   scoreLet: [124, 'i32'],
+  /** Material blocks per species: species s, material m at tablesPtr + (s materialCount + m) tableStride. */
+  materialCount: [128, 'i32'],
+  /** Species index of the beam's particles and of secondary protons (-1: no proton tables). */
+  beamSpecies: [132, 'i32'], protonSpecies: [136, 'i32'],
 } as const satisfies Record<string, readonly [number, 'i32' | 'u32' | 'f32']>;
-export const PARAMS_BYTES = 128;
+export const PARAMS_BYTES = 144;
 
 /** Material block header (then the f32 tables of MATERIAL_TABLES, tableLength points each). */
 export const MATERIAL_HEADER = {
@@ -35,6 +39,8 @@ export const MATERIAL_HEADER = {
    * target slots (materialTables.ts: elasticTargets), chosen by the elasticTarget*ShareAtRange tables.
    */
   elasticTarget0MassNumber: 20, elasticTarget1MassNumber: 24, elasticTarget2MassNumber: 28, elasticTarget3MassNumber: 32,
+  /** The block's species (each (species, material) pair has its block): charge number, mass number, mass / A (MeV). */
+  chargeNumber: 36, massNumber: 40, massPerNucleonMeV: 44,
 } as const;
 export const MATERIAL_HEADER_BYTES = 64;
 /**
@@ -70,8 +76,8 @@ export const WORKER_BYTES = 256;
 export const LANES = 4;
 /** Secondary-particle stack of each lane (assembly/layout.ts, lanes.ts): entries and fields per entry. */
 export const STACK_CAPACITY = 16;
-export const STACK_FIELDS = 11;
-export const LANE_STATE_BYTES = 3904;
+export const STACK_FIELDS = 12;
+export const LANE_STATE_BYTES = 4224;
 export const LIST_ENTRY_BYTES = 16;
 
 /** Fixed-point units of the integer tallies (assembly/layout.ts). */

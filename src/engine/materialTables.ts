@@ -1,6 +1,7 @@
 /**
- * Packs the range tables of one ion in each phantom material into the f32
- * material blocks the kernel reads (layout in src/engine/layout.ts):
+ * Packs the range tables of each particle species in each phantom material into
+ * the f32 material blocks the kernel reads, species by species (block s M + m
+ * for species s and material m of M; layout in src/engine/layout.ts):
  * header, R(E) on the energy grid, and E(R), S(R), R((1-f) E(R)) on the range grid;
  * for protons also the nuclear tables on the range grid (src/physics/nuclear/README.md):
  * mu/rho in total and the cumulative shares of p-p elastic and of nonelastic events.
@@ -11,12 +12,16 @@ import { kernelGridCrossSections, macroscopicCrossSections } from '../physics/nu
 import { MATERIAL_HEADER, MATERIAL_HEADER_BYTES, MATERIAL_TABLES, ELASTIC_TARGET_SLOTS } from './layout.js';
 
 export interface PackedTables {
+  /** The species, in block order; every species has one block per material. */
+  readonly species: readonly Ion[];
+  readonly materialCount: number;
   readonly tableLength: number;
   readonly strideBytes: number;
   readonly logEnergyMin: number;
   readonly logEnergyStep: number;
   readonly energyMinMeVPerU: number;
   readonly energyMaxMeVPerU: number;
+  /** Species-major: tables[s * materialCount + m]. */
   readonly tables: readonly RangeTable[];
 }
 
@@ -40,10 +45,18 @@ export function strideBytesFor(tableLength: number): number {
  */
 export const KERNEL_TABLE_BINS_PER_DECADE = 500;
 
-export function buildTables(ion: Ion, materials: readonly Material[]): PackedTables {
-  const tables = materials.map((m) => buildRangeTable(ion, m, { binsPerDecade: KERNEL_TABLE_BINS_PER_DECADE }));
+export function buildTables(species: readonly Ion[], materials: readonly Material[]): PackedTables {
+  const tables = species.flatMap((ion) => materials.map((m) => buildRangeTable(ion, m, { binsPerDecade: KERNEL_TABLE_BINS_PER_DECADE })));
   const first = tables[0]!;
+  // One energy grid for every block: the kernel reads R(E) with the run's grid constants (tables.ts).
+  for (const t of tables) {
+    if (t.length !== first.length || t.logEnergyMin !== first.logEnergyMin || t.logEnergyStep !== first.logEnergyStep) {
+      throw new Error(`range table of ${t.ion.id} in ${t.material.id} is not on the energy grid of ${first.ion.id} in ${first.material.id}`);
+    }
+  }
   return {
+    species,
+    materialCount: materials.length,
     tableLength: first.length,
     strideBytes: strideBytesFor(first.length),
     logEnergyMin: first.logEnergyMin,
@@ -65,6 +78,9 @@ export function writeTables(buffer: ArrayBufferLike, offset: number, packed: Pac
     header[MATERIAL_HEADER.invLogRangeStep / 4] = 1 / t.logRangeStep;
     header[MATERIAL_HEADER.zOverAMolPerG / 4] = t.material.zOverAMolPerG;
     header[MATERIAL_HEADER.radiationLengthGPerCm2 / 4] = t.material.radiationLengthGPerCm2;
+    header[MATERIAL_HEADER.chargeNumber / 4] = t.ion.chargeNumber;
+    header[MATERIAL_HEADER.massNumber / 4] = t.ion.massNumber;
+    header[MATERIAL_HEADER.massPerNucleonMeV / 4] = t.ion.massMeV / t.ion.massNumber;
     header[MATERIAL_HEADER.cutoffRangeGPerCm2 / 4] =
       interpolateLog(t.csdaRangeGPerCm2, t.logEnergyMin, t.logEnergyStep, cutoffEnergyMeVPerU);
     const tables = new Float32Array(buffer, base + MATERIAL_HEADER_BYTES, MATERIAL_TABLES.length * n);

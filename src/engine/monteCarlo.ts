@@ -5,6 +5,7 @@
  */
 import type { ResolvedConfig } from '../config/schema.js';
 import { getIon, getMaterial } from '../physics/index.js';
+import type { IonId } from '../physics/index.js';
 import type { Ion, Material, MaterialId } from '../physics/index.js';
 import { BraggInputError } from '../errors.js';
 import { buildPhantom, phantomShape, type Phantom, type PhantomShape } from './phantom.js';
@@ -28,6 +29,8 @@ export interface RunOptions {
   readonly referenceDriver?: boolean;
   /** Use a shared memory (default), or an ordinary one where sharing is not allowed. */
   readonly shared?: boolean;
+  /** Tests only: the species whose tables are packed (PrepareOptions.tableSpecies). */
+  readonly tableSpecies?: readonly IonId[];
 }
 
 /** Integer tallies of a run, as the kernel left them (fixed-point units of layout.ts). */
@@ -167,6 +170,12 @@ export interface PrepareOptions {
   readonly checkLetBound?: boolean;
   /** Where `workers` would not fit in memory, plan the most that do (at least one) instead of refusing. */
   readonly fitWorkers?: boolean;
+  /**
+   * The particle species whose tables are packed, in block order (default: the beam's ion alone);
+   * it must hold the beam's ion. Tests put the beam behind another species to check that every
+   * driver reads a lane's own species' blocks.
+   */
+  readonly tableSpecies?: readonly IonId[];
 }
 
 /** Builds phantom and tables, plans and fills the shared memory for `workers` workers. */
@@ -175,7 +184,11 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
   const { ion, material } = resolvePhysics(config);
   const shape = phantomShape(config);
   const materials = shape.materials.map(material);
-  const packed = buildTables(ion, materials);
+  const species = (options.tableSpecies ?? [ion.id]).map((id) => getIon(id));
+  const beamSpecies = species.findIndex((s) => s.id === ion.id);
+  if (beamSpecies < 0) throw new RangeError(`tableSpecies ${species.map((s) => s.id).join(', ')} lacks the beam's ${ion.id}`);
+  const protonSpecies = species.findIndex((s) => s.id === 'proton');
+  const packed = buildTables(species, materials);
   checkEnergies(config, packed);
   checkBeamAim(config, shape);
   const maxHistories = maxHistoriesFor(config, ion);
@@ -190,7 +203,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
   const scoreLet = config.scoring.let;
   if (scoreLet || options.checkLetBound) checkLetBound(config, ion, materials, material('water'), packed);
   const request = {
-    voxels, nz: shape.nz, tableBytes: packed.strideBytes * materials.length, workers, scoreLet,
+    voxels, nz: shape.nz, tableBytes: packed.strideBytes * packed.tables.length, workers, scoreLet,
     controlBytes: options.controlBytes, limitBytes: options.memoryLimitBytes,
   };
   const plan = options.fitWorkers ? planMostWorkers(request) : planMemory(request);
@@ -228,6 +241,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     probeZIndex,
     nuclear: config.transport.nuclear ? 1 : 0,
     scoreLet: scoreLet ? 1 : 0,
+    materialCount: packed.materialCount, beamSpecies, protonSpecies,
   });
   for (const w of plan.workers) {
     view.setUint32(w.block + WORKER_POINTERS.energySumPtr, w.energySum, true);
@@ -291,7 +305,7 @@ export function readTallies(run: PreparedRun, w: number) {
 /** Runs all histories of the config on the calling thread (the reference for the parallel engine). */
 export async function runMonteCarlo(config: ResolvedConfig, options: RunOptions = {}): Promise<RawTallies> {
   const shared = options.shared ?? true;
-  const run = prepareRun(config, 1, { shared });
+  const run = prepareRun(config, 1, { shared, tableSpecies: options.tableSpecies });
   const variant: KernelVariant = config.transport.kernel;
   const kernel = await instantiateKernel(variant, run.memory, shared);
   const total = config.transport.histories;

@@ -100,7 +100,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   if (!gpu) throw new BraggInputError('no WebGPU adapter found: use the wasm backend');
   const { device } = gpu;
   // The host's tallies are prepared without LET: the WGSL kernel's LET sums are read back below.
-  const run = prepareRun({ ...config, scoring: { ...config.scoring, let: false } }, 1, { shared: false, checkLetBound: config.scoring.let });
+  const run = prepareRun({ ...config, scoring: { ...config.scoring, let: false } }, 1, { shared: false, checkLetBound: config.scoring.let, tableSpecies: options.tableSpecies });
   const { phantom } = run;
   const voxels = phantom.nx * phantom.ny * phantom.nz;
   // The device was created with the adapter's own limits (requiredLimits); a grid beyond them is refused, not split (yet).
