@@ -141,7 +141,7 @@ export function goldhaberSigmaMeVPerC(
 /** Mean rest energy per nucleon used to turn energy per nucleon into momentum: 1 u, MeV. */
 export const NUCLEON_MASS_FOR_KINEMATICS_MEV = ATOMIC_MASS_UNIT_MEV;
 
-export function checkEnergyMeVPerU(energyMeVPerU: number): void {
+export function checkFragmentationEnergyMeVPerU(energyMeVPerU: number): void {
   if (!(energyMeVPerU >= 10 && energyMeVPerU <= 1000)) {
     throw new RangeError(`energyMeVPerU must be within 10..1000 MeV/u (got ${energyMeVPerU})`);
   }
@@ -171,7 +171,7 @@ export function fragmentSpread(
   projectileMassNumber: number, fragmentMassNumber: number, energyMeVPerU: number,
   sigma0MeVPerC = GOLDHABER_SIGMA0_MEV_PER_C,
 ): FragmentSpread {
-  checkEnergyMeVPerU(energyMeVPerU);
+  checkFragmentationEnergyMeVPerU(energyMeVPerU);
   const sigmaP = goldhaberSigmaMeVPerC(projectileMassNumber, fragmentMassNumber, sigma0MeVPerC);
   const pu = momentumPerNucleonMeVPerC(energyMeVPerU);
   const beta = pu / (energyMeVPerU + NUCLEON_MASS_FOR_KINEMATICS_MEV);

@@ -67,7 +67,7 @@
  */
 import { getElement } from '../elements.js';
 import {
-  checkEnergyMeVPerU, goldhaberSigmaMeVPerC, isTabulatedNuclide, nuclearMassFromExcessMeV,
+  checkFragmentationEnergyMeVPerU, goldhaberSigmaMeVPerC, isTabulatedNuclide, nuclearMassFromExcessMeV,
   nuclearMassMeV, targetAndRemnantMassExcessMeV,
 } from './fragmentKinematics.js';
 
@@ -96,7 +96,7 @@ export function seededRandom(seed: number): RandomSource {
  *   sigma_np = -70.67 - 18.18/beta + 25.26/beta^2 + 113.85 beta.
  */
 export function nucleonNucleonCrossSectionsMb(energyMeVPerU: number): { readonly pp: number; readonly np: number } {
-  checkEnergyMeVPerU(energyMeVPerU);
+  checkFragmentationEnergyMeVPerU(energyMeVPerU);
   const gamma = 1 + energyMeVPerU / 931.494;
   const beta = Math.sqrt(1 - 1 / (gamma * gamma));
   return {
@@ -215,7 +215,7 @@ function checkInputs(zp: number, ap: number, energyMeVPerU: number, targetZ: num
   if (!Number.isInteger(ap) || ap < 2 || ap > 16 || !isTabulatedNuclide(zp, ap)) {
     throw new RangeError(`projectileMassNumber must make a tabulated nucleus with A 2..16 (got Z ${zp}, A ${ap})`);
   }
-  checkEnergyMeVPerU(energyMeVPerU);
+  checkFragmentationEnergyMeVPerU(energyMeVPerU);
   if (!Number.isInteger(targetZ)) throw new RangeError(`targetChargeNumber must be an integer (got ${targetZ})`);
   const at = targetZ === 1 ? 1 : Math.round(getElement(targetZ).atomicWeight);
   return { z: targetZ, a: at };

@@ -8,3 +8,5 @@ export * from './sihver.js';
 export * from './reactionCrossSection.js';
 export * from './macroscopicCrossSections.js';
 export * from './kernelGrids.js';
+export * from './fragmentKinematics.js';
+export * from './fragmentYields.js';
