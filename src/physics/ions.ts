@@ -19,7 +19,7 @@ export const PROTON_MASS_MEV = 938.27208816;
 export type IonId = 'proton' | 'helium' | 'carbon' | 'oxygen';
 
 export interface Ion {
-  readonly id: IonId;
+  readonly id: string;
   readonly name: string;
   /** Charge number z of the bare nucleus. */
   readonly chargeNumber: number;

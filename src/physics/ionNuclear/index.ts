@@ -10,3 +10,5 @@ export * from './macroscopicCrossSections.js';
 export * from './kernelGrids.js';
 export * from './fragmentKinematics.js';
 export * from './fragmentYields.js';
+export * from './fragmentSpecies.js';
+export * from './fragmentLibrary.js';
