@@ -6,7 +6,7 @@ import {
   P_NX, P_NY, P_VOXEL_X_MM, P_VOXEL_Y_MM, P_ORIGIN_X_MM, P_ORIGIN_Y_MM,
   P_MATERIAL_INDEX_PTR, P_BEAM_ENERGY_MEV_PER_U, P_BEAM_ENERGY_SIGMA_MEV_PER_U, P_BEAM_CENTER_X_MM, P_BEAM_CENTER_Y_MM,
   P_SPOT_SIGMA_X_MM, P_SPOT_SIGMA_Y_MM, P_DIVERGENCE_SIGMA_X_RAD, P_DIVERGENCE_SIGMA_Y_RAD,
-  P_SEED_LO, P_SEED_HI, P_NUCLEAR, P_SCORE_LET, P_BEAM_SPECIES, L_SPECIES, L_MASS_NUMBER,
+  P_SEED_LO, P_SEED_HI, P_NUCLEAR, P_SCORE_LET, P_BEAM_SPECIES, L_SPECIES, L_MASS_NUMBER, L_TABLE_PTR, M_LIBRARY_ROW,
   W_INCIDENT_ENERGY, W_DEPOSITED_ENERGY, W_CUTOFF_ENERGY, W_ESCAPED_ENERGY,
   W_STEPS, W_HISTORIES, W_STOPPED_COUNT, W_STOP_DEPTH_SUM, W_STOP_DEPTH_SUM_SQ,
   W_PROBE_COUNT, W_PROBE_SUM_X, W_PROBE_SUM_X_SQ, W_PROBE_SUM_Y, W_PROBE_SUM_Y_SQ,
@@ -21,6 +21,7 @@ import { philox4x32 } from './philox';
 import { logf, sinHalfPi, normalFromUniform, uniformFromBits } from './fastmath';
 import { PI_F32, MAX_STEPS_PER_HISTORY } from './physicsConstants';
 import { recordDeposit, flushHistory } from './tally';
+import { ionReaction } from './ionReaction';
 import { scoreLetStep, flushLet } from './letTally';
 import {
   laneField, getF, setF, getI, setI, addCounter, energyUnits, energyUnitsOf, laneEnergyUnits, voxelIndex, loadMaterial, setRangeFromEnergy,
@@ -228,7 +229,9 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
     setRangeFromEnergy(params, worker, lane, energy);
   }
   if (outcome == OUTCOME_NUCLEAR) {
-    if (!nuclearEvent(params, worker, lane, energy)) return endParticle(params, worker, lane);
+    // Ion species with reactions (their blocks have a library row) react; protons take nuclear.ts.
+    const reacts = load<i32>(<usize>load<i32>(at + L_TABLE_PTR) + M_LIBRARY_ROW) >= 0;
+    if (!(reacts ? ionReaction(params, worker, lane, energy) : nuclearEvent(params, worker, lane, energy))) return endParticle(params, worker, lane);
     store<f32>(at + L_PREV_ENERGY, load<f32>(at + L_ENERGY));
   }
   return true;

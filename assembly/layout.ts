@@ -50,7 +50,15 @@
 @inline export const P_MATERIAL_COUNT: i32 = 128;     // material blocks per species
 @inline export const P_BEAM_SPECIES: i32 = 132;       // species index of the beam's particles
 @inline export const P_PROTON_SPECIES: i32 = 136;     // species index of secondary protons (nuclear.ts; -1: none)
-@inline export const PARAMS_BYTES: i32 = 144;
+// Reaction event library of ion species (src/physics/ionNuclear/fragmentLibrary.ts; nuclear.ts: ionReaction)
+@inline export const P_LIBRARY_EVENTS_PTR: i32 = 144;   // events: first product (i32), products (i32), neutral share, local share (f32)
+@inline export const P_LIBRARY_PRODUCTS_PTR: i32 = 148; // products: species (i32), E/A ratio, cos theta, cos phi, sin phi (f32)
+@inline export const P_LIBRARY_TARGETS: i32 = 152;      // target elements K
+@inline export const P_LIBRARY_BINS: i32 = 156;         // energy bins B
+@inline export const P_LIBRARY_EVENTS_PER_BIN: i32 = 160;
+@inline export const P_LIBRARY_LOG_ENERGY_MIN: i32 = 164;    // ln of the first bin's MeV/u (f32)
+@inline export const P_LIBRARY_INV_LOG_ENERGY_STEP: i32 = 168; // bins per unit of ln E (f32)
+@inline export const PARAMS_BYTES: i32 = 176;
 
 // ---- material block header (then the tables) ----
 @inline export const M_LOG_RANGE_MIN: i32 = 0;
@@ -66,7 +74,16 @@
 @inline export const M_CHARGE_NUMBER: i32 = 36;       // the block's species: charge number z (f32)
 @inline export const M_MASS_NUMBER: i32 = 40;         // mass number A (f32; energies are per nucleon)
 @inline export const M_MASS_PER_NUCLEON_MEV: i32 = 44; // rest mass / A (MeV)
-@inline export const M_HEADER_BYTES: i32 = 64;
+// Ion species with reactions (nuclear.ts: ionReaction): the first library row of the species
+// (reacting slot r: r K B; -1: no reactions) and the library target index of each of the
+// material's four reaction target slots, chosen by the T_ELASTIC_TARGET*_SHARE columns, which
+// in ion blocks hold the cumulative shares of the slots in the reaction coefficient (i32).
+@inline export const M_LIBRARY_ROW: i32 = 48;
+@inline export const M_REACTION_TARGET0: i32 = 52;
+@inline export const M_REACTION_TARGET1: i32 = 56;
+@inline export const M_REACTION_TARGET2: i32 = 60;
+@inline export const M_REACTION_TARGET3: i32 = 64;
+@inline export const M_HEADER_BYTES: i32 = 80;
 // table k starts at M_HEADER_BYTES + k * tableLength * 4
 @inline export const T_RANGE_AT_ENERGY: i32 = 0;
 @inline export const T_ENERGY_AT_RANGE: i32 = 1;
@@ -122,6 +139,10 @@
 
 // ---- deposit list entry: voxel index, depth index, energy (fixed point) ----
 @inline export const LIST_ENTRY_BYTES: i32 = 16;
+
+// ---- reaction event library records (bytes) ----
+@inline export const LIBRARY_EVENT_BYTES: i32 = 16;
+@inline export const LIBRARY_PRODUCT_BYTES: i32 = 20;
 
 // ---- lane state: structure of arrays, 4 lanes x 4 bytes per field ----
 @inline export const LANES: i32 = 4;

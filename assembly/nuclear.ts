@@ -162,17 +162,17 @@ function expFinite(x: f64): f64 {
 @inline function logUnit(x: f64): f64 { return <f64>logf(<f32>x); }
 
 /** cos and sin of an azimuth uniform in (-pi, pi] from a uniform u, as the step draws it (stepScalar.ts). */
-@inline function azimuthCosine(u: f32): f64 {
+@inline export function azimuthCosine(u: f32): f64 {
   const s = sinHalfPi((u - <f32>0.5) * <f32>3.1415927);
   return <f64>(<f32>1.0 - <f32>2.0 * s * s);
 }
-@inline function azimuthSine(u: f32): f64 {
+@inline export function azimuthSine(u: f32): f64 {
   const s = sinHalfPi((u - <f32>0.5) * <f32>3.1415927);
   return <f64>(<f32>2.0 * s * sqrt<f32>(max<f32>(<f32>1.0 - s * s, 0)));
 }
 
 /** The largest f32 not above x (x >= 0). */
-@inline function roundDown32(x: f64): f32 {
+@inline export function roundDown32(x: f64): f32 {
   const r = <f32>x;
   return <f64>r > x ? reinterpret<f32>(reinterpret<i32>(r) - 1) : r;
 }
@@ -191,7 +191,7 @@ function expFinite(x: f64): f64 {
  * (rotation as in stepScalar.ts, EGSnrc UPHI); writes the unit vector as three
  * f32 at `out`.
  */
-function turn(worker: usize, lane: i32, cosTheta: f64, cosPhi: f64, sinPhi: f64, out: usize): void {
+export function turn(worker: usize, lane: i32, cosTheta: f64, cosPhi: f64, sinPhi: f64, out: usize): void {
   const u = <f64>getF(worker, L_U, lane), v = <f64>getF(worker, L_V, lane), w = <f64>getF(worker, L_W, lane);
   const sinTheta = Math.sqrt(max<f64>(1.0 - cosTheta * cosTheta, 0));
   const sinW2 = 1.0 - w * w;
@@ -223,16 +223,15 @@ export function meanElasticRecoilMeV(e: f64, massNumber: f64): f64 {
 }
 
 /**
- * Puts a secondary proton of `energy` (MeV), direction (3 f32 at `direction`),
- * at the lane's position on its stack, with the next particle index of the
- * history. A full stack deposits it where it is and counts the overflow.
+ * Puts a secondary of `species` with `energy` (MeV per nucleon), direction (3 f32
+ * at `direction`), at the lane's position on its stack, with the next particle
+ * index of the history. A full stack deposits it where it is and counts the overflow.
  */
-function pushSecondary(params: usize, worker: usize, lane: i32, energy: f32, direction: usize): void {
+export function pushSecondary(params: usize, worker: usize, lane: i32, species: i32, energy: f32, direction: usize): void {
   const particle = getI(worker, L_SECONDARIES, lane) + 1;
   setI(worker, L_SECONDARIES, lane, particle);
   addCounter(worker, W_SECONDARIES, 1);
   const size = getI(worker, L_STACK_SIZE, lane);
-  const species = load<i32>(params + P_PROTON_SPECIES);
   if (size == STACK_CAPACITY) {
     const ix = getI(worker, L_IX, lane), iy = getI(worker, L_IY, lane), iz = getI(worker, L_IZ, lane);
     const units = energyUnitsOf(speciesMassNumber(params, species), <f64>energy);
@@ -257,7 +256,7 @@ function pushSecondary(params: usize, worker: usize, lane: i32, energy: f32, dir
 }
 
 /** Deposits energy units at the lane's current voxel (an event's local products). */
-function depositHere(params: usize, worker: usize, lane: i32, units: i64, counter: i32): void {
+export function depositHere(params: usize, worker: usize, lane: i32, units: i64, counter: i32): void {
   const iz = getI(worker, L_IZ, lane);
   recordDeposit(worker, lane, voxelIndex(params, getI(worker, L_IX, lane), getI(worker, L_IY, lane), iz), iz, units);
   addCounter(worker, counter, units);
@@ -313,7 +312,7 @@ export function nonelasticProducts(params: usize, worker: usize, lane: i32, e: f
       const fraction = dE / e;
       turn(worker, lane, min<f64>((2.0 * fraction - 1.0) + 2.0 * (1.0 - fraction) * uCosine, 1.0),
         azimuthCosine(passPhi), azimuthSine(passPhi), direction);
-      pushSecondary(params, worker, lane, secondary, direction);
+      pushSecondary(params, worker, lane, load<i32>(params + P_PROTON_SPECIES), secondary, direction);
       productUnits += energyUnitsOf(speciesMassNumber(params, load<i32>(params + P_PROTON_SPECIES)), <f64>secondary);
     } else {
       neutral += dE * neutralShareOfRest;
@@ -361,7 +360,7 @@ export function nuclearEvent(params: usize, worker: usize, lane: i32, energy: f3
     const struckSquared = momentumSquared(<f64>struck, PROTON_MASS_MEV);
     const scatteredSquared = momentumSquared(<f64>scattered, PROTON_MASS_MEV);
     turn(worker, lane, labCosine(p2, struckSquared, scatteredSquared), -cosPhi, -sinPhi, direction);
-    pushSecondary(params, worker, lane, struck, direction);
+    pushSecondary(params, worker, lane, load<i32>(params + P_PROTON_SPECIES), struck, direction);
     const rest = incidentUnits - laneEnergyUnits(worker, lane, <f64>struck) - laneEnergyUnits(worker, lane, <f64>scattered);
     if (rest != 0) depositHere(params, worker, lane, rest, W_DEPOSITED_ENERGY);
     turn(worker, lane, labCosine(p2, scatteredSquared, struckSquared), cosPhi, sinPhi, direction);

@@ -421,16 +421,19 @@ fn productRoundedDown(a: f32, b: f32) -> f32 {
   return ldexp(f32(top), i32(shift) + i32((bits >> 23u) & 0xffu) - 150 - 24);
 }
 
-/** A secondary proton at the particle's position (nuclear.ts: pushSecondary); a full stack deposits it here and counts. */
-fn pushSecondary(energy: f32, direction: vec3<f32>) {
+/** Mass number of a species (the header of its first block). */
+fn speciesMassNumber(species: u32) -> f32 { return tables[tableBase(species, 0u) + M_MASS_NUMBER]; }
+
+/** A secondary of `species` with `energy` MeV/u at the particle's position (nuclear.ts: pushSecondary); a full stack deposits it here and counts. */
+fn pushSecondary(species: u32, energy: f32, direction: vec3<f32>) {
   secondaryCount += 1u;
   addWordCounter(C_SECONDARIES, 1u);
   if (stackSize == STACK_CAPACITY) {
-    depositUnits(voxelOf(p.ix, p.iy, p.iz), unitsOf(energy));
+    depositUnits(voxelOf(p.ix, p.iy, p.iz), unitsOf(energy * speciesMassNumber(species)));
     addWordCounter(C_STACK_OVERFLOWS, 1u);
     return;
   }
-  stack[stackSize] = Secondary(p.pos, direction, energy, p.ix, p.iy, p.iz, secondaryCount, pu(P_PROTON_SPECIES));
+  stack[stackSize] = Secondary(p.pos, direction, energy, p.ix, p.iy, p.iz, secondaryCount, species);
   stackSize += 1u;
 }
 
@@ -443,6 +446,23 @@ fn carryOn(energy: f32, direction: vec3<f32>, freePaths: f32) -> bool {
   depositUnits(voxelOf(p.ix, p.iy, p.iz), unitsOf(energy));
   countEnergy(C_CUTOFF_ENERGY, energy);
   return false;
+}
+
+/**
+ * The end of a nonelastic event or reaction: the neutral energy (floored units) and, deposited
+ * here, what the products and it leave of the incident energy. f32 product energies can exceed
+ * the incident energy by ulps where the WASM kernel's f64 ones cannot: the neutral energy is then
+ * capped, and nothing is deposited, so no deposit is ever negative.
+ */
+fn scoreNeutralAndLocal(here: u32, incidentUnits: vec2<u32>, productUnits: vec2<u32>, neutralMeV: f32) {
+  var available = vec2<u32>(0u, 0u);
+  if (!lessWords(incidentUnits, productUnits)) { available = subWords(incidentUnits, productUnits); }
+  let neutralFloor = floor(neutralMeV * ENERGY_UNITS_PER_MEV);
+  let neutralHi = floor(neutralFloor / 4294967296.0);
+  var neutralUnits = vec2<u32>(u32(neutralFloor - neutralHi * 4294967296.0), u32(neutralHi));
+  if (lessWords(available, neutralUnits)) { neutralUnits = available; }
+  addPairCounter(C_NEUTRAL_ENERGY, neutralUnits.x, neutralUnits.y);
+  depositUnits(here, subWords(available, neutralUnits));
 }
 
 /**
@@ -473,7 +493,7 @@ fn nuclearEvent(energy: f32, stepCount: u32) -> bool {
     let scattered = select(larger, smaller, uKinematics >= 0.5);
     let struckSquared = momentumSquared(struck, PROTON_MASS_MEV);
     let scatteredSquared = momentumSquared(scattered, PROTON_MASS_MEV);
-    pushSecondary(struck, turn(labCosine(p2, struckSquared, scatteredSquared), -phi));
+    pushSecondary(pu(P_PROTON_SPECIES), struck, turn(labCosine(p2, struckSquared, scatteredSquared), -phi));
     let rest = subWords(subWords(incidentUnits, unitsOf(struck)), unitsOf(scattered));
     if (rest.x != 0u || rest.y != 0u) { depositUnits(here, rest); }
     return carryOn(scattered, turn(labCosine(p2, scatteredSquared, struckSquared), phi), freePaths);
@@ -500,22 +520,14 @@ fn nuclearEvent(energy: f32, stepCount: u32) -> bool {
       remaining -= dE;
       if (zeta < secondaryProbability) {
         let fraction = dE / e;
-        pushSecondary(dE, turn(min((2.0 * fraction - 1.0) + 2.0 * (1.0 - fraction) * uCosine, 1.0), azimuth(uniformFromBits(w.w))));
+        pushSecondary(pu(P_PROTON_SPECIES), dE, turn(min((2.0 * fraction - 1.0) + 2.0 * (1.0 - fraction) * uCosine, 1.0), azimuth(uniformFromBits(w.w))));
         productUnits = addWords(productUnits, unitsOf(dE));
       } else {
         neutral += dE * neutralShareOfRest;
       }
       binding *= BINDING_RATIO;
     }
-    // Neutral units floored; f32 sums can exceed the incident energy by a few ulps where nuclear.ts's
-    // f64 sums do not: the neutral energy is then capped, so the local deposit is never negative.
-    let available = subWords(incidentUnits, productUnits);
-    let neutralFloor = floor(neutral * ENERGY_UNITS_PER_MEV);
-    let neutralHi = floor(neutralFloor / 4294967296.0);
-    var neutralUnits = vec2<u32>(u32(neutralFloor - neutralHi * 4294967296.0), u32(neutralHi));
-    if (lessWords(available, neutralUnits)) { neutralUnits = available; }
-    addPairCounter(C_NEUTRAL_ENERGY, neutralUnits.x, neutralUnits.y);
-    depositUnits(here, subWords(available, neutralUnits));
+    scoreNeutralAndLocal(here, incidentUnits, productUnits, neutral);
     return false;
   }
 
@@ -544,6 +556,51 @@ fn nuclearEvent(energy: f32, stepCount: u32) -> bool {
 }
 
 /**
+ * A reaction of the particle, an ion of `energy` MeV/u, at the end of its step
+ * number `stepCount` (ionReaction.ts, whose header has the model): target slot,
+ * energy bin and event of the library, the event's products pushed, neutral and
+ * local shares scored. The ion ends (false).
+ */
+fn ionReaction(energy: f32, stepCount: u32) -> bool {
+  addWordCounter(C_NUCLEAR_EVENTS, 1u);
+  if (p.stream == 1u) { addWordCounter(C_PRIMARY_NONELASTIC_EVENTS, 1u); }
+  let words = random(stepCount << 8u, p.stream + 1u);
+  let uTarget = uniformFromBits(words.x);
+  let uBin = uniformFromBits(words.y);
+  let phi0 = azimuth(uniformFromBits(words.w));
+  let position = rangePosition(p.base, p.range);
+  var slot = 3u;
+  if (uTarget < interpolate(p.base, T_ELASTIC_TARGET0_SHARE_AT_RANGE, position)) { slot = 0u; }
+  else if (uTarget < interpolate(p.base, T_ELASTIC_TARGET1_SHARE_AT_RANGE, position)) { slot = 1u; }
+  else if (uTarget < interpolate(p.base, T_ELASTIC_TARGET2_SHARE_AT_RANGE, position)) { slot = 2u; }
+  let targetIndex = bitcast<i32>(tables[p.base + M_REACTION_TARGET0 + slot]);
+  let bins = pi(P_LIBRARY_BINS);
+  let binPosition = min(max((logf(energy) - pf(P_LIBRARY_LOG_ENERGY_MIN)) * pf(P_LIBRARY_INV_LOG_ENERGY_STEP), 0.0), f32(bins - 1));
+  var bin = i32(binPosition);
+  if (bin < bins - 1 && uBin < binPosition - f32(bin)) { bin += 1; }
+  let count = pu(P_LIBRARY_EVENTS_PER_BIN);
+  let row = u32(bitcast<i32>(tables[p.base + M_LIBRARY_ROW]) + targetIndex * bins + bin);
+  let event = (pu(P_LIBRARY_EVENTS_PTR) - pu(P_TABLES_PTR)) / 4u + (row * count + mulHi32(words.z, count)) * (LIBRARY_EVENT_BYTES / 4u);
+  let first = bitcast<u32>(tables[event]);
+  let products = bitcast<u32>(tables[event + 1u]);
+  let productBase = (pu(P_LIBRARY_PRODUCTS_PTR) - pu(P_TABLES_PTR)) / 4u;
+  let totalMeV = energy * tables[p.base + M_MASS_NUMBER];
+  let incidentUnits = unitsOf(totalMeV);
+  let here = voxelOf(p.ix, p.iy, p.iz);
+  var productUnits = vec2<u32>(0u, 0u);
+  for (var k = 0u; k < products; k++) {
+    let q = productBase + (first + k) * (LIBRARY_PRODUCT_BYTES / 4u);
+    let species = bitcast<u32>(tables[q]);
+    let productEnergy = tables[q + 1u] * energy;
+    let c = tables[q + 3u]; let s = tables[q + 4u];
+    pushSecondary(species, productEnergy, turn(tables[q + 2u], vec2<f32>(c * phi0.x - s * phi0.y, s * phi0.x + c * phi0.y)));
+    productUnits = addWords(productUnits, unitsOf(productEnergy * speciesMassNumber(species)));
+  }
+  scoreNeutralAndLocal(here, incidentUnits, productUnits, tables[event + 2u] * totalMeV);
+  return false;
+}
+
+/**
  * Starts the secondary on top of the stack as the particle (lanes.ts: startSecondary):
  * its own steps, scattering history, streams and free paths. False if below the cut-off (absorbed where it is).
  */
@@ -562,8 +619,9 @@ fn startSecondary() -> bool {
   setRangeFromEnergy(s.energy);
   p.freePaths = meanFreePaths(random(0u, 2u + 2u * s.particle).x);
   if (p.range > tables[p.base + M_CUTOFF_RANGE_G_PER_CM2]) { return true; }
-  depositUnits(voxel, unitsOf(s.energy));
-  countEnergy(C_CUTOFF_ENERGY, s.energy);
+  let cutoffMeV = s.energy * tables[p.base + M_MASS_NUMBER];
+  depositUnits(voxel, unitsOf(cutoffMeV));
+  countEnergy(C_CUTOFF_ENERGY, cutoffMeV);
   return false;
 }
 
@@ -765,7 +823,11 @@ fn transportParticle() {
       setRangeFromEnergy(stepEnergy);
     }
     if (nuclearEventDue) {
-      if (!nuclearEvent(stepEnergy, step + 1u)) {
+      // Ion species with reactions (a library row) react; protons take nuclearEvent.
+      var goesOn = false;
+      if (bitcast<i32>(tables[p.base + M_LIBRARY_ROW]) >= 0) { goesOn = ionReaction(stepEnergy, step + 1u); }
+      else { goesOn = nuclearEvent(stepEnergy, step + 1u); }
+      if (!goesOn) {
         addPairCounter(C_STEPS, step + 1u, 0u);
         return;
       }

@@ -4,7 +4,7 @@ import {
   PARAMS, PARAMS_BYTES, MATERIAL_HEADER, MATERIAL_HEADER_BYTES, WORKER_POINTERS, WORKER_COUNTERS,
   WORKER_BYTES, LANE_STATE_BYTES, LANES, LIST_ENTRY_BYTES, STACK_CAPACITY, STACK_FIELDS, MATERIAL_TABLES, ENERGY_UNITS_PER_MEV, ENERGY_SQ_UNITS_PER_MEV2,
   LENGTH_UNITS_PER_MM, LET_FIELDS, LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM, LET_LENGTH_UNITS_PER_MM, LET_LENGTH_UNITS_PER_MM_KEV_PER_UM,
-  LET_LIST_CAPACITY, LET_LIST_ENTRY_BYTES,
+  LET_LIST_CAPACITY, LET_LIST_ENTRY_BYTES, LIBRARY_EVENT_BYTES, LIBRARY_PRODUCT_BYTES,
 } from '../src/engine/layout.js';
 
 // assembly/layout.ts and src/engine/layout.ts describe the same memory: hold them to each other.
@@ -43,6 +43,8 @@ describe('shared-memory layout', () => {
     expect(constants.get('LET_LIST_CAPACITY')).toBe(LET_LIST_CAPACITY);
     expect(constants.get('LET_LIST_ENTRY_BYTES')).toBe(LET_LIST_ENTRY_BYTES);
     expect(LET_LIST_ENTRY_BYTES).toBe(8 + 8 * LET_FIELDS.length);
+    expect(constants.get('LIBRARY_EVENT_BYTES')).toBe(LIBRARY_EVENT_BYTES);
+    expect(constants.get('LIBRARY_PRODUCT_BYTES')).toBe(LIBRARY_PRODUCT_BYTES);
   });
 
   it('lane fields are 16-byte slots that fit in the lane state', () => {

@@ -63,7 +63,7 @@ export interface NuclearTables {
 export async function nuclearTablesFor(config: ResolvedConfig, grid: PhaseSpaceGrid): Promise<NuclearTables | null> {
   if (!config.transport.nuclear) return null;
   if (grid.ion.massNumber !== 1) {
-    throw new BraggInputError(`transport.nuclear is for proton beams only: ${grid.ion.id} has no nuclear model yet (set transport.nuclear to false; CLI: --no-nuclear)`);
+    throw new BraggInputError(`transport.nuclear with the deterministic solver is for proton beams only: it has no fragmentation model for ${grid.ion.id} (set transport.nuclear to false; CLI: --no-nuclear, or use the Monte Carlo)`);
   }
   return buildNuclearTables(grid);
 }

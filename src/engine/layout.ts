@@ -28,8 +28,15 @@ export const PARAMS = {
   materialCount: [128, 'i32'],
   /** Species index of the beam's particles and of secondary protons (-1: no proton tables). */
   beamSpecies: [132, 'i32'], protonSpecies: [136, 'i32'],
+  /** Reaction event library of ion species (fragmentLibrary.ts, packed by reactionTables.ts; 0 without). */
+  libraryEventsPtr: [144, 'u32'], libraryProductsPtr: [148, 'u32'],
+  libraryTargets: [152, 'i32'], libraryBins: [156, 'i32'], libraryEventsPerBin: [160, 'i32'],
+  libraryLogEnergyMin: [164, 'f32'], libraryInvLogEnergyStep: [168, 'f32'],
 } as const satisfies Record<string, readonly [number, 'i32' | 'u32' | 'f32']>;
-export const PARAMS_BYTES = 144;
+export const PARAMS_BYTES = 176;
+/** Library records (bytes): events (first product, products, neutral share, local share), products (species, E/A ratio, cos theta, cos phi, sin phi). */
+export const LIBRARY_EVENT_BYTES = 16;
+export const LIBRARY_PRODUCT_BYTES = 20;
 
 /** Material block header (then the f32 tables of MATERIAL_TABLES, tableLength points each). */
 export const MATERIAL_HEADER = {
@@ -41,8 +48,14 @@ export const MATERIAL_HEADER = {
   elasticTarget0MassNumber: 20, elasticTarget1MassNumber: 24, elasticTarget2MassNumber: 28, elasticTarget3MassNumber: 32,
   /** The block's species (each (species, material) pair has its block): charge number, mass number, mass / A (MeV). */
   chargeNumber: 36, massNumber: 40, massPerNucleonMeV: 44,
+  /**
+   * Ion blocks with reactions (i32): the species' first library row (-1: none) and the library
+   * target index of the material's four reaction target slots, picked by the elasticTarget*ShareAtRange
+   * columns, which ion blocks use for the cumulative shares of those slots.
+   */
+  libraryRow: 48, reactionTarget0: 52, reactionTarget1: 56, reactionTarget2: 60, reactionTarget3: 64,
 } as const;
-export const MATERIAL_HEADER_BYTES = 64;
+export const MATERIAL_HEADER_BYTES = 80;
 /**
  * Order of the tables after the header. The nuclear ones (protons only, zero otherwise) are on
  * the range grid: total nuclear mass coefficient mu/rho (cm^2/g), the cumulative shares of p-p

@@ -10,6 +10,8 @@ import type { Ion, Material, RangeTable } from '../physics/index.js';
 import { buildRangeTable, electronicStoppingPower, getElement } from '../physics/index.js';
 import { kernelGridCrossSections, macroscopicCrossSections } from '../physics/nuclear/index.js';
 import { MATERIAL_HEADER, MATERIAL_HEADER_BYTES, MATERIAL_TABLES, ELASTIC_TARGET_SLOTS } from './layout.js';
+import { writeReactionTables, type ReactionSlots } from './reactionTables.js';
+import { assignSlots } from './targetSlots.js';
 
 export interface PackedTables {
   /** The species, in block order; every species has one block per material. */
@@ -67,13 +69,24 @@ export function buildTables(species: readonly Ion[], materials: readonly Materia
   };
 }
 
+/** Reactions of ion species (reactionTables.ts): per material its target slots, the library's targets, per species its library row (-1: none). */
+export interface ReactionLayout {
+  readonly slots: readonly ReactionSlots[];
+  readonly targets: readonly number[];
+  readonly rowOfSpecies: readonly number[];
+}
+
 /** Writes the material blocks at byte `offset` of `memory`. */
 export function writeTables(buffer: ArrayBufferLike, offset: number, packed: PackedTables,
-  maxEnergyLossFraction: number, cutoffEnergyMeVPerU: number, water: Material): void {
+  maxEnergyLossFraction: number, cutoffEnergyMeVPerU: number, water: Material, reactions?: ReactionLayout): void {
   const n = packed.tableLength;
   packed.tables.forEach((t, slot) => {
     const base = offset + slot * packed.strideBytes;
     const header = new Float32Array(buffer, base, MATERIAL_HEADER_BYTES / 4);
+    const headerWords = new Int32Array(buffer, base, MATERIAL_HEADER_BYTES / 4);
+    const species = Math.floor(slot / packed.materialCount);
+    const row = reactions?.rowOfSpecies[species] ?? -1;
+    headerWords[MATERIAL_HEADER.libraryRow / 4] = -1;
     header[MATERIAL_HEADER.logRangeMin / 4] = t.logRangeMin;
     header[MATERIAL_HEADER.invLogRangeStep / 4] = 1 / t.logRangeStep;
     header[MATERIAL_HEADER.zOverAMolPerG / 4] = t.material.zOverAMolPerG;
@@ -85,6 +98,9 @@ export function writeTables(buffer: ArrayBufferLike, offset: number, packed: Pac
       interpolateLog(t.csdaRangeGPerCm2, t.logEnergyMin, t.logEnergyStep, cutoffEnergyMeVPerU);
     const tables = new Float32Array(buffer, base + MATERIAL_HEADER_BYTES, MATERIAL_TABLES.length * n);
     if (isProton(t.ion)) writeNuclearTables(t, header, tables);
+    else if (reactions && row >= 0) {
+      writeReactionTables(t, headerWords, tables, reactions.slots[slot % packed.materialCount]!, reactions.targets, row);
+    }
     tables.set(t.csdaRangeGPerCm2, 0);
     tables.set(t.energyAtRangeMeVPerU, n);
     for (let j = 0; j < n; j++) {
@@ -119,17 +135,10 @@ export interface ElasticTargets {
  */
 export function elasticTargets(material: Material): ElasticTargets {
   const x = macroscopicCrossSections(material, [ELASTIC_TARGET_ENERGY_MEV]);
-  const heavy = x.elements.map((e, i) => ({ i, z: e.atomicNumber, mu: e.elasticCm2PerG[0]!, a: getElement(e.atomicNumber).atomicWeight }))
-    .filter((e) => e.z !== 1).sort((p, q) => q.mu - p.mu || p.z - q.z);
-  const slots = heavy.slice(0, ELASTIC_TARGET_SLOTS);
-  const slotOfElement = x.elements.map(() => -1);
-  slots.forEach((e, k) => { slotOfElement[e.i] = k; });
-  for (const e of heavy.slice(ELASTIC_TARGET_SLOTS)) {
-    let best = 0;
-    slots.forEach((s, k) => { if (Math.abs(Math.log(s.a / e.a)) < Math.abs(Math.log(slots[best]!.a / e.a))) best = k; });
-    slotOfElement[e.i] = best;
-  }
-  return { massNumbers: slots.map((e) => e.a), slotOfElement };
+  const heavy = x.elements.map((e, index) => ({ index, atomicNumber: e.atomicNumber, coefficient: e.elasticCm2PerG[0]! }))
+    .filter((e) => e.atomicNumber !== 1);
+  const { slotted, slotOfElement } = assignSlots(heavy, ELASTIC_TARGET_SLOTS, x.elements.length, -1);
+  return { massNumbers: slotted.map((e) => getElement(e.atomicNumber).atomicWeight), slotOfElement };
 }
 
 /**

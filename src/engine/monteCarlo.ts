@@ -4,12 +4,13 @@
  * in batches (between batches it reports progress and honours an AbortSignal).
  */
 import type { ResolvedConfig } from '../config/schema.js';
-import { getIon, getMaterial } from '../physics/index.js';
+import { fragmentSpecies, getIon, getMaterial } from '../physics/index.js';
 import type { IonId } from '../physics/index.js';
 import type { Ion, Material, MaterialId } from '../physics/index.js';
 import { BraggInputError } from '../errors.js';
 import { buildPhantom, phantomShape, type Phantom, type PhantomShape } from './phantom.js';
 import { buildTables, writeTables, type PackedTables } from './materialTables.js';
+import { fragmentLibraryFor, libraryBytes, libraryTargets, reactionSlots, writeLibrary } from './reactionTables.js';
 import { planMemory, type MemoryPlan, type MemoryRequest } from './memoryPlan.js';
 import { PARAMS, WORKER_POINTERS, WORKER_COUNTERS, ENERGY_UNITS_PER_MEV, LET_FIELDS, type WorkerCounter } from './layout.js';
 import { checkLetBound } from './letResults.js';
@@ -178,13 +179,35 @@ export interface PrepareOptions {
   readonly tableSpecies?: readonly IonId[];
 }
 
+const isProton = (ion: Ion) => ion.chargeNumber === 1 && ion.massNumber === 1;
+
+/**
+ * Reactions of an ion beam and its fragments (reactionTables.ts): the materials' target slots,
+ * the library's targets and the event library up to 1.1 times the beam's highest energy (its
+ * energy plus three sigma of its spread), each species' library row.
+ */
+function reactionLayoutFor(config: ResolvedConfig, species: readonly Ion[], materials: readonly Material[]) {
+  const slots = materials.map(reactionSlots);
+  const targets = libraryTargets(slots);
+  const highest = config.beam.energyMeVPerU + 3 * config.beam.energySpreadMeVPerU;
+  const library = fragmentLibraryFor(species, targets, Math.min(1000, Math.max(100, 1.1 * highest)));
+  const rowsPerSpecies = targets.length * library.energiesMeVPerU.length;
+  const rowOfSpecies = species.map((_, s) => {
+    const r = library.reactingSpecies.indexOf(s);
+    return r < 0 ? -1 : r * rowsPerSpecies;
+  });
+  return { slots, targets, rowOfSpecies, library };
+}
+
 /** Builds phantom and tables, plans and fills the shared memory for `workers` workers. */
 export function prepareRun(config: ResolvedConfig, workers = 1, options: PrepareOptions = {}): PreparedRun {
   // Every check and the memory plan come before the phantom's per-voxel arrays are allocated.
   const { ion, material } = resolvePhysics(config);
   const shape = phantomShape(config);
   const materials = shape.materials.map(material);
-  const species = (options.tableSpecies ?? [ion.id]).map((id) => getIon(id));
+  // Ion beams with nuclear reactions transport their fragments: one species each (fragmentSpecies.ts).
+  const fragmentation = config.transport.nuclear && !isProton(ion);
+  const species = options.tableSpecies?.map((id) => getIon(id)) ?? (fragmentation ? [...fragmentSpecies(ion)] : [ion]);
   const beamSpecies = species.findIndex((s) => s.id === ion.id);
   if (beamSpecies < 0) throw new RangeError(`tableSpecies ${species.map((s) => s.id).join(', ')} lacks the beam's ${ion.id}`);
   const protonSpecies = species.findIndex((s) => s.id === 'proton');
@@ -196,14 +219,14 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     throw new BraggInputError(`transport.histories ${config.transport.histories} is more than one run can tally for this beam (${maxHistories}): split it into runs with different seeds`);
   }
   const probeZIndex = probeIndexFor(config, shape);
-  if (config.transport.nuclear && !(ion.chargeNumber === 1 && ion.massNumber === 1)) {
-    throw new BraggInputError(`transport.nuclear is for proton beams only: ${ion.id} has no nuclear model yet (set transport.nuclear to false; CLI: --no-nuclear)`);
-  }
+  const reactions = fragmentation ? reactionLayoutFor(config, species, materials) : null;
+  const blockBytes = packed.strideBytes * packed.tables.length;
+  const library = reactions ? libraryBytes(reactions.library) : { events: 0, products: 0 };
   const voxels = shape.nx * shape.ny * shape.nz;
   const scoreLet = config.scoring.let;
   if (scoreLet || options.checkLetBound) checkLetBound(config, ion, materials, material('water'), packed);
   const request = {
-    voxels, nz: shape.nz, tableBytes: packed.strideBytes * packed.tables.length, workers, scoreLet,
+    voxels, nz: shape.nz, tableBytes: blockBytes + library.events + library.products, workers, scoreLet,
     controlBytes: options.controlBytes, limitBytes: options.memoryLimitBytes,
   };
   const plan = options.fitWorkers ? planMostWorkers(request) : planMemory(request);
@@ -217,7 +240,11 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
   const buffer = memory.buffer;
   toKernelOrder(phantom.materialIndex, new Uint8Array(buffer, plan.materialIndex, voxels), phantom.nx, phantom.ny, phantom.nz);
   toKernelOrder(phantom.densityGPerCm3, new Float32Array(buffer, plan.density, voxels), phantom.nx, phantom.ny, phantom.nz);
-  writeTables(buffer, plan.tables, packed, config.transport.maxEnergyLossFraction, config.transport.cutoffEnergyMeVPerU, material('water'));
+  writeTables(buffer, plan.tables, packed, config.transport.maxEnergyLossFraction, config.transport.cutoffEnergyMeVPerU, material('water'), reactions ?? undefined);
+  const eventsPtr = plan.tables + blockBytes;
+  const productsPtr = eventsPtr + library.events;
+  if (reactions) writeLibrary(buffer, eventsPtr, productsPtr, reactions.library);
+  const grid = reactions?.library.energiesMeVPerU;
   const seed = config.transport.seed;
   const spot = config.beam.spotSigmaMm;
   const divergence = config.beam.divergenceSigmaMrad;
@@ -242,6 +269,11 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     nuclear: config.transport.nuclear ? 1 : 0,
     scoreLet: scoreLet ? 1 : 0,
     materialCount: packed.materialCount, beamSpecies, protonSpecies,
+    libraryEventsPtr: reactions ? eventsPtr : 0, libraryProductsPtr: reactions ? productsPtr : 0,
+    libraryTargets: reactions?.targets.length ?? 0, libraryBins: grid?.length ?? 0,
+    libraryEventsPerBin: reactions?.library.eventsPerBin ?? 0,
+    libraryLogEnergyMin: grid ? Math.log(grid[0]!) : 0,
+    libraryInvLogEnergyStep: grid && grid.length > 1 ? (grid.length - 1) / Math.log(grid[grid.length - 1]! / grid[0]!) : 0,
   });
   for (const w of plan.workers) {
     view.setUint32(w.block + WORKER_POINTERS.energySumPtr, w.energySum, true);

@@ -92,10 +92,6 @@ export interface WebGpuOptions extends RunOptions {
 }
 
 export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions = {}): Promise<RawTallies> {
-  if (config.transport.nuclear && config.beam.particle !== 'proton') {
-    // The config refuses this already; the kernel's nuclear events are written for protons (A = 1).
-    throw new BraggInputError(`transport.nuclear is for proton beams only: ${config.beam.particle} has no nuclear model yet (set transport.nuclear to false; CLI: --no-nuclear)`);
-  }
   const gpu = options.gpu ?? (await requestGpuDevice());
   if (!gpu) throw new BraggInputError('no WebGPU adapter found: use the wasm backend');
   const { device } = gpu;

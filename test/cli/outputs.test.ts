@@ -62,16 +62,21 @@ print(json.dumps({'shape': list(m.shape), 'dtypes': [str(d.dtype), str(m.dtype)]
     expect(off.status, off.stderr).toBe(0);
     expect(off.stdout).not.toMatch(/nuclear events/);
     expect(JSON.parse(readFileSync(join(dir, 'off', 'summary.json'), 'utf8')).config.transport.nuclear).toBe(false);
-    // a carbon beam (--particle over a proton default) has no nuclear model yet: off, not refused
+    // a carbon beam (--particle over a proton default): fragmentation is opt-in, off, not refused
     const carbon = spawnSync(process.execPath, [bin, 'run', '--histories', '20', '--particle', 'carbon', '--energy', '100', '--out', join(dir, 'carbon')], { encoding: 'utf8' });
     expect(carbon.status, carbon.stderr).toBe(0);
-    // set explicitly for carbon, it is refused with one line
+    // set explicitly for carbon, the Monte Carlo fragments it; the deterministic solver refuses it with one line
+    const fragmenting = join(dir, 'f.json');
+    writeFileSync(fragmenting, JSON.stringify({ beam: { particle: 'carbon', energyMeVPerU: 100 }, phantom: { sizeMm: [20, 20, 60] }, transport: { histories: 20, nuclear: true } }));
+    const fragmented = spawnSync(process.execPath, [bin, 'run', '--config', fragmenting, '--out', join(dir, 'fragmented')], { encoding: 'utf8' });
+    expect(fragmented.status, fragmented.stderr).toBe(0);
+    expect(fragmented.stdout).toMatch(/nuclear events 0\.\d+ per primary/);
     const config = join(dir, 'c.json');
-    writeFileSync(config, JSON.stringify({ beam: { particle: 'carbon' }, transport: { nuclear: true } }));
+    writeFileSync(config, JSON.stringify({ beam: { particle: 'carbon' }, transport: { nuclear: true }, solver: 'deterministic' }));
     const refused = spawnSync(process.execPath, [bin, 'run', '--config', config, '--out', join(dir, 'refused')], { encoding: 'utf8' });
     expect(refused.status).toBe(2);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
-    expect(refused.stderr).toMatch(/transport.nuclear is for proton beams only/);
+    expect(refused.stderr).toMatch(/deterministic solver is for proton beams only/);
   });
 
   it('writes the LET maps and the LETd column by default; --no-let leaves them out', () => {

@@ -87,7 +87,7 @@ describe('deterministic solver: nuclear events', () => {
   it('is refused, with one clear error, for ions (the WebGPU backend agrees with these kernels: gpu.test.ts)', async () => {
     const carbon = simulate({ beam: { particle: 'carbon', energyMeVPerU: 200 }, phantom: { sizeMm: [20, 20, 100] }, transport: { nuclear: true }, solver: 'deterministic' });
     await expect(carbon).rejects.toThrow(BraggInputError);
-    await expect(carbon).rejects.toThrow(/transport.nuclear is for proton beams only/);
+    await expect(carbon).rejects.toThrow(/deterministic solver is for proton beams only/);
   });
 });
 

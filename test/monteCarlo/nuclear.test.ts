@@ -1,7 +1,7 @@
 // Nuclear events of protons in the CPU kernels (assembly/nuclear.ts, stepScalar.ts 5.).
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { simulate, BraggInputError } from '../../src/index.js';
+import { simulate } from '../../src/index.js';
 import { parseConfig } from '../../src/config/schema.js';
 import { runMonteCarlo } from '../../src/engine/monteCarlo.js';
 import { doseResults } from '../../src/engine/doseResults.js';
@@ -111,12 +111,6 @@ describe('nuclear interactions of protons', () => {
     expect(lost).toBeLessThan(0.05);
     expect(on.summary.neutralEnergyMeVPerPrimary).toBeGreaterThan(0.02 * 150);
     expect(Math.abs(on.summary.r80Mm! - off.summary.r80Mm!)).toBeLessThan(0.5);
-  });
-
-  it('is refused for ions other than protons, with one clear error', async () => {
-    const carbon = simulate({ beam: { particle: 'carbon', energyMeVPerU: 200 }, phantom: { sizeMm: [20, 20, 100] }, transport: { histories: 10, nuclear: true } });
-    await expect(carbon).rejects.toThrow(BraggInputError);
-    await expect(carbon).rejects.toThrow(/transport.nuclear is for proton beams only/);
   });
 
   it('is taken by the deterministic solver too (test/deterministic/nuclear.test.ts), not ignored: its neutral energy and events are reported', async () => {
