@@ -1,7 +1,9 @@
 /**
  * Benchmark of the WebAssembly Monte Carlo: histories/s and steps/s, SIMD
  * against scalar, and thread scaling, all in one run, for 150 MeV protons (nuclear
- * events off, and on: proton-150-nuclear; and on with LET scored: proton-150-nuc-let) and 400 MeV/u carbon ions in the default phantom (100 x 100 x 300 mm water,
+ * events off, and on: proton-150-nuclear; and on with LET scored: proton-150-nuc-let) and 400 MeV/u carbon ions
+ * (fragmentation off, and on: carbon-400-fragments; steps per primary in the table's steps/s over histories/s)
+ * in the default phantom (100 x 100 x 300 mm water,
  * 2 x 2 x 1 mm voxels).
  *
  *   npm run bench -- [--threads 1,2] [--histories-proton N] [--histories-carbon N] [--repeat R]
@@ -51,6 +53,7 @@ const cases: BenchCase[] = [
   { name: 'proton-150-nuclear', particle: 'proton', energyMeVPerU: 150, histories: Number(argument('histories-proton') ?? 100_000 * maxThreads), nuclear: true },
   { name: 'proton-150-nuc-let', particle: 'proton', energyMeVPerU: 150, histories: Number(argument('histories-proton') ?? 100_000 * maxThreads), nuclear: true, let: true },
   { name: 'carbon-400', particle: 'carbon', energyMeVPerU: 400, histories: Number(argument('histories-carbon') ?? 50_000 * maxThreads) },
+  { name: 'carbon-400-fragments', particle: 'carbon', energyMeVPerU: 400, histories: Number(argument('histories-carbon') ?? 50_000 * maxThreads) / 4, nuclear: true },
 ];
 const repeat = Number(argument('repeat') ?? 3);
 const records: BenchRecord[] = [];
