@@ -3,7 +3,7 @@
 // entering a new material. The step physics itself is in stepScalar.ts and
 // stepSimd.ts; both read and write the lane state laid out in layout.ts.
 import {
-  P_NX, P_NY, P_VOXEL_X_MM, P_VOXEL_Y_MM, P_ORIGIN_X_MM, P_ORIGIN_Y_MM,
+  P_NX, P_NY, P_NZ, P_PROBE_Z_INDEX, W_SLAB_PRIMARIES_PTR, P_VOXEL_X_MM, P_VOXEL_Y_MM, P_ORIGIN_X_MM, P_ORIGIN_Y_MM,
   P_MATERIAL_INDEX_PTR, P_BEAM_ENERGY_MEV_PER_U, P_BEAM_ENERGY_SIGMA_MEV_PER_U, P_BEAM_CENTER_X_MM, P_BEAM_CENTER_Y_MM,
   P_SPOT_SIGMA_X_MM, P_SPOT_SIGMA_Y_MM, P_DIVERGENCE_SIGMA_X_RAD, P_DIVERGENCE_SIGMA_Y_RAD,
   P_SEED_LO, P_SEED_HI, P_NUCLEAR, P_SCORE_LET, P_BEAM_SPECIES, L_SPECIES, L_MASS_NUMBER, L_TABLE_PTR, M_LIBRARY_ROW,
@@ -14,7 +14,7 @@ import {
   L_X, L_Y, L_Z, L_U, L_V, L_W, L_RANGE, L_ENERGY, L_PREV_ENERGY, L_RAD_LENGTHS,
   L_SCATTER_INTEGRAL, L_THETA2, L_IX, L_IY, L_IZ, L_MATERIAL, L_STEP, L_HISTORY_LO,
   L_HISTORY_HI, L_ALIVE, L_LIST_LENGTH, L_CUTOFF_RANGE, L_VOXEL, L_VOXEL_Z, L_OUTCOME,
-  L_CROSSED_PROBE, L_SCRATCH, L_MFP, L_STREAM, L_SECONDARIES, L_STACK_SIZE,
+  L_CROSSED_PLANE, L_SCRATCH, L_MFP, L_STREAM, L_SECONDARIES, L_STACK_SIZE,
   LENGTH_UNITS_PER_MM,
 } from './layout';
 import { philox4x32 } from './philox';
@@ -91,6 +91,9 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
     addCounter(worker, W_MISSED_HISTORIES, 1);
     return false;
   }
+  // The primary enters slab 0 (the fluence by depth: finishStep).
+  const entering = <usize>load<u32>(worker + W_SLAB_PRIMARIES_PTR);
+  store<i64>(entering, load<i64>(entering) + 1);
   setF(worker, L_X, lane, x); setF(worker, L_Y, lane, y); setF(worker, L_Z, lane, 0);
   setF(worker, L_U, lane, u); setF(worker, L_V, lane, v); setF(worker, L_W, lane, w);
   setI(worker, L_IX, lane, ix); setI(worker, L_IY, lane, iy); setI(worker, L_IZ, lane, 0);
@@ -190,7 +193,14 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
   store<f32>(at + L_PREV_ENERGY, energy);
   const primary = load<i32>(at + L_STREAM) == 1;
   if (load<i32>(params + P_SCORE_LET) != 0) scoreLetStep(worker, lane, voxel, deposit, primary);
-  if (load<i32>(at + L_CROSSED_PROBE) != 0 && primary) {
+  // A primary that crossed a z plane forward enters slab L_IZ (its fluence by depth), and the
+  // probe plane's lateral spread is recorded.
+  const slab = load<i32>(at + L_IZ);
+  if (load<i32>(at + L_CROSSED_PLANE) != 0 && primary && slab < load<i32>(params + P_NZ)) {
+    const fluence = <usize>load<u32>(worker + W_SLAB_PRIMARIES_PTR) + (<usize>slab << 3);
+    store<i64>(fluence, load<i64>(fluence) + 1);
+  }
+  if (load<i32>(at + L_CROSSED_PLANE) != 0 && primary && slab == load<i32>(params + P_PROBE_Z_INDEX)) {
     const x = <f64>load<f32>(at + L_X);
     const y = <f64>load<f32>(at + L_Y);
     addCounter(worker, W_PROBE_COUNT, 1);

@@ -111,6 +111,7 @@
 @inline export const W_LIST_CAPACITY: i32 = 28;
 @inline export const W_LANES_PTR: i32 = 32;            // lane state, LANE_FIELDS * 16 bytes
 @inline export const W_LET_PTR: i32 = 36;              // i64[LET_FIELDS * nVoxels], voxel-major; 0: LET not scored
+@inline export const W_SLAB_PRIMARIES_PTR: i32 = 44;   // i64[nz]: primaries entering slab iz through its upstream plane (lanes.ts)
 @inline export const W_LET_LIST_PTR: i32 = 40;         // LET_LIST_ENTRY_BYTES * LET_LIST_CAPACITY * LANES: voxel visits waiting (letTally.ts)
 // 64-bit counters
 @inline export const W_INCIDENT_ENERGY: i32 = 64;
@@ -181,7 +182,7 @@
 @inline export const L_RNG_1: i32 = 512;
 @inline export const L_RNG_2: i32 = 528;
 @inline export const L_RNG_3: i32 = 544;
-@inline export const L_CROSSED_PROBE: i32 = 560;
+@inline export const L_CROSSED_PLANE: i32 = 560;    // set by a step: -1 where it crossed a z plane forward (into L_IZ)
 @inline export const L_VOXEL_Z: i32 = 576;        // depth index the last step started in
 @inline export const L_SCRATCH: i32 = 592;        // 16 bytes per lane for scalar random words
 @inline export const L_MFP: i32 = 656;            // nuclear mean free paths left to the next event

@@ -3,7 +3,7 @@
 // without writing, so pages of the destination that no history touched are
 // never written (most of a dose grid is empty: writing it would fault in
 // every page).
-import { W_ENERGY_SUM_PTR, W_ENERGY_SQ_PTR, W_SLAB_SUM_PTR, W_SLAB_SQ_PTR, W_LET_PTR, LET_FIELDS } from './layout';
+import { W_ENERGY_SUM_PTR, W_ENERGY_SQ_PTR, W_SLAB_SUM_PTR, W_SLAB_SQ_PTR, W_SLAB_PRIMARIES_PTR, W_LET_PTR, LET_FIELDS } from './layout';
 
 /** dst[i] += src[i] for i in [from, to) of i64 arrays. */
 function addSums(dst: usize, src: usize, from: i32, to: i32): void {
@@ -35,6 +35,7 @@ export function addTallies(dstWorker: usize, srcWorker: usize, voxelFrom: i32, v
   addWide(<usize>load<u32>(dstWorker + W_ENERGY_SQ_PTR), <usize>load<u32>(srcWorker + W_ENERGY_SQ_PTR), voxelFrom, voxelTo);
   addSums(<usize>load<u32>(dstWorker + W_SLAB_SUM_PTR), <usize>load<u32>(srcWorker + W_SLAB_SUM_PTR), slabFrom, slabTo);
   addWide(<usize>load<u32>(dstWorker + W_SLAB_SQ_PTR), <usize>load<u32>(srcWorker + W_SLAB_SQ_PTR), slabFrom, slabTo);
+  addSums(<usize>load<u32>(dstWorker + W_SLAB_PRIMARIES_PTR), <usize>load<u32>(srcWorker + W_SLAB_PRIMARIES_PTR), slabFrom, slabTo);
   const letDst = <usize>load<u32>(dstWorker + W_LET_PTR);
   const letSrc = <usize>load<u32>(srcWorker + W_LET_PTR);
   if (letDst != 0 && letSrc != 0) addSums(letDst, letSrc, voxelFrom * LET_FIELDS, voxelTo * LET_FIELDS);

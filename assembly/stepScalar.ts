@@ -79,13 +79,13 @@
 import {
   P_NX, P_NY, P_NZ, P_VOXEL_X_MM, P_VOXEL_Y_MM, P_VOXEL_Z_MM, P_ORIGIN_X_MM, P_ORIGIN_Y_MM,
   P_DENSITY_PTR, P_TABLE_LENGTH, L_MASS_NUMBER, L_CHARGE_NUMBER, L_MASS_PER_NUCLEON_MEV,
-  P_MAX_STEP_MM, P_SEED_LO, P_SEED_HI, P_PROBE_Z_INDEX, P_NUCLEAR,
+  P_MAX_STEP_MM, P_SEED_LO, P_SEED_HI, P_NUCLEAR,
   T_ENERGY_AT_RANGE, T_STOPPING_AT_RANGE, T_RANGE_LOW_AT_RANGE, T_NUCLEAR_AT_RANGE,
   W_LANES_PTR,
   L_X, L_Y, L_Z, L_U, L_V, L_W, L_RANGE, L_ENERGY, L_RANGE_LOW, L_RAD_LENGTHS,
   L_SCATTER_INTEGRAL, L_THETA2, L_IX, L_IY, L_IZ, L_STEP, L_HISTORY_LO, L_HISTORY_HI,
   L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP, L_Z_OVER_A, L_RADIATION_LENGTH, L_CUTOFF_RANGE,
-  L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME, L_CROSSED_PROBE, L_SCRATCH, L_ENERGY_OFFSET,
+  L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME, L_CROSSED_PLANE, L_SCRATCH, L_ENERGY_OFFSET,
   L_MFP, L_NUCLEAR_MU, L_STREAM, L_LET_MEDIUM, L_LET_WATER, L_STEP_LENGTH, L_RANGE_POSITION,
   P_SCORE_LET, T_WATER_STOPPING_AT_RANGE,
 } from './layout';
@@ -292,7 +292,7 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   store<i32>(lanes + L_IX, ix);
   store<i32>(lanes + L_IY, iy);
   store<i32>(lanes + L_IZ, iz);
-  store<i32>(lanes + L_CROSSED_PROBE, crossZ && w > 0 && iz == load<i32>(params + P_PROBE_Z_INDEX) ? -1 : 0);
+  store<i32>(lanes + L_CROSSED_PLANE, crossZ && w > 0 ? -1 : 0);
 
   const stopped = newRange <= load<f32>(lanes + L_CUTOFF_RANGE);
   const escaped = ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz;

@@ -87,6 +87,9 @@ fn flushDeposit(voxel: u32, units: vec2<u32>) {
   if (SCORE_DEPOSITS && (units.x != 0u || units.y != 0u)) { addPairVoxel(voxel, units.x, units.y); }
 }
 
+/** A primary enters depth slab iz (lanes.ts: the fluence by depth): the counter word after the run counters. */
+fn enterSlab(iz: u32) { atomicAdd(&counters[COUNTER_WORDS + iz], 1u); }
+
 fn countEnergy(counter: u32, energyMeV: f32) {
   let w = fixedWords(energyMeV, ENERGY_UNITS_PER_MEV);
   addPairCounter(counter, w.x, w.y);
@@ -770,6 +773,7 @@ fn transportParticle() {
     p.ix = select(select(p.ix, ixFloor, displacedX != xStart), ixCrossed, crossX && displacedX == planeX);
     p.iy = select(select(p.iy, iyFloor, displacedY != yStart), iyCrossed, crossY && displacedY == planeY);
     if (crossZ) { p.iz = p.iz + select(-1, 1, dir.z > 0.0); }
+    if (primary && crossZ && dir.z > 0.0 && p.iz < nz) { enterSlab(u32(p.iz)); }
     if (primary && crossZ && dir.z > 0.0 && p.iz == pi(P_PROBE_Z_INDEX)) {
       // Lateral probe (primaries): positions relative to the grid's low corner, so the fixed-point sums stay non-negative.
       let px = displacedX - originX;
@@ -865,6 +869,7 @@ fn runHistory(lo: u32, hi: u32) {
     addWordCounter(C_MISSED_HISTORIES, 1u);
     return;
   }
+  enterSlab(0u);
   p.pos = vec3<f32>(x, y, 0.0);
   p.dir = dir;
   p.ix = ix; p.iy = iy; p.iz = 0;

@@ -9,6 +9,7 @@ import { defaultMemoryLimitBytes, defaultThreadCount, sharedMemoryAvailable } fr
 import { BraggInputError } from './errors.js';
 import { doseResults, mergeTallies, type EnergyBookkeeping, type LateralProbe } from './engine/doseResults.js';
 import { depthDoseMetrics } from './analysis/depthDose.js';
+import { primaryFluence, primarySurvival, type SurvivalPoint } from './analysis/primaryFluence.js';
 import { letResults, axisLet, type AxisLet, type LetResults } from './engine/letResults.js';
 import { runDeterministic } from './deterministic/solver.js';
 import { deterministicResults, type DeterministicResult } from './deterministic/deterministicResults.js';
@@ -95,6 +96,8 @@ export interface SimulationSummary {
   readonly neutralEnergyMeVPerPrimary: number;
   /** Nuclear events (elastic and nonelastic, all protons) per primary; 0 with transport.nuclear off. */
   readonly nuclearEventsPerPrimary: number;
+  /** Fraction of the primaries still travelling at every 10 mm of depth (analysis/primaryFluence.ts). */
+  readonly primarySurvival: readonly SurvivalPoint[];
   /** Spread (one sigma) of the depths where primaries come to rest (mm). */
   readonly rangeStragglingMm: number;
   /** Primaries that did not enter the phantom (aimed or spread outside its entrance face). */
@@ -124,6 +127,8 @@ export interface DepthDose {
   readonly dose: Float64Array;
   readonly uncertainty: Float64Array;
   readonly doseUnit: 'Gy mm^2 per primary';
+  /** Fraction of the primaries reaching each slice's upstream plane (Monte Carlo; analysis/primaryFluence.ts). */
+  readonly primaryFluence?: Float64Array;
 }
 
 export interface SimulationResult {
@@ -242,6 +247,7 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
   const metrics = withoutDistalPointsIfBeamLeaves(depthDoseMetrics(results.depthMm, results.depthDoseGyMm2PerPrimary),
     results.energy.incidentMeVPerPrimary - missedMeV, results.energy.escapedMeVPerPrimary - missedMeV, warnings);
   const { nx, ny, nz, voxelSizeMm, originMm } = tallies.phantom;
+  const fluence = primaryFluence(tallies.slabPrimaries);
   const lets = letResults(tallies.letSum, tallies.phantom);
   const letOnAxis = lets ? axisLet(lets, tallies.phantom, resolved.beam.centerMm, results.depthDoseGyMm2PerPrimary) : null;
   const wallSeconds = (performance.now() - started) / 1000;
@@ -260,6 +266,7 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
     energyDepositedMeVPerPrimary: results.energy.depositedMeVPerPrimary,
     neutralEnergyMeVPerPrimary: results.energy.neutralMeVPerPrimary,
     nuclearEventsPerPrimary: results.nuclearEventsPerPrimary,
+    primarySurvival: primarySurvival(fluence, voxelSizeMm[2]),
     rangeStragglingMm: results.rangeStraggling.sigmaStopDepthMm,
     missedHistories: results.missedHistories,
     abortedHistories: results.abortedHistories,
@@ -283,6 +290,7 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
       dose: results.depthDoseGyMm2PerPrimary,
       uncertainty: results.depthDoseUncertaintyGyMm2PerPrimary,
       doseUnit: 'Gy mm^2 per primary',
+      primaryFluence: fluence,
     },
     energy: results.energy,
     warnings,

@@ -102,6 +102,7 @@ export function mergeTallies(a: RawTallies, b: RawTallies): RawTallies {
     histories: a.histories + b.histories,
     energySum: a.energySum.map((s, i) => s + b.energySum[i]!),
     slabSum: a.slabSum.map((s, i) => s + b.slabSum[i]!),
+    slabPrimaries: a.slabPrimaries.map((s, i) => s + b.slabPrimaries[i]!),
     energySq: new BigUint64Array(0), slabSq: new BigUint64Array(0),
     letSum: a.letSum && b.letSum ? a.letSum.map((s, i) => s + b.letSum![i]!) : null,
     sumVariance: { voxel: va.voxel.map((v, i) => v + vb.voxel[i]!), slab: va.slab.map((v, i) => v + vb.slab[i]!), method: 'combined' },

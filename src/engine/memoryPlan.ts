@@ -11,6 +11,8 @@ export interface WorkerRegions {
   readonly block: number; readonly lanes: number; readonly list: number;
   readonly energySum: number; readonly energySq: number; readonly scratch: number;
   readonly slabSum: number; readonly slabSq: number; readonly slabScratch: number;
+  /** Primaries entering each depth slab (i64 per slab: assembly/lanes.ts). */
+  readonly slabPrimaries: number;
   /** LET sums, LET_FIELDS i64 per voxel (empty when LET is not scored). */
   readonly letSum: number;
   /** Voxel visits waiting to be added to letSum (assembly/letTally.ts), LET_LIST_CAPACITY per lane. */
@@ -69,6 +71,7 @@ export function planMemory(request: MemoryRequest): MemoryPlan {
       slabSum: plan.reserve(`worker${w}.slabSum`, nz * 8),
       slabSq: plan.reserve(`worker${w}.slabSq`, nz * 16),
       slabScratch: plan.reserve(`worker${w}.slabScratch`, nz * 8),
+      slabPrimaries: plan.reserve(`worker${w}.slabPrimaries`, nz * 8),
       letSum: plan.reserve(`worker${w}.letSum`, request.scoreLet ? voxels * LET_FIELDS.length * 8 : 0),
       letList: plan.reserve(`worker${w}.letList`, request.scoreLet ? LANES * LET_LIST_CAPACITY * LET_LIST_ENTRY_BYTES : 0),
     });

@@ -44,6 +44,8 @@ export interface RawTallies {
   readonly energySq: BigUint64Array;  // (lo, hi) pairs
   readonly slabSum: BigInt64Array;
   readonly slabSq: BigUint64Array;
+  /** Primaries entering each depth slab: slab 0 all that entered the phantom, slab iz > 0 those crossing its upstream plane. */
+  readonly slabPrimaries: BigInt64Array;
   readonly counters: Readonly<Record<WorkerCounter, bigint>>;
   /**
    * LET sums, LET_FIELDS i64 per voxel (layout.ts, assembly/letTally.ts), or null where LET was
@@ -282,6 +284,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     view.setUint32(w.block + WORKER_POINTERS.slabSumPtr, w.slabSum, true);
     view.setUint32(w.block + WORKER_POINTERS.slabSqPtr, w.slabSq, true);
     view.setUint32(w.block + WORKER_POINTERS.slabScratchPtr, w.slabScratch, true);
+    view.setUint32(w.block + WORKER_POINTERS.slabPrimariesPtr, w.slabPrimaries, true);
     view.setUint32(w.block + WORKER_POINTERS.listPtr, w.list, true);
     view.setUint32(w.block + WORKER_POINTERS.listCapacity, plan.listCapacity, true);
     view.setUint32(w.block + WORKER_POINTERS.lanesPtr, w.lanes, true);
@@ -328,6 +331,7 @@ export function readTallies(run: PreparedRun, w: number) {
     energySq: bigIntsFromKernelOrder(new BigUint64Array(buffer, regions.energySq, 2 * voxels), nx, ny, nz, 2),
     slabSum: new BigInt64Array(buffer, regions.slabSum, nz).slice(),
     slabSq: new BigUint64Array(buffer, regions.slabSq, 2 * nz).slice(),
+    slabPrimaries: new BigInt64Array(buffer, regions.slabPrimaries, nz).slice(),
     letSum: run.scoreLet ? bigIntsFromKernelOrder(new BigInt64Array(buffer, regions.letSum, LET_FIELDS.length * voxels), nx, ny, nz, LET_FIELDS.length) : null,
     counters: readCounters(run, w),
   };

@@ -128,10 +128,11 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   /** Two sets of batch buffers: the GPU runs one batch while the host adds up the one before. */
   const slots = [0, 1].map(() => ({
     voxelEnergy: storage(device, new Uint32Array(2 * voxels), GPUBufferUsage.COPY_SRC),
-    counters: storage(device, new Uint32Array(GPU_COUNTER_BYTES / 4), GPUBufferUsage.COPY_SRC),
+    // the run counters, then one word per depth slab: primaries entering it (transport.wgsl: enterSlab)
+    counters: storage(device, new Uint32Array(GPU_COUNTER_BYTES / 4 + phantom.nz), GPUBufferUsage.COPY_SRC),
     control: storage(device, new Uint32Array(4)),
     voxelStaging: device.createBuffer({ size: 8 * voxels, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
-    counterStaging: device.createBuffer({ size: GPU_COUNTER_BYTES, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+    counterStaging: device.createBuffer({ size: GPU_COUNTER_BYTES + 4 * phantom.nz, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
     letSums: scoreLet ? storage(device, new Uint32Array(2 * LET_FIELDS.length * voxels * letCopies), GPUBufferUsage.COPY_SRC) : storage(device, new Uint32Array(4)),
     letStaging: scoreLet ? device.createBuffer({ size: letBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }) : null,
     bindGroup: undefined as GPUBindGroup | undefined,
@@ -184,7 +185,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     pass.dispatchWorkgroups(Math.min(options.tuning?.maxWorkgroups ?? MAX_WORKGROUPS, Math.ceil(count / WORKGROUP_SIZE)));
     pass.end();
     encoder.copyBufferToBuffer(slot.voxelEnergy, 0, slot.voxelStaging, 0, 8 * voxels);
-    encoder.copyBufferToBuffer(slot.counters, 0, slot.counterStaging, 0, GPU_COUNTER_BYTES);
+    encoder.copyBufferToBuffer(slot.counters, 0, slot.counterStaging, 0, GPU_COUNTER_BYTES + 4 * phantom.nz);
     device.queue.submit([encoder.finish()]);
     return Promise.all([slot.voxelStaging.mapAsync(GPUMapMode.READ), slot.counterStaging.mapAsync(GPUMapMode.READ)]);
   };
@@ -249,7 +250,9 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     slabBatch.forEach((mev, iz) => { slabSumSq[iz] = slabSumSq[iz]! + (mev * mev) / count; });
   };
   const wide = (words: Uint32Array, k: number) => (BigInt(words[2 * k + 1]!) << 32n) | BigInt(words[2 * k]!);
+  const slabPrimaries = new BigInt64Array(phantom.nz);
   const addCounters = (counterWords: Uint32Array) => {
+    for (let iz = 0; iz < phantom.nz; iz++) slabPrimaries[iz] = slabPrimaries[iz]! + BigInt(counterWords[GPU_COUNTER_BYTES / 4 + iz]!);
     GPU_COUNTER_PAIRS.forEach((_, k) => { totals[k] = totals[k]! + wide(counterWords, k); });
     GPU_COUNTER_WORDS.forEach((_, k) => { totals[GPU_COUNTER_PAIRS.length + k] = totals[GPU_COUNTER_PAIRS.length + k]! + BigInt(counterWords[2 * GPU_COUNTER_PAIRS.length + k]!); });
   };
@@ -337,7 +340,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   return {
     ...(lost !== null ? { completedHistories: completed, stoppedEarly: lost } : {}),
     phantom, ion: run.ion, materials: run.materials, histories: completed, energySum, energySq: new BigUint64Array(0),
-    slabSum, slabSq: new BigUint64Array(0), letSum, ...(letOmitted ?? letLost ? { letOmitted: letOmitted ?? letLost } : {}), counters, probeZIndex: run.probeZIndex, wallSeconds, kernel: config.transport.kernel,
+    slabSum, slabSq: new BigUint64Array(0), slabPrimaries, letSum, ...(letOmitted ?? letLost ? { letOmitted: letOmitted ?? letLost } : {}), counters, probeZIndex: run.probeZIndex, wallSeconds, kernel: config.transport.kernel,
     threads: 1, poolStartupSeconds: null, reduceSeconds: null, workerFailures: 0,
     sumVariance: {
       voxel: batchVariance(energySum, voxelSumSq, completed, completedBatches),

@@ -3,7 +3,7 @@
  *
  * Output:
  *   # <units in words>
- *   depth_mm,dose_<unit slug>,uncertainty_<unit slug>[,let_d_keV_per_um]
+ *   depth_mm,dose_<unit slug>,uncertainty_<unit slug>[,primary_fluence][,let_d_keV_per_um]
  *   <one row per depth bin>
  * Numbers use the shortest representation that round-trips to the same
  * double (JavaScript's `String(x)`); non-finite values are written as
@@ -24,6 +24,8 @@ export interface DepthDoseSeries {
    * (engine/letResults.ts); written as a fourth column let_d_keV_per_um when present.
    */
   readonly letDKeVPerUm?: Float64Array;
+  /** Optional: fraction of the primaries reaching each bin's upstream plane (Monte Carlo), column primary_fluence. */
+  readonly primaryFluence?: Float64Array;
 }
 
 /** Column-name form of a unit: 'Gy mm^2 per primary' -> 'Gy_mm2_per_primary'. */
@@ -46,7 +48,8 @@ function formatCsvNumber(x: number): string {
 /** Throws a RangeError unless the three arrays of `series` have the same length. */
 export function checkDepthDoseSeries(series: DepthDoseSeries): void {
   const n = series.depthMm.length;
-  if (series.dose.length !== n || series.uncertainty.length !== n || (series.letDKeVPerUm && series.letDKeVPerUm.length !== n)) {
+  if (series.dose.length !== n || series.uncertainty.length !== n || (series.letDKeVPerUm && series.letDKeVPerUm.length !== n)
+    || (series.primaryFluence && series.primaryFluence.length !== n)) {
     throw new RangeError(
       `depth-dose series lengths differ: depthMm ${n}, dose ${series.dose.length}, uncertainty ${series.uncertainty.length}`,
     );
@@ -57,16 +60,18 @@ export function depthDoseCsv(series: DepthDoseSeries): string {
   checkDepthDoseSeries(series);
   const unit = series.doseUnit.replace(/\s+/g, ' ').trim() || 'arbitrary units';
   const slug = doseUnitSlug(unit);
-  const { depthMm, dose, uncertainty, letDKeVPerUm: letD } = series;
+  const { depthMm, dose, uncertainty, letDKeVPerUm: letD, primaryFluence: fluence } = series;
+  const fluenceNote = fluence ? '; primary_fluence: fraction of the primaries that entered the phantom reaching the upstream plane of the depth bin' : '';
   const letNote = letD ? '; let_d_keV_per_um: dose-averaged LET in water of the depth slice in keV/um (0 where no dose)' : '';
   const lines: string[] = [
     `# depth_mm: depth along the beam axis in mm; dose_${slug}: laterally integrated dose in ${unit}; ` +
-      `uncertainty_${slug}: absolute one-sigma statistical uncertainty of the dose in ${unit}${letNote}`,
-    `depth_mm,dose_${slug},uncertainty_${slug}${letD ? ',let_d_keV_per_um' : ''}`,
+      `uncertainty_${slug}: absolute one-sigma statistical uncertainty of the dose in ${unit}${fluenceNote}${letNote}`,
+    `depth_mm,dose_${slug},uncertainty_${slug}${fluence ? ',primary_fluence' : ''}${letD ? ',let_d_keV_per_um' : ''}`,
   ];
   for (let i = 0; i < depthMm.length; i++) {
     lines.push(
       `${formatCsvNumber(depthMm[i] as number)},${formatCsvNumber(dose[i] as number)},${formatCsvNumber(uncertainty[i] as number)}`
+        + (fluence ? `,${formatCsvNumber(fluence[i] as number)}` : '')
         + (letD ? `,${formatCsvNumber(letD[i] as number)}` : ''),
     );
   }

@@ -45,6 +45,7 @@ export function runOutputFiles(result: SimulationResult | DeterministicResult): 
   const lets = 'let' in result ? result.let : null;
   const series = {
     depthMm: depthDose.depthMm, dose: depthDose.dose, uncertainty: depthDose.uncertainty, doseUnit: depthDose.doseUnit,
+    ...('primaryFluence' in depthDose && depthDose.primaryFluence ? { primaryFluence: depthDose.primaryFluence } : {}),
     ...(lets ? { letDKeVPerUm: lets.depthDWaterKeVPerUm } : {}),
   };
   const solver = 'solver' in summary ? ' (deterministic)' : '';

@@ -8,6 +8,7 @@ import { runWebGpu } from '../../src/gpu/gpuEngine.js';
 import { runMonteCarlo, type RawTallies } from '../../src/engine/monteCarlo.js';
 import { doseResults } from '../../src/engine/doseResults.js';
 import { useGpuDevice } from '../helpers/gpu.js';
+import { primaryFluence } from '../../src/analysis/primaryFluence.js';
 
 const gpu = useGpuDevice();
 
@@ -37,5 +38,10 @@ describe('WebGPU fragmentation, same seed as the WASM kernel', () => {
     close(g.neutralEnergy, c.neutralEnergy, 0.01);
     close(g.depositedEnergy, c.depositedEnergy, 0.005);
     expect(Math.abs(imbalance(onGpu))).toBeLessThan(1e-6);
+    // primaries entering each slice (the fluence by depth): the same crossings, a plane or two apart at most
+    const gpuFluence = primaryFluence(onGpu.slabPrimaries), cpuFluence = primaryFluence(onCpu.slabPrimaries);
+    expect(gpuFluence[0]).toBe(1);
+    for (const iz of [50, 100, 150]) expect(Math.abs(gpuFluence[iz]! - cpuFluence[iz]!)).toBeLessThan(0.01);
+    expect(cpuFluence[150]).toBeLessThan(cpuFluence[50]!);
   });
 });

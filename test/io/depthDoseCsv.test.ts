@@ -58,6 +58,17 @@ describe('depthDoseCsv', () => {
     expect(() => depthDoseCsv({ ...s, dose: new Float64Array(3) })).toThrow(RangeError);
   });
 
+  it('writes the primary fluence before the LETd column when given', () => {
+    const s: DepthDoseSeries = {
+      depthMm: new Float64Array([0.5, 1.5]), dose: new Float64Array([1, 2]), uncertainty: new Float64Array([0, 0]), doseUnit: 'Gy',
+      primaryFluence: new Float64Array([1, 0.99]), letDKeVPerUm: new Float64Array([10, 12]),
+    };
+    const rows = depthDoseCsv(s).trimEnd().split('\n');
+    expect(rows[1]).toBe('depth_mm,dose_Gy,uncertainty_Gy,primary_fluence,let_d_keV_per_um');
+    expect(rows.slice(2)).toEqual(['0.5,1,0,1,10', '1.5,2,0,0.99,12']);
+    expect(() => depthDoseCsv({ ...s, primaryFluence: new Float64Array(1) })).toThrow(RangeError);
+  });
+
   it('slugs units for column names', () => {
     expect(doseUnitSlug('Gy mm^2 per primary')).toBe('Gy_mm2_per_primary');
     expect(doseUnitSlug('MeV/g')).toBe('MeV_g');
