@@ -112,7 +112,10 @@
 @inline export const W_LANES_PTR: i32 = 32;            // lane state, LANE_FIELDS * 16 bytes
 @inline export const W_LET_PTR: i32 = 36;              // i64[LET_FIELDS * nVoxels], voxel-major; 0: LET not scored
 @inline export const W_SLAB_PRIMARIES_PTR: i32 = 44;   // i64[nz]: primaries entering slab iz through its upstream plane (lanes.ts)
-@inline export const W_LET_LIST_PTR: i32 = 40;         // LET_LIST_ENTRY_BYTES * LET_LIST_CAPACITY * LANES: voxel visits waiting (letTally.ts)
+@inline export const W_LET_LIST_PTR: i32 = 40;
+@inline export const W_CHARGE_DOSE_PTR: i32 = 48;
+@inline export const W_VOXELS: i32 = 52;              // voxels of the grid (u32), for the charge blocks
+@inline export const W_CHARGES: i32 = 56;             // charge blocks Z = 1 ... W_CHARGES (0: dose by charge not scored)     // i64[Z * nVoxels]: energy by the depositing particle's charge Z (tally.ts); 0: not scored         // LET_LIST_ENTRY_BYTES * LET_LIST_CAPACITY * LANES: voxel visits waiting (letTally.ts)
 // 64-bit counters
 @inline export const W_INCIDENT_ENERGY: i32 = 64;
 @inline export const W_DEPOSITED_ENERGY: i32 = 72;

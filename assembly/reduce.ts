@@ -3,7 +3,7 @@
 // without writing, so pages of the destination that no history touched are
 // never written (most of a dose grid is empty: writing it would fault in
 // every page).
-import { W_ENERGY_SUM_PTR, W_ENERGY_SQ_PTR, W_SLAB_SUM_PTR, W_SLAB_SQ_PTR, W_SLAB_PRIMARIES_PTR, W_LET_PTR, LET_FIELDS } from './layout';
+import { W_ENERGY_SUM_PTR, W_ENERGY_SQ_PTR, W_SLAB_SUM_PTR, W_SLAB_SQ_PTR, W_SLAB_PRIMARIES_PTR, W_LET_PTR, LET_FIELDS, W_CHARGE_DOSE_PTR, W_VOXELS, W_CHARGES } from './layout';
 
 /** dst[i] += src[i] for i in [from, to) of i64 arrays. */
 function addSums(dst: usize, src: usize, from: i32, to: i32): void {
@@ -39,4 +39,12 @@ export function addTallies(dstWorker: usize, srcWorker: usize, voxelFrom: i32, v
   const letDst = <usize>load<u32>(dstWorker + W_LET_PTR);
   const letSrc = <usize>load<u32>(srcWorker + W_LET_PTR);
   if (letDst != 0 && letSrc != 0) addSums(letDst, letSrc, voxelFrom * LET_FIELDS, voxelTo * LET_FIELDS);
+  const chargeDst = <usize>load<u32>(dstWorker + W_CHARGE_DOSE_PTR);
+  const chargeSrc = <usize>load<u32>(srcWorker + W_CHARGE_DOSE_PTR);
+  if (chargeDst != 0 && chargeSrc != 0) {
+    const blockBytes = <usize>load<u32>(dstWorker + W_VOXELS) << 3;
+    for (let z = 0; z < load<i32>(dstWorker + W_CHARGES); z++) {
+      addSums(chargeDst + <usize>z * blockBytes, chargeSrc + <usize>z * blockBytes, voxelFrom, voxelTo);
+    }
+  }
 }

@@ -8,7 +8,7 @@
 import {
   W_ENERGY_SUM_PTR, W_ENERGY_SQ_PTR, W_SCRATCH_PTR, W_SLAB_SUM_PTR, W_SLAB_SQ_PTR,
   W_SLAB_SCRATCH_PTR, W_LIST_PTR, W_LIST_CAPACITY, W_LANES_PTR, W_LIST_OVERFLOWS,
-  L_LIST_LENGTH, LIST_ENTRY_BYTES, ENERGY_UNITS_PER_MEV, ENERGY_SQ_UNITS_PER_MEV2,
+  L_LIST_LENGTH, LIST_ENTRY_BYTES, ENERGY_UNITS_PER_MEV, ENERGY_SQ_UNITS_PER_MEV2, W_CHARGE_DOSE_PTR, W_VOXELS, L_CHARGE_NUMBER,
 } from './layout';
 
 @inline function listBase(worker: usize, lane: i32): usize {
@@ -102,9 +102,20 @@ export function flushHistory(worker: usize, lane: i32): void {
   store<i32>(lengthPtr, 0);
 }
 
-/** Records energy (fixed-point units) deposited by the lane's history in a voxel at depth index iz. */
+/**
+ * Records energy (fixed-point units) deposited by the lane's history in a voxel at depth index iz;
+ * where the dose by charge is scored, also in the block of the lane particle's charge Z (a
+ * reaction's local deposits count for the particle that reacted). Plain sums: no variance.
+ */
 export function recordDeposit(worker: usize, lane: i32, voxel: i32, iz: i32, energy: i64): void {
   if (energy == 0) return;
+  const byCharge = <usize>load<u32>(worker + W_CHARGE_DOSE_PTR);
+  if (byCharge != 0) {
+    const lanes = <usize>load<u32>(worker + W_LANES_PTR) + (<usize>lane << 2);
+    const block = <i32>load<f32>(lanes + L_CHARGE_NUMBER) - 1;
+    const p = byCharge + ((<usize>block * <usize>load<u32>(worker + W_VOXELS) + <usize>voxel) << 3);
+    store<i64>(p, load<i64>(p) + energy);
+  }
   const lengthPtr = listLengthPtr(worker, lane);
   let length = load<i32>(lengthPtr);
   const base = listBase(worker, lane);

@@ -303,8 +303,21 @@ fn random(c0: u32, c1: u32) -> vec4<u32> {
   return philox4x32_10(vec4<u32>(c0, c1, historyLo, historyHi), vec2<u32>(pu(P_SEED_LO), pu(P_SEED_HI)));
 }
 
+// scoring.doseByCharge: charge blocks Z = 1 ... CHARGES after the dose in voxelEnergy (gpuEngine.ts),
+// each deposit added at once to the block of the particle's charge (tally.ts: recordDeposit).
+override CHARGES: u32 = 0u;
+
+/** The deposit in the block of the particle's charge (CHARGES > 0). */
+fn addChargeDeposit(voxel: u32, units: vec2<u32>) {
+  if (CHARGES > 0u && (units.x != 0u || units.y != 0u)) {
+    let voxels = pu(P_NX) * pu(P_NY) * pu(P_NZ);
+    addPairVoxel(voxels * u32(tables[p.base + M_CHARGE_NUMBER]) + voxel, units.x, units.y);
+  }
+}
+
 /** Adds units (two's complement) to a voxel's deposit, through the open voxel. */
 fn depositUnits(voxel: u32, units: vec2<u32>) {
+  addChargeDeposit(voxel, units);
   if (voxel != openVoxel) {
     flushDeposit(openVoxel, openUnits);
     openVoxel = voxel;
@@ -890,6 +903,7 @@ fn runHistory(lo: u32, hi: u32) {
   setRangeFromEnergy(energy0);
   if (p.range <= tables[p.base + M_CUTOFF_RANGE_G_PER_CM2]) {
     depositEnergy(openVoxel, energy0 * massNumber);
+    addChargeDeposit(openVoxel, fixedWords(energy0 * massNumber, ENERGY_UNITS_PER_MEV));
     countEnergy(C_CUTOFF_ENERGY, energy0 * massNumber);
     return;
   }

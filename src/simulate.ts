@@ -10,6 +10,7 @@ import { BraggInputError } from './errors.js';
 import { doseResults, mergeTallies, type EnergyBookkeeping, type LateralProbe } from './engine/doseResults.js';
 import { depthDoseMetrics } from './analysis/depthDose.js';
 import { primaryFluence, primarySurvival, type SurvivalPoint } from './analysis/primaryFluence.js';
+import { chargeDose, type ChargeDose } from './engine/chargeDose.js';
 import { letResults, axisLet, type AxisLet, type LetResults } from './engine/letResults.js';
 import { runDeterministic } from './deterministic/solver.js';
 import { deterministicResults, type DeterministicResult } from './deterministic/deterministicResults.js';
@@ -129,6 +130,8 @@ export interface DepthDose {
   readonly doseUnit: 'Gy mm^2 per primary';
   /** Fraction of the primaries reaching each slice's upstream plane (Monte Carlo; analysis/primaryFluence.ts). */
   readonly primaryFluence?: Float64Array;
+  /** With scoring.doseByCharge: the laterally integrated dose of each charge Z = 1, 2, ... (same unit). */
+  readonly doseByCharge?: readonly Float64Array[];
 }
 
 export interface SimulationResult {
@@ -146,6 +149,8 @@ export interface SimulationResult {
    * scored: scoring.let false, the deterministic solver, or a WebGPU grid whose LET buffer is beyond the GPU's limits (warnings say so).
    */
   readonly let: LetResults | null;
+  /** Dose by the depositing particle's charge (scoring.doseByCharge), or null. */
+  readonly doseByCharge: ChargeDose | null;
   /** Transport counts: steps taken, histories stopped by the step guard, deposit lists that overflowed. */
   readonly diagnostics: {
     readonly steps: number; readonly abortedHistories: number; readonly listOverflows: number;
@@ -248,6 +253,7 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
     results.energy.incidentMeVPerPrimary - missedMeV, results.energy.escapedMeVPerPrimary - missedMeV, warnings);
   const { nx, ny, nz, voxelSizeMm, originMm } = tallies.phantom;
   const fluence = primaryFluence(tallies.slabPrimaries);
+  const byCharge = chargeDose(tallies.chargeSum, tallies.phantom, tallies.histories);
   const lets = letResults(tallies.letSum, tallies.phantom);
   const letOnAxis = lets ? axisLet(lets, tallies.phantom, resolved.beam.centerMm, results.depthDoseGyMm2PerPrimary) : null;
   const wallSeconds = (performance.now() - started) / 1000;
@@ -291,7 +297,9 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
       uncertainty: results.depthDoseUncertaintyGyMm2PerPrimary,
       doseUnit: 'Gy mm^2 per primary',
       primaryFluence: fluence,
+      ...(byCharge ? { doseByCharge: byCharge.depthDoseGyMm2PerPrimary } : {}),
     },
+    doseByCharge: byCharge,
     energy: results.energy,
     warnings,
     lateralProbe: results.lateralProbe,

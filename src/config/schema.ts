@@ -133,6 +133,12 @@ export const configSchema = z.strictObject({
      * (bench/results/README.md).
      */
     let: z.boolean().default(true),
+    /**
+     * Score the dose by the charge of the particle that deposited it (Monte Carlo; README, Physics:
+     * fragmentation): dose_by_charge.npy [Z, nz, ny, nx] for Z = 1 ... the beam's and a
+     * depth-dose column per charge. 8 bytes per voxel and charge per thread.
+     */
+    doseByCharge: z.boolean().default(false),
   }).prefault({}),
 });
 

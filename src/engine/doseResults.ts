@@ -103,6 +103,7 @@ export function mergeTallies(a: RawTallies, b: RawTallies): RawTallies {
     energySum: a.energySum.map((s, i) => s + b.energySum[i]!),
     slabSum: a.slabSum.map((s, i) => s + b.slabSum[i]!),
     slabPrimaries: a.slabPrimaries.map((s, i) => s + b.slabPrimaries[i]!),
+    chargeSum: a.chargeSum && b.chargeSum ? a.chargeSum.map((s, i) => s + b.chargeSum![i]!) : null,
     energySq: new BigUint64Array(0), slabSq: new BigUint64Array(0),
     letSum: a.letSum && b.letSum ? a.letSum.map((s, i) => s + b.letSum![i]!) : null,
     sumVariance: { voxel: va.voxel.map((v, i) => v + vb.voxel[i]!), slab: va.slab.map((v, i) => v + vb.slab[i]!), method: 'combined' },

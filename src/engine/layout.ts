@@ -74,7 +74,7 @@ export const ELASTIC_TARGET_SLOTS = 4;
 /** Worker block: pointers (u32) then 64-bit counters. */
 export const WORKER_POINTERS = {
   energySumPtr: 0, energySqPtr: 4, scratchPtr: 8, slabSumPtr: 12, slabSqPtr: 16, slabScratchPtr: 20,
-  listPtr: 24, listCapacity: 28, lanesPtr: 32, letPtr: 36, letListPtr: 40, slabPrimariesPtr: 44,
+  listPtr: 24, listCapacity: 28, lanesPtr: 32, letPtr: 36, letListPtr: 40, slabPrimariesPtr: 44, chargeDosePtr: 48, voxels: 52, charges: 56,
 } as const;
 export const WORKER_COUNTERS = {
   incidentEnergy: 64, depositedEnergy: 72, cutoffEnergy: 80, escapedEnergy: 88, steps: 96,

@@ -13,6 +13,8 @@ export interface WorkerRegions {
   readonly slabSum: number; readonly slabSq: number; readonly slabScratch: number;
   /** Primaries entering each depth slab (i64 per slab: assembly/lanes.ts). */
   readonly slabPrimaries: number;
+  /** Energy by the depositing particle's charge, i64 per voxel and charge (empty unless scored). */
+  readonly chargeDose: number;
   /** LET sums, LET_FIELDS i64 per voxel (empty when LET is not scored). */
   readonly letSum: number;
   /** Voxel visits waiting to be added to letSum (assembly/letTally.ts), LET_LIST_CAPACITY per lane. */
@@ -45,6 +47,8 @@ export interface MemoryRequest {
   readonly listCapacity?: number;
   /** Reserve the LET tallies (64 bytes per voxel per worker; default false). */
   readonly scoreLet?: boolean;
+  /** Charges whose dose is scored separately (8 bytes per voxel and charge per worker; default 0). */
+  readonly charges?: number;
   /** Refuse plans above this many bytes (never above the wasm32 ceiling of 4 GiB). */
   readonly limitBytes?: number;
 }
@@ -72,6 +76,7 @@ export function planMemory(request: MemoryRequest): MemoryPlan {
       slabSq: plan.reserve(`worker${w}.slabSq`, nz * 16),
       slabScratch: plan.reserve(`worker${w}.slabScratch`, nz * 8),
       slabPrimaries: plan.reserve(`worker${w}.slabPrimaries`, nz * 8),
+      chargeDose: plan.reserve(`worker${w}.chargeDose`, voxels * (request.charges ?? 0) * 8),
       letSum: plan.reserve(`worker${w}.letSum`, request.scoreLet ? voxels * LET_FIELDS.length * 8 : 0),
       letList: plan.reserve(`worker${w}.letList`, request.scoreLet ? LANES * LET_LIST_CAPACITY * LET_LIST_ENTRY_BYTES : 0),
     });

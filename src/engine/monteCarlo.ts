@@ -46,6 +46,8 @@ export interface RawTallies {
   readonly slabSq: BigUint64Array;
   /** Primaries entering each depth slab: slab 0 all that entered the phantom, slab iz > 0 those crossing its upstream plane. */
   readonly slabPrimaries: BigInt64Array;
+  /** Energy (units) by the depositing particle's charge, [Z - 1][voxel] (scoring.doseByCharge), or null. */
+  readonly chargeSum?: BigInt64Array | null;
   readonly counters: Readonly<Record<WorkerCounter, bigint>>;
   /**
    * LET sums, LET_FIELDS i64 per voxel (layout.ts, assembly/letTally.ts), or null where LET was
@@ -160,6 +162,8 @@ export interface PreparedRun {
   readonly probeZIndex: number;
   /** LET tallies kept (scoring.let). */
   readonly scoreLet: boolean;
+  /** Charges whose dose is kept apart (scoring.doseByCharge: Z = 1 ... the beam's; 0: not). */
+  readonly charges: number;
 }
 
 export interface PrepareOptions {
@@ -227,7 +231,9 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
   const voxels = shape.nx * shape.ny * shape.nz;
   const scoreLet = config.scoring.let;
   if (scoreLet || options.checkLetBound) checkLetBound(config, ion, materials, material('water'), packed);
+  const charges = config.scoring.doseByCharge ? ion.chargeNumber : 0;
   const request = {
+    charges,
     voxels, nz: shape.nz, tableBytes: blockBytes + library.events + library.products, workers, scoreLet,
     controlBytes: options.controlBytes, limitBytes: options.memoryLimitBytes,
   };
@@ -285,13 +291,16 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     view.setUint32(w.block + WORKER_POINTERS.slabSqPtr, w.slabSq, true);
     view.setUint32(w.block + WORKER_POINTERS.slabScratchPtr, w.slabScratch, true);
     view.setUint32(w.block + WORKER_POINTERS.slabPrimariesPtr, w.slabPrimaries, true);
+    view.setUint32(w.block + WORKER_POINTERS.chargeDosePtr, charges > 0 ? w.chargeDose : 0, true);
+    view.setUint32(w.block + WORKER_POINTERS.voxels, voxels, true);
+    view.setUint32(w.block + WORKER_POINTERS.charges, charges, true);
     view.setUint32(w.block + WORKER_POINTERS.listPtr, w.list, true);
     view.setUint32(w.block + WORKER_POINTERS.listCapacity, plan.listCapacity, true);
     view.setUint32(w.block + WORKER_POINTERS.lanesPtr, w.lanes, true);
     view.setUint32(w.block + WORKER_POINTERS.letPtr, scoreLet ? w.letSum : 0, true);
     view.setUint32(w.block + WORKER_POINTERS.letListPtr, scoreLet ? w.letList : 0, true);
   }
-  return { memory, plan, phantom, ion, materials, probeZIndex, scoreLet };
+  return { memory, plan, phantom, ion, materials, probeZIndex, scoreLet, charges };
 }
 
 /**
@@ -308,6 +317,15 @@ function planMostWorkers(request: MemoryRequest): MemoryPlan {
     }
   }
   return planMemory({ ...request, workers: 1 });
+}
+
+/** The charge blocks [Z][voxels] of a kernel's tally in result voxel order. */
+function chargeBlocksFromKernelOrder(blocks: BigInt64Array, phantom: Phantom, charges: number): BigInt64Array {
+  const { nx, ny, nz } = phantom;
+  const voxels = nx * ny * nz;
+  const out = new BigInt64Array(charges * voxels);
+  for (let z = 0; z < charges; z++) out.set(bigIntsFromKernelOrder(blocks.subarray(z * voxels, (z + 1) * voxels), nx, ny, nz), z * voxels);
+  return out;
 }
 
 /** Reads worker w's run counters. */
@@ -332,6 +350,7 @@ export function readTallies(run: PreparedRun, w: number) {
     slabSum: new BigInt64Array(buffer, regions.slabSum, nz).slice(),
     slabSq: new BigUint64Array(buffer, regions.slabSq, 2 * nz).slice(),
     slabPrimaries: new BigInt64Array(buffer, regions.slabPrimaries, nz).slice(),
+    chargeSum: run.charges > 0 ? chargeBlocksFromKernelOrder(new BigInt64Array(buffer, regions.chargeDose, run.charges * voxels), run.phantom, run.charges) : null,
     letSum: run.scoreLet ? bigIntsFromKernelOrder(new BigInt64Array(buffer, regions.letSum, LET_FIELDS.length * voxels), nx, ny, nz, LET_FIELDS.length) : null,
     counters: readCounters(run, w),
   };

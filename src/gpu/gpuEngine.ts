@@ -96,11 +96,13 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   if (!gpu) throw new BraggInputError('no WebGPU adapter found: use the wasm backend');
   const { device } = gpu;
   // The host's tallies are prepared without LET: the WGSL kernel's LET sums are read back below.
-  const run = prepareRun({ ...config, scoring: { ...config.scoring, let: false } }, 1, { shared: false, checkLetBound: config.scoring.let, tableSpecies: options.tableSpecies });
+  const run = prepareRun({ ...config, scoring: { ...config.scoring, let: false, doseByCharge: false } }, 1, { shared: false, checkLetBound: config.scoring.let, tableSpecies: options.tableSpecies });
   const { phantom } = run;
   const voxels = phantom.nx * phantom.ny * phantom.nz;
+  // With scoring.doseByCharge the voxel buffer holds the dose, then one block per charge Z = 1 ... the beam's (transport.wgsl: CHARGES).
+  const charges = config.scoring.doseByCharge ? run.ion.chargeNumber : 0;
   // The device was created with the adapter's own limits (requiredLimits); a grid beyond them is refused, not split (yet).
-  const largest = 8 * voxels;
+  const largest = 8 * voxels * (1 + charges);
   const bindingLimit = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
   if (largest > bindingLimit) {
     throw new BraggInputError(`the dose grid (${voxels} voxels) needs a ${Math.ceil(largest / 2 ** 20)} MiB storage buffer, more than this GPU allows (${Math.floor(gpu.limits.maxStorageBufferBindingSize / 2 ** 20)} MiB): use the wasm backend`);
@@ -127,11 +129,11 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   };
   /** Two sets of batch buffers: the GPU runs one batch while the host adds up the one before. */
   const slots = [0, 1].map(() => ({
-    voxelEnergy: storage(device, new Uint32Array(2 * voxels), GPUBufferUsage.COPY_SRC),
+    voxelEnergy: storage(device, new Uint32Array(2 * voxels * (1 + charges)), GPUBufferUsage.COPY_SRC),
     // the run counters, then one word per depth slab: primaries entering it (transport.wgsl: enterSlab)
     counters: storage(device, new Uint32Array(GPU_COUNTER_BYTES / 4 + phantom.nz), GPUBufferUsage.COPY_SRC),
     control: storage(device, new Uint32Array(4)),
-    voxelStaging: device.createBuffer({ size: 8 * voxels, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+    voxelStaging: device.createBuffer({ size: largest, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
     counterStaging: device.createBuffer({ size: GPU_COUNTER_BYTES + 4 * phantom.nz, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
     letSums: scoreLet ? storage(device, new Uint32Array(2 * LET_FIELDS.length * voxels * letCopies), GPUBufferUsage.COPY_SRC) : storage(device, new Uint32Array(4)),
     letStaging: scoreLet ? device.createBuffer({ size: letBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }) : null,
@@ -150,7 +152,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     device.pushErrorScope('validation');
     pipeline = await device.createComputePipelineAsync({
       layout: 'auto',
-      compute: { module: device.createShaderModule({ code }), entryPoint: 'main', constants: { SCORE_DEPOSITS: options.tuning?.scoreDeposits === false ? 0 : 1, SCORE_LET: scoreLet ? 1 : 0, NUCLEAR: config.transport.nuclear ? 1 : 0, LET_COPIES: letCopies } },
+      compute: { module: device.createShaderModule({ code }), entryPoint: 'main', constants: { SCORE_DEPOSITS: options.tuning?.scoreDeposits === false ? 0 : 1, SCORE_LET: scoreLet ? 1 : 0, NUCLEAR: config.transport.nuclear ? 1 : 0, LET_COPIES: letCopies, CHARGES: charges } },
     });
     if (letCopies > 1) {
       letCopiesPipeline = await device.createComputePipelineAsync({
@@ -184,7 +186,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     pass.setBindGroup(0, slot.bindGroup!);
     pass.dispatchWorkgroups(Math.min(options.tuning?.maxWorkgroups ?? MAX_WORKGROUPS, Math.ceil(count / WORKGROUP_SIZE)));
     pass.end();
-    encoder.copyBufferToBuffer(slot.voxelEnergy, 0, slot.voxelStaging, 0, 8 * voxels);
+    encoder.copyBufferToBuffer(slot.voxelEnergy, 0, slot.voxelStaging, 0, largest);
     encoder.copyBufferToBuffer(slot.counters, 0, slot.counterStaging, 0, GPU_COUNTER_BYTES + 4 * phantom.nz);
     device.queue.submit([encoder.finish()]);
     return Promise.all([slot.voxelStaging.mapAsync(GPUMapMode.READ), slot.counterStaging.mapAsync(GPUMapMode.READ)]);
@@ -212,8 +214,8 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   const histories = config.transport.histories;
   // Per-voxel sums of the batches' low and high words, exact in doubles (each below 2^32 per batch);
   // combined into 64-bit integers once at the end.
-  const lowWordSum = new Float64Array(voxels);
-  const highWordSum = new Float64Array(voxels);
+  const lowWordSum = new Float64Array(voxels * (1 + charges));
+  const highWordSum = new Float64Array(voxels * (1 + charges));
   const voxelSumSq = new Float64Array(voxels);
   const slabSumSq = new Float64Array(phantom.nz);
   // LET: per-field sums of the two slots' low and high words, as for the dose.
@@ -248,6 +250,13 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
       slabBatch[iz] = slabBatch[iz]! + mev;
     }
     slabBatch.forEach((mev, iz) => { slabSumSq[iz] = slabSumSq[iz]! + (mev * mev) / count; });
+    // the charge blocks (scoring.doseByCharge): plain sums
+    for (let i = voxels; i < voxels * (1 + charges); i++) {
+      const lo = words[2 * i]!, hi = words[2 * i + 1]!;
+      if (lo === 0 && hi === 0) continue;
+      lowWordSum[i] = lowWordSum[i]! + lo;
+      highWordSum[i] = highWordSum[i]! + hi;
+    }
   };
   const wide = (words: Uint32Array, k: number) => (BigInt(words[2 * k + 1]!) << 32n) | BigInt(words[2 * k]!);
   const slabPrimaries = new BigInt64Array(phantom.nz);
@@ -314,6 +323,11 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     const iz = Math.floor(i / nxy);
     slabSum[iz] = slabSum[iz]! + energySum[i]!;
   }
+  const chargeSum = charges > 0 ? new BigInt64Array(charges * voxels) : null;
+  for (let i = 0; chargeSum && i < charges * voxels; i++) {
+    const k = voxels + i;
+    if (lowWordSum[k] !== 0 || highWordSum[k] !== 0) chargeSum[i] = (BigInt(highWordSum[k]!) << 32n) + BigInt(lowWordSum[k]!);
+  }
   let letSum: BigInt64Array | null = null;
   if (letLow && letHigh && letLost === undefined) {
     letSum = new BigInt64Array(letLow.length);
@@ -340,7 +354,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   return {
     ...(lost !== null ? { completedHistories: completed, stoppedEarly: lost } : {}),
     phantom, ion: run.ion, materials: run.materials, histories: completed, energySum, energySq: new BigUint64Array(0),
-    slabSum, slabSq: new BigUint64Array(0), slabPrimaries, letSum, ...(letOmitted ?? letLost ? { letOmitted: letOmitted ?? letLost } : {}), counters, probeZIndex: run.probeZIndex, wallSeconds, kernel: config.transport.kernel,
+    slabSum, slabSq: new BigUint64Array(0), slabPrimaries, chargeSum, letSum, ...(letOmitted ?? letLost ? { letOmitted: letOmitted ?? letLost } : {}), counters, probeZIndex: run.probeZIndex, wallSeconds, kernel: config.transport.kernel,
     threads: 1, poolStartupSeconds: null, reduceSeconds: null, workerFailures: 0,
     sumVariance: {
       voxel: batchVariance(energySum, voxelSumSq, completed, completedBatches),

@@ -3,7 +3,7 @@
  *
  * Output:
  *   # <units in words>
- *   depth_mm,dose_<unit slug>,uncertainty_<unit slug>[,primary_fluence][,let_d_keV_per_um]
+ *   depth_mm,dose_<unit slug>,uncertainty_<unit slug>[,dose_Z1_<unit slug>,...][,primary_fluence][,let_d_keV_per_um]
  *   <one row per depth bin>
  * Numbers use the shortest representation that round-trips to the same
  * double (JavaScript's `String(x)`); non-finite values are written as
@@ -26,6 +26,8 @@ export interface DepthDoseSeries {
   readonly letDKeVPerUm?: Float64Array;
   /** Optional: fraction of the primaries reaching each bin's upstream plane (Monte Carlo), column primary_fluence. */
   readonly primaryFluence?: Float64Array;
+  /** Optional: the dose of each charge Z = 1, 2, ... (the unit of `dose`), columns dose_Z1_<slug>, ... */
+  readonly doseByCharge?: readonly Float64Array[];
 }
 
 /** Column-name form of a unit: 'Gy mm^2 per primary' -> 'Gy_mm2_per_primary'. */
@@ -49,7 +51,7 @@ function formatCsvNumber(x: number): string {
 export function checkDepthDoseSeries(series: DepthDoseSeries): void {
   const n = series.depthMm.length;
   if (series.dose.length !== n || series.uncertainty.length !== n || (series.letDKeVPerUm && series.letDKeVPerUm.length !== n)
-    || (series.primaryFluence && series.primaryFluence.length !== n)) {
+    || (series.primaryFluence && series.primaryFluence.length !== n) || series.doseByCharge?.some((d) => d.length !== n)) {
     throw new RangeError(
       `depth-dose series lengths differ: depthMm ${n}, dose ${series.dose.length}, uncertainty ${series.uncertainty.length}`,
     );
@@ -61,16 +63,20 @@ export function depthDoseCsv(series: DepthDoseSeries): string {
   const unit = series.doseUnit.replace(/\s+/g, ' ').trim() || 'arbitrary units';
   const slug = doseUnitSlug(unit);
   const { depthMm, dose, uncertainty, letDKeVPerUm: letD, primaryFluence: fluence } = series;
+  const byCharge = series.doseByCharge ?? [];
+  const chargeNote = byCharge.length > 0 ? `; dose_Z<z>_${slug}: the dose of particles of charge z (a reaction's local deposits count for the particle that reacted)` : '';
+  const chargeColumns = byCharge.map((_, z) => `,dose_Z${z + 1}_${slug}`).join('');
   const fluenceNote = fluence ? '; primary_fluence: fraction of the primaries that entered the phantom reaching the upstream plane of the depth bin' : '';
   const letNote = letD ? '; let_d_keV_per_um: dose-averaged LET in water of the depth slice in keV/um (0 where no dose)' : '';
   const lines: string[] = [
     `# depth_mm: depth along the beam axis in mm; dose_${slug}: laterally integrated dose in ${unit}; ` +
-      `uncertainty_${slug}: absolute one-sigma statistical uncertainty of the dose in ${unit}${fluenceNote}${letNote}`,
-    `depth_mm,dose_${slug},uncertainty_${slug}${fluence ? ',primary_fluence' : ''}${letD ? ',let_d_keV_per_um' : ''}`,
+      `uncertainty_${slug}: absolute one-sigma statistical uncertainty of the dose in ${unit}${chargeNote}${fluenceNote}${letNote}`,
+    `depth_mm,dose_${slug},uncertainty_${slug}${chargeColumns}${fluence ? ',primary_fluence' : ''}${letD ? ',let_d_keV_per_um' : ''}`,
   ];
   for (let i = 0; i < depthMm.length; i++) {
     lines.push(
       `${formatCsvNumber(depthMm[i] as number)},${formatCsvNumber(dose[i] as number)},${formatCsvNumber(uncertainty[i] as number)}`
+        + byCharge.map((d) => `,${formatCsvNumber(d[i] as number)}`).join('')
         + (fluence ? `,${formatCsvNumber(fluence[i] as number)}` : '')
         + (letD ? `,${formatCsvNumber(letD[i] as number)}` : ''),
     );

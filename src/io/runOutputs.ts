@@ -43,9 +43,11 @@ export function runOutputFiles(result: SimulationResult | DeterministicResult): 
   const { summary, depthDose, config } = result;
   const maps = phantomMaps(config, summary.gridShape);
   const lets = 'let' in result ? result.let : null;
+  const byCharge = 'doseByCharge' in result ? result.doseByCharge : null;
   const series = {
     depthMm: depthDose.depthMm, dose: depthDose.dose, uncertainty: depthDose.uncertainty, doseUnit: depthDose.doseUnit,
     ...('primaryFluence' in depthDose && depthDose.primaryFluence ? { primaryFluence: depthDose.primaryFluence } : {}),
+    ...('doseByCharge' in depthDose && depthDose.doseByCharge ? { doseByCharge: depthDose.doseByCharge } : {}),
     ...(lets ? { letDKeVPerUm: lets.depthDWaterKeVPerUm } : {}),
   };
   const solver = 'solver' in summary ? ' (deterministic)' : '';
@@ -63,6 +65,9 @@ export function runOutputFiles(result: SimulationResult | DeterministicResult): 
       { name: 'let_t.npy', contents: encodeNpy(lets.tWaterKeVPerUm, summary.gridShape) },
       { name: 'let_d_primaries.npy', contents: encodeNpy(lets.dPrimariesWaterKeVPerUm, summary.gridShape) },
       { name: 'let_d_medium.npy', contents: encodeNpy(lets.dMediumKeVPerUm, summary.gridShape) },
+    ] : []),
+    ...(byCharge ? [
+      { name: 'dose_by_charge.npy', contents: encodeNpy(byCharge.doseGyPerPrimary, [byCharge.charges, ...summary.gridShape]) },
     ] : []),
   ];
 }

@@ -44,4 +44,24 @@ describe('WebGPU fragmentation, same seed as the WASM kernel', () => {
     for (const iz of [50, 100, 150]) expect(Math.abs(gpuFluence[iz]! - cpuFluence[iz]!)).toBeLessThan(0.01);
     expect(cpuFluence[150]).toBeLessThan(cpuFluence[50]!);
   });
+
+  it('scores the dose by charge: the charges add up to the dose voxel by voxel', async () => {
+    const config = parseConfig({
+      beam: { particle: 'carbon', energyMeVPerU: 200, spotSigmaMm: 3 },
+      phantom: { sizeMm: [40, 40, 120], voxelSizeMm: [2, 2, 2] },
+      transport: { histories: 100, seed: 2, nuclear: true },
+      scoring: { doseByCharge: true, let: false },
+    });
+    const t = await runWebGpu(config, { gpu: gpu() });
+    const voxels = t.energySum.length;
+    expect(t.chargeSum!.length).toBe(6 * voxels);
+    let fragments = 0n;
+    for (let v = 0; v < voxels; v++) {
+      let sum = 0n;
+      for (let z = 0; z < 6; z++) sum += t.chargeSum![z * voxels + v]!;
+      if (sum !== t.energySum[v]) throw new Error(`voxel ${v}: charges ${sum}, dose ${t.energySum[v]}`);
+      fragments += t.chargeSum![v]!;
+    }
+    expect(fragments).toBeGreaterThan(0n);
+  });
 });

@@ -63,6 +63,7 @@ function clearSlot(run: PreparedRun, control: Int32Array, slot: number, chunkCou
   zero(w.slabSq, nz * 16);
   zero(w.slabScratch, nz * 8);
   zero(w.slabPrimaries, nz * 8);
+  zero(w.chargeDose, voxels * run.charges * 8);
   if (run.scoreLet) zero(w.letSum, voxels * LET_FIELDS.length * 8);
   for (let c = 0; c < chunkCount; c++) {
     if (Atomics.compareExchange(control, CONTROL_CHUNK_OWNER + c, slot + 1, 0) === slot + 1) {
