@@ -92,6 +92,8 @@ export interface SimulationSummary {
   readonly r80Mm: number | null;
   readonly r20Mm: number | null;
   readonly entranceToPeak: number;
+  /** Dose 20 mm beyond the Bragg peak relative to the peak (the fragmentation tail of ions; analysis/depthDose.ts), or null beyond the grid. */
+  readonly tailToPeak20Mm: number | null;
   readonly energyDepositedMeVPerPrimary: number;
   /** Energy carried off by neutrons and gammas of nuclear events, with their binding energy (MeV per primary). */
   readonly neutralEnergyMeVPerPrimary: number;

@@ -13,10 +13,12 @@ const problem = (input: unknown): string => {
 };
 
 describe('config validation', () => {
-  it('transport.nuclear defaults to on for protons and off for other ions; configSchema stays a plain object schema', () => {
+  it('transport.nuclear defaults to on, except for ions with the deterministic solver; configSchema stays a plain object schema', () => {
     expect(parseConfig({}).transport.nuclear).toBe(true);
-    expect(parseConfig({ beam: { particle: 'carbon' } }).transport.nuclear).toBe(false);
-    expect(parseConfig({ beam: { particle: 'helium' }, transport: { nuclear: true } }).transport.nuclear).toBe(true); // refused at run time
+    expect(parseConfig({ beam: { particle: 'carbon' } }).transport.nuclear).toBe(true);
+    expect(parseConfig({ beam: { particle: 'carbon' }, solver: 'deterministic' }).transport.nuclear).toBe(false);
+    expect(parseConfig({ solver: 'deterministic' }).transport.nuclear).toBe(true);
+    expect(parseConfig({ beam: { particle: 'helium' }, transport: { nuclear: false } }).transport.nuclear).toBe(false);
     expect(parseConfig({}).scoring.let).toBe(true);
     expect('shape' in configSchema).toBe(true);
     const schema = z.toJSONSchema(configSchema) as { properties: Record<string, unknown> };

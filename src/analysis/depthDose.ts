@@ -1,7 +1,8 @@
 /**
  * Characteristic points of a depth-dose curve: the Bragg peak depth, the
  * distal depths where the dose falls to 90 %, 80 % and 20 % of its maximum
- * (R90, R80, R20), and the entrance-to-peak dose ratio.
+ * (R90, R80, R20), the entrance-to-peak dose ratio, and the fragmentation tail
+ * of ion beams: the dose 20 mm beyond the peak relative to the peak.
  */
 export interface DepthDoseMetrics {
   readonly peakDepthMm: number;
@@ -10,7 +11,12 @@ export interface DepthDoseMetrics {
   readonly r20Mm: number | null;
   /** Dose in the first depth bin divided by the peak dose. */
   readonly entranceToPeak: number;
+  /** Dose 20 mm beyond the peak (interpolated between bins) divided by the peak dose; null beyond the grid. */
+  readonly tailToPeak20Mm: number | null;
 }
+
+/** Depth beyond the peak where the tail is read (issue 11's figure for clinical carbon data). */
+const TAIL_DEPTH_MM = 20;
 
 /**
  * Peak: the maximum bin, refined by the vertex of the parabola through it and
@@ -47,5 +53,17 @@ export function depthDoseMetrics(depthMm: ArrayLike<number>, dose: ArrayLike<num
     r80Mm: peakDose > 0 ? distal(0.8) : null,
     r20Mm: peakDose > 0 ? distal(0.2) : null,
     entranceToPeak: peakDose > 0 ? dose[0]! / peakDose : 0,
+    tailToPeak20Mm: peakDose > 0 && Number.isFinite(doseAt(depthMm, dose, peakDepthMm + TAIL_DEPTH_MM)) ? doseAt(depthMm, dose, peakDepthMm + TAIL_DEPTH_MM) / peakDose : null,
   };
+}
+
+/** Dose at a depth, linear between bin centres; NaN outside them (so the metric is null there). */
+function doseAt(depthMm: ArrayLike<number>, dose: ArrayLike<number>, at: number): number {
+  for (let i = 0; i < dose.length - 1; i++) {
+    if (depthMm[i]! <= at && at <= depthMm[i + 1]!) {
+      const t = (at - depthMm[i]!) / (depthMm[i + 1]! - depthMm[i]!);
+      return dose[i]! + t * (dose[i + 1]! - dose[i]!);
+    }
+  }
+  return Number.NaN;
 }

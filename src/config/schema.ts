@@ -115,8 +115,10 @@ export const configSchema = z.strictObject({
     /** 'simd' (default) or 'scalar', the reference kernel. */
     kernel: z.enum(['simd', 'scalar']).default('simd'),
     /**
-     * Nuclear interactions of protons (elastic and nonelastic, secondary protons; assembly/nuclear.ts).
-     * Default: on for protons; off for other ions, which have no nuclear model yet (true is refused for them).
+     * Nuclear interactions: of protons (elastic and nonelastic, secondary protons; assembly/nuclear.ts)
+     * and the fragmentation of helium, carbon and oxygen (assembly/ionReaction.ts). Default: on,
+     * except for ions with the deterministic solver, which has no fragmentation model (true is
+     * refused there).
      */
     nuclear: z.boolean().optional(),
   }).prefault({}),
@@ -143,13 +145,16 @@ export const configSchema = z.strictObject({
 });
 
 /**
- * The config with the defaults that depend on other fields filled in: transport.nuclear is on
- * for protons, off for other ions (parseConfig uses this; configSchema stays a plain object
- * schema, for extending it and for JSON Schema).
+ * The config with the defaults that depend on other fields filled in: transport.nuclear is on,
+ * except for ions with the deterministic solver (parseConfig uses this; configSchema stays a plain
+ * object schema, for extending it and for JSON Schema).
  */
 const resolvedConfigSchema = configSchema.transform((config) => ({
   ...config,
-  transport: { ...config.transport, nuclear: config.transport.nuclear ?? config.beam.particle === 'proton' },
+  transport: {
+    ...config.transport,
+    nuclear: config.transport.nuclear ?? (config.beam.particle === 'proton' || config.solver === 'montecarlo'),
+  },
 }));
 
 export type SimulationConfig = z.input<typeof configSchema>;

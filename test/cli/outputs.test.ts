@@ -62,7 +62,7 @@ print(json.dumps({'shape': list(m.shape), 'dtypes': [str(d.dtype), str(m.dtype)]
     expect(off.status, off.stderr).toBe(0);
     expect(off.stdout).not.toMatch(/nuclear events/);
     expect(JSON.parse(readFileSync(join(dir, 'off', 'summary.json'), 'utf8')).config.transport.nuclear).toBe(false);
-    // a carbon beam (--particle over a proton default): fragmentation is opt-in, off, not refused
+    // a carbon beam (--particle over a proton default): fragmented by default, not refused
     const carbon = spawnSync(process.execPath, [bin, 'run', '--histories', '20', '--particle', 'carbon', '--energy', '100', '--out', join(dir, 'carbon')], { encoding: 'utf8' });
     expect(carbon.status, carbon.stderr).toBe(0);
     // set explicitly for carbon, the Monte Carlo fragments it; the deterministic solver refuses it with one line

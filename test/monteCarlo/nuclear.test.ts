@@ -90,10 +90,12 @@ describe('nuclear interactions of protons', () => {
     expect(off.summary.neutralEnergyMeVPerPrimary).toBe(0);
   });
 
-  it('is off by default for ions, which have no nuclear model yet', async () => {
-    const carbon = await simulate({ beam: { particle: 'carbon', energyMeVPerU: 100 }, phantom: { sizeMm: [20, 20, 40] }, transport: { histories: 20 } }, { threads: 1 });
-    expect(carbon.config.transport.nuclear).toBe(false);
-    expect(carbon.summary.nuclearEventsPerPrimary).toBe(0);
+  it('is on by default for ions too (their fragmentation: test/monteCarlo/fragmentation.test.ts), and off when asked', async () => {
+    const run = (nuclear?: boolean) => simulate({ beam: { particle: 'carbon', energyMeVPerU: 200 }, phantom: { sizeMm: [20, 20, 100] }, transport: { histories: 100, nuclear } }, { threads: 1 });
+    const fragmenting = await run();
+    expect(fragmenting.config.transport.nuclear).toBe(true);
+    expect(fragmenting.summary.nuclearEventsPerPrimary).toBeGreaterThan(0.1);
+    expect((await run(false)).summary.nuclearEventsPerPrimary).toBe(0);
   });
 
   it('lowers the Bragg peak against the entrance and sends a few % of the energy off as neutrals (150 MeV, water)', async () => {
