@@ -6,7 +6,7 @@ import {
   P_NX, P_NY, P_NZ, P_PROBE_Z_INDEX, W_SLAB_PRIMARIES_PTR, P_VOXEL_X_MM, P_VOXEL_Y_MM, P_ORIGIN_X_MM, P_ORIGIN_Y_MM,
   P_MATERIAL_INDEX_PTR, P_BEAM_ENERGY_MEV_PER_U, P_BEAM_ENERGY_SIGMA_MEV_PER_U, P_BEAM_CENTER_X_MM, P_BEAM_CENTER_Y_MM,
   P_SPOT_SIGMA_X_MM, P_SPOT_SIGMA_Y_MM, P_DIVERGENCE_SIGMA_X_RAD, P_DIVERGENCE_SIGMA_Y_RAD,
-  P_SEED_LO, P_SEED_HI, P_NUCLEAR, P_SCORE_LET, P_BEAM_SPECIES, L_SPECIES, L_MASS_NUMBER, L_TABLE_PTR, M_LIBRARY_ROW,
+  P_SEED_LO, P_SEED_HI, P_NUCLEAR, P_SCORE_LET, P_BEAM_SPECIES, L_SPECIES, L_MASS_NUMBER, L_TABLE_PTR, M_LIBRARY_ROW, L_PRIMARY_EVENTS,
   W_INCIDENT_ENERGY, W_DEPOSITED_ENERGY, W_CUTOFF_ENERGY, W_ESCAPED_ENERGY,
   W_STEPS, W_HISTORIES, W_STOPPED_COUNT, W_STOP_DEPTH_SUM, W_STOP_DEPTH_SUM_SQ,
   W_PROBE_COUNT, W_PROBE_SUM_X, W_PROBE_SUM_X_SQ, W_PROBE_SUM_Y, W_PROBE_SUM_Y_SQ,
@@ -105,6 +105,7 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
   setI(worker, L_STREAM, lane, 1);
   setI(worker, L_SECONDARIES, lane, 0);
   setI(worker, L_STACK_SIZE, lane, 0);
+  setI(worker, L_PRIMARY_EVENTS, lane, 0);
   if (nuclearOn(params)) sampleMeanFreePaths(params, worker, lane, 0, 2);
   setF(worker, L_PREV_ENERGY, lane, energy);
   setI(worker, L_SPECIES, lane, load<i32>(params + P_BEAM_SPECIES));
@@ -218,8 +219,9 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
     const units = energyUnitsOf(massNumber, <f64>energy);
     recordDeposit(worker, lane, voxel, iz, units);
     addCounter(worker, W_CUTOFF_ENERGY, units);
-    if (primary) {
-      // Range straggling of primaries (stop depths).
+    if (primary && load<i32>(at + L_PRIMARY_EVENTS) == 0) {
+      // Range straggling of primaries (stop depths), of those without nuclear events (an elastic
+      // event's energy loss is no straggling).
       const depth = <f64>load<f32>(at + L_Z);
       addCounter(worker, W_STOPPED_COUNT, 1);
       addCounter(worker, W_STOP_DEPTH_SUM, <i64>nearest<f64>(depth * LENGTH_UNITS_PER_MM));
@@ -239,6 +241,7 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
     setRangeFromEnergy(params, worker, lane, energy);
   }
   if (outcome == OUTCOME_NUCLEAR) {
+    if (primary) store<i32>(at + L_PRIMARY_EVENTS, load<i32>(at + L_PRIMARY_EVENTS) + 1);
     // Ion species with reactions (their blocks have a library row) react; protons take nuclear.ts.
     const reacts = load<i32>(<usize>load<i32>(at + L_TABLE_PTR) + M_LIBRARY_ROW) >= 0;
     if (!(reacts ? ionReaction(params, worker, lane, energy) : nuclearEvent(params, worker, lane, energy))) return endParticle(params, worker, lane);

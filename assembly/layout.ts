@@ -204,12 +204,13 @@
 @inline export const L_CHARGE_NUMBER: i32 = 1104; // its charge number, mass number and mass per nucleon (MeV),
 @inline export const L_MASS_NUMBER: i32 = 1120;   // copied from its material block's header
 @inline export const L_MASS_PER_NUCLEON_MEV: i32 = 1136;
-@inline export const L_STACK: i32 = 1152;         // STACK_CAPACITY entries of STACK_FIELDS fields
+@inline export const L_PRIMARY_EVENTS: i32 = 1152; // nuclear events of the history's primary so far (lanes.ts: range straggling)
+@inline export const L_STACK: i32 = 1168;         // STACK_CAPACITY entries of STACK_FIELDS fields
 // Measured (100k protons, water with a 40 mm bone slab, overflows per history): capacity 4: 1.6e-3
 // at 150 MeV, 5.0e-3 at 230 MeV; 6: 2e-5, 3e-5; 16: none (each 2 entries more cut them ~30-fold).
 @inline export const STACK_CAPACITY: i32 = 16;
 @inline export const STACK_FIELDS: i32 = 12;      // x y z u v w energy ix iy iz particle species
-@inline export const LANE_STATE_BYTES: i32 = 4224;
+@inline export const LANE_STATE_BYTES: i32 = 4240;
 
 // ---- fixed-point units of the tallies ----
 // Energy: 2^-24 MeV per unit; square of a history's voxel energy: 2^-32 MeV^2 per unit

@@ -257,6 +257,8 @@ var<private> stackSize: u32;
 /** Secondaries of the history so far (the last one's particle index). */
 var<private> secondaryCount: u32;
 var<private> historyLo: u32;
+/** Nuclear events of the history's primary so far (lanes.ts: L_PRIMARY_EVENTS): range straggling counts primaries without. */
+var<private> primaryEvents: u32;
 var<private> historyHi: u32;
 // The open voxel's deposit, in fixed-point units, not yet added to the tally.
 var<private> openVoxel: u32;
@@ -818,7 +820,7 @@ fn transportParticle() {
     if (stopped || aborted) {
       depositUnits(voxel, fixedWords(stepEnergy * massNumber, ENERGY_UNITS_PER_MEV));
       countEnergy(C_CUTOFF_ENERGY, stepEnergy * massNumber);
-      if (primary) {
+      if (primary && primaryEvents == 0u) {
         addWordCounter(C_STOPPED, 1u);
         let depth = fixedWords(z, LENGTH_UNITS_PER_MM);
         addPairCounter(C_STOP_DEPTH_SUM, depth.x, depth.y);
@@ -840,6 +842,7 @@ fn transportParticle() {
       setRangeFromEnergy(stepEnergy);
     }
     if (nuclearEventDue) {
+      if (primary) { primaryEvents += 1u; }
       // Ion species with reactions (a library row) react; protons take nuclearEvent.
       var goesOn = false;
       if (bitcast<i32>(tables[p.base + M_LIBRARY_ROW]) >= 0) { goesOn = ionReaction(stepEnergy, step + 1u); }
@@ -895,6 +898,7 @@ fn runHistory(lo: u32, hi: u32) {
   p.previous = energy0;
   secondaryCount = 0u;
   stackSize = 0u;
+  primaryEvents = 0u;
   openVoxel = voxelOf(ix, iy, 0);
   openUnits = vec2<u32>(0u, 0u);
   letVoxel = openVoxel;

@@ -101,7 +101,7 @@ export interface SimulationSummary {
   readonly nuclearEventsPerPrimary: number;
   /** Fraction of the primaries still travelling at every 10 mm of depth (analysis/primaryFluence.ts). */
   readonly primarySurvival: readonly SurvivalPoint[];
-  /** Spread (one sigma) of the depths where primaries come to rest (mm). */
+  /** Spread (one sigma) of the depths where primaries without nuclear events come to rest (mm). */
   readonly rangeStragglingMm: number;
   /** Primaries that did not enter the phantom (aimed or spread outside its entrance face). */
   readonly missedHistories: number;

@@ -90,7 +90,7 @@ export const LANES = 4;
 /** Secondary-particle stack of each lane (assembly/layout.ts, lanes.ts): entries and fields per entry. */
 export const STACK_CAPACITY = 16;
 export const STACK_FIELDS = 12;
-export const LANE_STATE_BYTES = 4224;
+export const LANE_STATE_BYTES = 4240;
 export const LIST_ENTRY_BYTES = 16;
 
 /** Fixed-point units of the integer tallies (assembly/layout.ts). */
