@@ -20,18 +20,20 @@
 // product's species, its energy per nucleon as a ratio to the projectile's, its
 // polar angle and azimuth about the projectile's direction; each product is
 // pushed on the lane's stack (its own particle index and Philox streams), with
-// E/A = ratio E rounded down to f32. The projectile ends.
+// E/A = ratio E (one f32 multiply, as the WGSL kernel does it; capped at the
+// tables' highest energy). The projectile ends.
 //
-// Energy bookkeeping is exact in the fixed-point units: incident
-// T = A E (the lane's), products sum their A_s E_s (exact: E_s is an f32 above
-// 10 MeV/u, A_s <= 16), neutral = floor(share T) taken at most up to what the
-// products leave, and the local deposit (the event's target remnant and slow or
-// untracked fragments) is the remainder. The event's shares add to 1 to f32
-// precision, so the local deposit can only be negative by the products' own
-// rounding of their ratios (under 1e-6 T), which it then corrects exactly.
+// Energy bookkeeping is exact in the fixed-point units: incident T = A E (the
+// lane's), products sum their A_s E_s, neutral = floor(share T) taken at most
+// up to what the products leave, and the local deposit (the event's target
+// remnant and slow or untracked fragments, and what a cap took off a product)
+// is the remainder. The library keeps the products' and the local shares of
+// every event 1e-6 below 1 after rounding its ratios down
+// (src/physics/ionNuclear/fragmentLibrary.ts), more than the rounding of a
+// product's f32 energy, so the products never exceed T and no deposit is negative.
 import {
   P_LIBRARY_EVENTS_PTR, P_LIBRARY_PRODUCTS_PTR, P_LIBRARY_BINS, P_LIBRARY_EVENTS_PER_BIN,
-  P_LIBRARY_LOG_ENERGY_MIN, P_LIBRARY_INV_LOG_ENERGY_STEP, P_TABLE_LENGTH,
+  P_LIBRARY_LOG_ENERGY_MIN, P_LIBRARY_INV_LOG_ENERGY_STEP, P_TABLE_LENGTH, P_TABLE_MAX_ENERGY_MEV_PER_U,
   M_LIBRARY_ROW, M_REACTION_TARGET0, T_ELASTIC_TARGET0_SHARE_AT_RANGE, T_ELASTIC_TARGET1_SHARE_AT_RANGE,
   T_ELASTIC_TARGET2_SHARE_AT_RANGE, LIBRARY_EVENT_BYTES, LIBRARY_PRODUCT_BYTES,
   W_NUCLEAR_EVENTS, W_PRIMARY_NONELASTIC_EVENTS, W_NEUTRAL_ENERGY, W_DEPOSITED_ENERGY,
@@ -40,7 +42,7 @@ import {
 import { uniformFromBits, logf } from './fastmath';
 import { rangePosition, interpolate } from './tables';
 import { getF, getI, addCounter, laneEnergyUnits, energyUnitsOf, speciesMassNumber, laneRandom, scratchWords } from './laneState';
-import { azimuthCosine, azimuthSine, roundDown32, turn, pushSecondary, depositHere } from './nuclear';
+import { azimuthCosine, azimuthSine, turn, pushSecondary, depositHere } from './nuclear';
 
 /** The reaction of the lane's ion, of `energy` MeV per nucleon, where it is; false: the ion ends (always). */
 export function ionReaction(params: usize, worker: usize, lane: i32, energy: f32): bool {
@@ -60,7 +62,7 @@ export function ionReaction(params: usize, worker: usize, lane: i32, energy: f32
   const slot = uTarget < interpolate(tablePtr, n, T_ELASTIC_TARGET0_SHARE_AT_RANGE, position) ? 0
     : uTarget < interpolate(tablePtr, n, T_ELASTIC_TARGET1_SHARE_AT_RANGE, position) ? 1
     : uTarget < interpolate(tablePtr, n, T_ELASTIC_TARGET2_SHARE_AT_RANGE, position) ? 2 : 3;
-  const target = load<i32>(tablePtr + M_REACTION_TARGET0 + (slot << 2));
+  const target = <i32>load<f32>(tablePtr + M_REACTION_TARGET0 + (slot << 2));
 
   // Energy bin, then the event.
   const bins = load<i32>(params + P_LIBRARY_BINS);
@@ -68,7 +70,7 @@ export function ionReaction(params: usize, worker: usize, lane: i32, energy: f32
   let bin = <i32>binPosition;
   if (bin < bins - 1 && uBin < binPosition - <f32>bin) bin++;
   const count = load<i32>(params + P_LIBRARY_EVENTS_PER_BIN);
-  const row = load<i32>(tablePtr + M_LIBRARY_ROW) + target * bins + bin;
+  const row = <i32>load<f32>(tablePtr + M_LIBRARY_ROW) + target * bins + bin;
   const pick = <i32>((<u64>eventWord * <u64>count) >>> 32);
   const event = <usize>load<u32>(params + P_LIBRARY_EVENTS_PTR) + <usize>((row * count + pick) * LIBRARY_EVENT_BYTES);
 
@@ -76,22 +78,24 @@ export function ionReaction(params: usize, worker: usize, lane: i32, energy: f32
   const e = <f64>energy;
   const incidentUnits = laneEnergyUnits(worker, lane, e);
   const cosPhi0 = azimuthCosine(uPhi), sinPhi0 = azimuthSine(uPhi);
-  const first = load<i32>(event);
-  const products = load<i32>(event, 4);
+  const first = <i32>load<f32>(event);
+  const products = <i32>load<f32>(event, 4);
+  const maxEnergy = load<f32>(params + P_TABLE_MAX_ENERGY_MEV_PER_U);
   const productsPtr = <usize>load<u32>(params + P_LIBRARY_PRODUCTS_PTR);
   let productUnits: i64 = 0;
   for (let k = 0; k < products; k++) {
     const p = productsPtr + <usize>((first + k) * LIBRARY_PRODUCT_BYTES);
-    const species = load<i32>(p);
-    const productEnergy = roundDown32(<f64>load<f32>(p, 4) * e);
+    const species = <i32>load<f32>(p);
+    const productEnergy = min<f32>(load<f32>(p, 4) * energy, maxEnergy);
     const cosPhi = <f64>load<f32>(p, 12), sinPhi = <f64>load<f32>(p, 16);
     turn(worker, lane, <f64>load<f32>(p, 8), cosPhi * cosPhi0 - sinPhi * sinPhi0, sinPhi * cosPhi0 + cosPhi * sinPhi0, direction);
     pushSecondary(params, worker, lane, species, productEnergy, direction);
     productUnits += energyUnitsOf(speciesMassNumber(params, species), <f64>productEnergy);
   }
   const totalMeV = e * <f64>getF(worker, L_MASS_NUMBER, lane);
-  const neutralUnits = max<i64>(min<i64>(<i64>floor<f64>(<f64>load<f32>(event, 8) * totalMeV * ENERGY_UNITS_PER_MEV), incidentUnits - productUnits), 0);
+  const available = incidentUnits - productUnits;  // >= 0 (header)
+  const neutralUnits = min<i64>(<i64>floor<f64>(<f64>load<f32>(event, 8) * totalMeV * ENERGY_UNITS_PER_MEV), available);
   addCounter(worker, W_NEUTRAL_ENERGY, neutralUnits);
-  depositHere(params, worker, lane, incidentUnits - productUnits - neutralUnits, W_DEPOSITED_ENERGY);
+  depositHere(params, worker, lane, available - neutralUnits, W_DEPOSITED_ENERGY);
   return false;
 }

@@ -243,7 +243,7 @@ export function finishStep(params: usize, worker: usize, lane: i32): bool {
   if (outcome == OUTCOME_NUCLEAR) {
     if (primary) store<i32>(at + L_PRIMARY_EVENTS, load<i32>(at + L_PRIMARY_EVENTS) + 1);
     // Ion species with reactions (their blocks have a library row) react; protons take nuclear.ts.
-    const reacts = load<i32>(<usize>load<i32>(at + L_TABLE_PTR) + M_LIBRARY_ROW) >= 0;
+    const reacts = load<f32>(<usize>load<i32>(at + L_TABLE_PTR) + M_LIBRARY_ROW) >= 0;
     if (!(reacts ? ionReaction(params, worker, lane, energy) : nuclearEvent(params, worker, lane, energy))) return endParticle(params, worker, lane);
     store<f32>(at + L_PREV_ENERGY, load<f32>(at + L_ENERGY));
   }

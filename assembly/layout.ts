@@ -50,14 +50,15 @@
 @inline export const P_MATERIAL_COUNT: i32 = 128;     // material blocks per species
 @inline export const P_BEAM_SPECIES: i32 = 132;       // species index of the beam's particles
 @inline export const P_PROTON_SPECIES: i32 = 136;     // species index of secondary protons (nuclear.ts; -1: none)
-// Reaction event library of ion species (src/physics/ionNuclear/fragmentLibrary.ts; nuclear.ts: ionReaction)
-@inline export const P_LIBRARY_EVENTS_PTR: i32 = 144;   // events: first product (i32), products (i32), neutral share, local share (f32)
-@inline export const P_LIBRARY_PRODUCTS_PTR: i32 = 148; // products: species (i32), E/A ratio, cos theta, cos phi, sin phi (f32)
+// Reaction event library of ion species (src/physics/ionNuclear/fragmentLibrary.ts; ionReaction.ts)
+@inline export const P_LIBRARY_EVENTS_PTR: i32 = 144;   // events: first product, products, neutral share, local share (f32; the counts as exact integer values)
+@inline export const P_LIBRARY_PRODUCTS_PTR: i32 = 148; // products: species, E/A ratio, cos theta, cos phi, sin phi (f32; the species as an exact integer value)
 @inline export const P_LIBRARY_TARGETS: i32 = 152;      // target elements K
 @inline export const P_LIBRARY_BINS: i32 = 156;         // energy bins B
 @inline export const P_LIBRARY_EVENTS_PER_BIN: i32 = 160;
 @inline export const P_LIBRARY_LOG_ENERGY_MIN: i32 = 164;    // ln of the first bin's MeV/u (f32)
 @inline export const P_LIBRARY_INV_LOG_ENERGY_STEP: i32 = 168; // bins per unit of ln E (f32)
+@inline export const P_TABLE_MAX_ENERGY_MEV_PER_U: i32 = 172; // the tables' highest energy: products above it are capped (ionReaction.ts)
 @inline export const PARAMS_BYTES: i32 = 176;
 
 // ---- material block header (then the tables) ----
@@ -74,10 +75,11 @@
 @inline export const M_CHARGE_NUMBER: i32 = 36;       // the block's species: charge number z (f32)
 @inline export const M_MASS_NUMBER: i32 = 40;         // mass number A (f32; energies are per nucleon)
 @inline export const M_MASS_PER_NUCLEON_MEV: i32 = 44; // rest mass / A (MeV)
-// Ion species with reactions (nuclear.ts: ionReaction): the first library row of the species
-// (reacting slot r: r K B; -1: no reactions) and the library target index of each of the
-// material's four reaction target slots, chosen by the T_ELASTIC_TARGET*_SHARE columns, which
-// in ion blocks hold the cumulative shares of the slots in the reaction coefficient (i32).
+// Ion species with reactions (ionReaction.ts): the first library row of the species (reacting
+// slot r: r K B; -1: no reactions) and the library target index of each of the material's four
+// reaction target slots, chosen by the T_ELASTIC_TARGET*_SHARE columns, which in ion blocks hold
+// the cumulative shares of the slots in the reaction coefficient. Exact integer values in f32
+// (the WGSL kernel reads the tables as f32: no integer bit patterns, which could be NaN or subnormal).
 @inline export const M_LIBRARY_ROW: i32 = 48;
 @inline export const M_REACTION_TARGET0: i32 = 52;
 @inline export const M_REACTION_TARGET1: i32 = 56;
@@ -111,11 +113,11 @@
 @inline export const W_LIST_CAPACITY: i32 = 28;
 @inline export const W_LANES_PTR: i32 = 32;            // lane state, LANE_FIELDS * 16 bytes
 @inline export const W_LET_PTR: i32 = 36;              // i64[LET_FIELDS * nVoxels], voxel-major; 0: LET not scored
+@inline export const W_LET_LIST_PTR: i32 = 40;         // LET_LIST_ENTRY_BYTES * LET_LIST_CAPACITY * LANES: voxel visits waiting (letTally.ts)
 @inline export const W_SLAB_PRIMARIES_PTR: i32 = 44;   // i64[nz]: primaries entering slab iz through its upstream plane (lanes.ts)
-@inline export const W_LET_LIST_PTR: i32 = 40;
-@inline export const W_CHARGE_DOSE_PTR: i32 = 48;
-@inline export const W_VOXELS: i32 = 52;              // voxels of the grid (u32), for the charge blocks
-@inline export const W_CHARGES: i32 = 56;             // charge blocks Z = 1 ... W_CHARGES (0: dose by charge not scored)     // i64[Z * nVoxels]: energy by the depositing particle's charge Z (tally.ts); 0: not scored         // LET_LIST_ENTRY_BYTES * LET_LIST_CAPACITY * LANES: voxel visits waiting (letTally.ts)
+@inline export const W_CHARGE_DOSE_PTR: i32 = 48;      // i64[Z * nVoxels]: energy by the depositing particle's charge Z (tally.ts); 0: not scored
+@inline export const W_VOXELS: i32 = 52;               // voxels of the grid (u32), for the charge blocks
+@inline export const W_CHARGES: i32 = 56;              // charge blocks Z = 1 ... W_CHARGES (0: dose by charge not scored)
 // 64-bit counters
 @inline export const W_INCIDENT_ENERGY: i32 = 64;
 @inline export const W_DEPOSITED_ENERGY: i32 = 72;

@@ -159,7 +159,7 @@ export function stepSimd(params: usize, worker: usize): void {
     const startPosition = v128.load(lanes + L_RANGE_POSITION);
     const startRow = rowAddresses(tablePtr, startPosition);
     const s0 = <usize>i32x4.extract_lane(startRow, 0), s1 = <usize>i32x4.extract_lane(startRow, 1);
-  const s2 = <usize>i32x4.extract_lane(startRow, 2), s3 = <usize>i32x4.extract_lane(startRow, 3);
+    const s2 = <usize>i32x4.extract_lane(startRow, 2), s3 = <usize>i32x4.extract_lane(startRow, 3);
     const startFraction = fraction4(startPosition);
     const startStopping = column4(s0, s1, s2, s3, T_STOPPING_AT_RANGE * column, startFraction);
     const startWater = column4(s0, s1, s2, s3, T_WATER_STOPPING_AT_RANGE * column, startFraction);

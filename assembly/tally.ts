@@ -105,7 +105,8 @@ export function flushHistory(worker: usize, lane: i32): void {
 /**
  * Records energy (fixed-point units) deposited by the lane's history in a voxel at depth index iz;
  * where the dose by charge is scored, also in the block of the lane particle's charge Z (a
- * reaction's local deposits count for the particle that reacted). Plain sums: no variance.
+ * reaction's local deposits, and the products a full stack deposits, count for the particle that
+ * reacted). Plain sums: no variance.
  */
 export function recordDeposit(worker: usize, lane: i32, voxel: i32, iz: i32, energy: i64): void {
   if (energy == 0) return;

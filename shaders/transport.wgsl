@@ -216,7 +216,7 @@ fn subWords(a: vec2<u32>, b: vec2<u32>) -> vec2<u32> {
   return vec2<u32>(a.x - b.x, a.y - b.y - select(0u, 1u, a.x < b.x));
 }
 fn lessWords(a: vec2<u32>, b: vec2<u32>) -> bool { return a.y < b.y || (a.y == b.y && a.x < b.x); }
-/** A proton's kinetic energy (MeV; A = 1: nuclear events are for protons only) in fixed-point units. */
+/** A kinetic energy (MeV, whole particle) in fixed-point units. */
 fn unitsOf(energyMeV: f32) -> vec2<u32> { return fixedWords(energyMeV, ENERGY_UNITS_PER_MEV); }
 
 // ---- the state of the invocation's history (private memory) ----
@@ -468,9 +468,10 @@ fn carryOn(energy: f32, direction: vec3<f32>, freePaths: f32) -> bool {
 
 /**
  * The end of a nonelastic event or reaction: the neutral energy (floored units) and, deposited
- * here, what the products and it leave of the incident energy. f32 product energies can exceed
- * the incident energy by ulps where the WASM kernel's f64 ones cannot: the neutral energy is then
- * capped, and nothing is deposited, so no deposit is ever negative.
+ * here, what the products and it leave of the incident energy. The proton model's f32 product
+ * energies can exceed the incident energy by ulps where nuclear.ts's f64 ones cannot (a reaction's
+ * cannot: ionReaction.ts): the neutral energy is then capped and nothing is deposited, so no
+ * deposit is ever negative.
  */
 fn scoreNeutralAndLocal(here: u32, incidentUnits: vec2<u32>, productUnits: vec2<u32>, neutralMeV: f32) {
   var available = vec2<u32>(0u, 0u);
@@ -591,16 +592,16 @@ fn ionReaction(energy: f32, stepCount: u32) -> bool {
   if (uTarget < interpolate(p.base, T_ELASTIC_TARGET0_SHARE_AT_RANGE, position)) { slot = 0u; }
   else if (uTarget < interpolate(p.base, T_ELASTIC_TARGET1_SHARE_AT_RANGE, position)) { slot = 1u; }
   else if (uTarget < interpolate(p.base, T_ELASTIC_TARGET2_SHARE_AT_RANGE, position)) { slot = 2u; }
-  let targetIndex = bitcast<i32>(tables[p.base + M_REACTION_TARGET0 + slot]);
+  let targetIndex = i32(tables[p.base + M_REACTION_TARGET0 + slot]);
   let bins = pi(P_LIBRARY_BINS);
   let binPosition = min(max((logf(energy) - pf(P_LIBRARY_LOG_ENERGY_MIN)) * pf(P_LIBRARY_INV_LOG_ENERGY_STEP), 0.0), f32(bins - 1));
   var bin = i32(binPosition);
   if (bin < bins - 1 && uBin < binPosition - f32(bin)) { bin += 1; }
   let count = pu(P_LIBRARY_EVENTS_PER_BIN);
-  let row = u32(bitcast<i32>(tables[p.base + M_LIBRARY_ROW]) + targetIndex * bins + bin);
+  let row = u32(i32(tables[p.base + M_LIBRARY_ROW]) + targetIndex * bins + bin);
   let event = (pu(P_LIBRARY_EVENTS_PTR) - pu(P_TABLES_PTR)) / 4u + (row * count + mulHi32(words.z, count)) * (LIBRARY_EVENT_BYTES / 4u);
-  let first = bitcast<u32>(tables[event]);
-  let products = bitcast<u32>(tables[event + 1u]);
+  let first = u32(tables[event]);
+  let products = u32(tables[event + 1u]);
   let productBase = (pu(P_LIBRARY_PRODUCTS_PTR) - pu(P_TABLES_PTR)) / 4u;
   let totalMeV = energy * tables[p.base + M_MASS_NUMBER];
   let incidentUnits = unitsOf(totalMeV);
@@ -608,8 +609,8 @@ fn ionReaction(energy: f32, stepCount: u32) -> bool {
   var productUnits = vec2<u32>(0u, 0u);
   for (var k = 0u; k < products; k++) {
     let q = productBase + (first + k) * (LIBRARY_PRODUCT_BYTES / 4u);
-    let species = bitcast<u32>(tables[q]);
-    let productEnergy = tables[q + 1u] * energy;
+    let species = u32(tables[q]);
+    let productEnergy = min(tables[q + 1u] * energy, pf(P_TABLE_MAX_ENERGY_MEV_PER_U));
     let c = tables[q + 3u]; let s = tables[q + 4u];
     pushSecondary(species, productEnergy, turn(tables[q + 2u], vec2<f32>(c * phi0.x - s * phi0.y, s * phi0.x + c * phi0.y)));
     productUnits = addWords(productUnits, unitsOf(productEnergy * speciesMassNumber(species)));
@@ -845,7 +846,7 @@ fn transportParticle() {
       if (primary) { primaryEvents += 1u; }
       // Ion species with reactions (a library row) react; protons take nuclearEvent.
       var goesOn = false;
-      if (bitcast<i32>(tables[p.base + M_LIBRARY_ROW]) >= 0) { goesOn = ionReaction(stepEnergy, step + 1u); }
+      if (tables[p.base + M_LIBRARY_ROW] >= 0.0) { goesOn = ionReaction(stepEnergy, step + 1u); }
       else { goesOn = nuclearEvent(stepEnergy, step + 1u); }
       if (!goesOn) {
         addPairCounter(C_STEPS, step + 1u, 0u);

@@ -32,9 +32,11 @@ export const PARAMS = {
   libraryEventsPtr: [144, 'u32'], libraryProductsPtr: [148, 'u32'],
   libraryTargets: [152, 'i32'], libraryBins: [156, 'i32'], libraryEventsPerBin: [160, 'i32'],
   libraryLogEnergyMin: [164, 'f32'], libraryInvLogEnergyStep: [168, 'f32'],
+  /** The tables' highest energy (MeV/u): reaction products are capped there (assembly/ionReaction.ts). */
+  tableMaxEnergyMeVPerU: [172, 'f32'],
 } as const satisfies Record<string, readonly [number, 'i32' | 'u32' | 'f32']>;
 export const PARAMS_BYTES = 176;
-/** Library records (bytes): events (first product, products, neutral share, local share), products (species, E/A ratio, cos theta, cos phi, sin phi). */
+/** Library records (bytes, f32 fields; counts and species as exact integer values): events (first product, products, neutral share, local share), products (species, E/A ratio, cos theta, cos phi, sin phi). */
 export const LIBRARY_EVENT_BYTES = 16;
 export const LIBRARY_PRODUCT_BYTES = 20;
 
@@ -49,15 +51,16 @@ export const MATERIAL_HEADER = {
   /** The block's species (each (species, material) pair has its block): charge number, mass number, mass / A (MeV). */
   chargeNumber: 36, massNumber: 40, massPerNucleonMeV: 44,
   /**
-   * Ion blocks with reactions (i32): the species' first library row (-1: none) and the library
-   * target index of the material's four reaction target slots, picked by the elasticTarget*ShareAtRange
-   * columns, which ion blocks use for the cumulative shares of those slots.
+   * Ion blocks with reactions: the species' first library row (-1: none) and the library target
+   * index of the material's four reaction target slots, picked by the elasticTarget*ShareAtRange
+   * columns, which ion blocks use for the cumulative shares of those slots; exact integer values in f32.
    */
   libraryRow: 48, reactionTarget0: 52, reactionTarget1: 56, reactionTarget2: 60, reactionTarget3: 64,
 } as const;
 export const MATERIAL_HEADER_BYTES = 80;
 /**
- * Order of the tables after the header. The nuclear ones (protons only, zero otherwise) are on
+ * Order of the tables after the header. The nuclear ones (protons; for reacting ion species
+ * nuclearAtRange and the target slot shares: reactionTables.ts; zero otherwise) are on
  * the range grid: total nuclear mass coefficient mu/rho (cm^2/g), the cumulative shares of p-p
  * elastic and of p-p elastic + nonelastic in it (the rest is elastic on heavier nuclei), and the
  * cumulative shares of elastic target slots 0, 1, 2 in the elastic events on heavier nuclei

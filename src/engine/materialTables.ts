@@ -83,10 +83,9 @@ export function writeTables(buffer: ArrayBufferLike, offset: number, packed: Pac
   packed.tables.forEach((t, slot) => {
     const base = offset + slot * packed.strideBytes;
     const header = new Float32Array(buffer, base, MATERIAL_HEADER_BYTES / 4);
-    const headerWords = new Int32Array(buffer, base, MATERIAL_HEADER_BYTES / 4);
     const species = Math.floor(slot / packed.materialCount);
     const row = reactions?.rowOfSpecies[species] ?? -1;
-    headerWords[MATERIAL_HEADER.libraryRow / 4] = -1;
+    header[MATERIAL_HEADER.libraryRow / 4] = -1;
     header[MATERIAL_HEADER.logRangeMin / 4] = t.logRangeMin;
     header[MATERIAL_HEADER.invLogRangeStep / 4] = 1 / t.logRangeStep;
     header[MATERIAL_HEADER.zOverAMolPerG / 4] = t.material.zOverAMolPerG;
@@ -99,7 +98,7 @@ export function writeTables(buffer: ArrayBufferLike, offset: number, packed: Pac
     const tables = new Float32Array(buffer, base + MATERIAL_HEADER_BYTES, MATERIAL_TABLES.length * n);
     if (isProton(t.ion)) writeNuclearTables(t, header, tables);
     else if (reactions && row >= 0) {
-      writeReactionTables(t, headerWords, tables, reactions.slots[slot % packed.materialCount]!, reactions.targets, row);
+      writeReactionTables(t, header, tables, reactions.slots[slot % packed.materialCount]!, reactions.targets, row);
     }
     tables.set(t.csdaRangeGPerCm2, 0);
     tables.set(t.energyAtRangeMeVPerU, n);

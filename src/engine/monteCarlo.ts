@@ -4,7 +4,7 @@
  * in batches (between batches it reports progress and honours an AbortSignal).
  */
 import type { ResolvedConfig } from '../config/schema.js';
-import { fragmentSpecies, getIon, getMaterial } from '../physics/index.js';
+import { f32AtMost, fragmentSpecies, getIon, getMaterial } from '../physics/index.js';
 import type { IonId } from '../physics/index.js';
 import type { Ion, Material, MaterialId } from '../physics/index.js';
 import { BraggInputError } from '../errors.js';
@@ -162,8 +162,10 @@ export interface PreparedRun {
   readonly probeZIndex: number;
   /** LET tallies kept (scoring.let). */
   readonly scoreLet: boolean;
-  /** Charges whose dose is kept apart (scoring.doseByCharge: Z = 1 ... the beam's; 0: not). */
+  /** Charges whose dose is kept apart (scoring.doseByCharge: Z = 1 ... maxChargeNumber; 0: not). */
   readonly charges: number;
+  /** The highest charge number of the transported species. */
+  readonly maxChargeNumber: number;
 }
 
 export interface PrepareOptions {
@@ -186,6 +188,7 @@ export interface PrepareOptions {
 }
 
 const isProton = (ion: Ion) => ion.chargeNumber === 1 && ion.massNumber === 1;
+
 
 /**
  * Reactions of an ion beam and its fragments (reactionTables.ts): the materials' target slots,
@@ -231,7 +234,9 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
   const voxels = shape.nx * shape.ny * shape.nz;
   const scoreLet = config.scoring.let;
   if (scoreLet || options.checkLetBound) checkLetBound(config, ion, materials, material('water'), packed);
-  const charges = config.scoring.doseByCharge ? ion.chargeNumber : 0;
+  // One block per charge up to the highest of the transported species (the beam's for its fragments).
+  const maxChargeNumber = Math.max(...species.map((s) => s.chargeNumber));
+  const charges = config.scoring.doseByCharge ? maxChargeNumber : 0;
   const request = {
     charges,
     voxels, nz: shape.nz, tableBytes: blockBytes + library.events + library.products, workers, scoreLet,
@@ -282,6 +287,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     libraryEventsPerBin: reactions?.library.eventsPerBin ?? 0,
     libraryLogEnergyMin: grid ? Math.log(grid[0]!) : 0,
     libraryInvLogEnergyStep: grid && grid.length > 1 ? (grid.length - 1) / Math.log(grid[grid.length - 1]! / grid[0]!) : 0,
+    tableMaxEnergyMeVPerU: f32AtMost(packed.energyMaxMeVPerU),
   });
   for (const w of plan.workers) {
     view.setUint32(w.block + WORKER_POINTERS.energySumPtr, w.energySum, true);
@@ -300,7 +306,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     view.setUint32(w.block + WORKER_POINTERS.letPtr, scoreLet ? w.letSum : 0, true);
     view.setUint32(w.block + WORKER_POINTERS.letListPtr, scoreLet ? w.letList : 0, true);
   }
-  return { memory, plan, phantom, ion, materials, probeZIndex, scoreLet, charges };
+  return { memory, plan, phantom, ion, materials, probeZIndex, scoreLet, charges, maxChargeNumber };
 }
 
 /**

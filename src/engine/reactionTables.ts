@@ -4,7 +4,7 @@
  * sharing the slot nearest their mass, as the proton elastic slots do: materialTables.ts), the
  * reaction mass coefficient mu/rho and the cumulative slot shares on the range grid of each ion
  * block, and the event library (src/physics/ionNuclear/fragmentLibrary.ts) packed for the kernels
- * (assembly/nuclear.ts: ionReaction; layout in layout.ts).
+ * (assembly/ionReaction.ts; layout in layout.ts).
  */
 import type { Ion, Material, RangeTable } from '../physics/index.js';
 import { buildFragmentLibrary, ionKernelGridCrossSections, ionMacroscopicCrossSections, type FragmentLibrary } from '../physics/index.js';
@@ -38,7 +38,11 @@ export function libraryTargets(slots: readonly ReactionSlots[]): number[] {
 
 const libraries = new Map<string, FragmentLibrary>();
 
-/** The event library of `species` on `targets` up to `energyMaxMeVPerU`, built once per process. */
+/**
+ * The event library of `species` on `targets` up to `energyMaxMeVPerU`, built once per process.
+ * Reactions above the last bin (a beam energy beyond 1.1 (E + 3 sigma): monteCarlo.ts) take the
+ * last bin's events, scaled with the energy like any other.
+ */
 export function fragmentLibraryFor(species: readonly Ion[], targets: readonly number[], energyMaxMeVPerU: number): FragmentLibrary {
   const key = `${species.map((s) => s.id).join(',')}|${targets.join(',')}|${energyMaxMeVPerU}`;
   let library = libraries.get(key);
@@ -58,8 +62,8 @@ export function writeLibrary(buffer: ArrayBufferLike, eventsOffset: number, prod
   const events = library.neutralShare.length;
   const ev = new DataView(buffer, eventsOffset, events * LIBRARY_EVENT_BYTES);
   for (let e = 0; e < events; e++) {
-    ev.setInt32(e * 16, library.eventProducts[2 * e]!, true);
-    ev.setInt32(e * 16 + 4, library.eventProducts[2 * e + 1]!, true);
+    ev.setFloat32(e * 16, library.eventProducts[2 * e]!, true);
+    ev.setFloat32(e * 16 + 4, library.eventProducts[2 * e + 1]!, true);
     ev.setFloat32(e * 16 + 8, library.neutralShare[e]!, true);
     ev.setFloat32(e * 16 + 12, library.localShare[e]!, true);
   }
@@ -67,7 +71,7 @@ export function writeLibrary(buffer: ArrayBufferLike, eventsOffset: number, prod
   const pv = new DataView(buffer, productsOffset, products * LIBRARY_PRODUCT_BYTES);
   for (let p = 0; p < products; p++) {
     const azimuth = library.productAzimuth[p]!;
-    pv.setInt32(p * 20, library.productSpecies[p]!, true);
+    pv.setFloat32(p * 20, library.productSpecies[p]!, true);
     pv.setFloat32(p * 20 + 4, library.productEnergyRatio[p]!, true);
     pv.setFloat32(p * 20 + 8, library.productCosTheta[p]!, true);
     pv.setFloat32(p * 20 + 12, Math.cos(azimuth), true);
@@ -79,12 +83,12 @@ export function writeLibrary(buffer: ArrayBufferLike, eventsOffset: number, prod
  * Header fields and tables of an ion block whose species reacts (library row `row`): mu/rho of
  * reactions on the range grid and the cumulative shares of the material's reaction target slots.
  */
-export function writeReactionTables(t: RangeTable, headerWords: Int32Array, tables: Float32Array,
+export function writeReactionTables(t: RangeTable, header: Float32Array, tables: Float32Array,
   slots: ReactionSlots, targets: readonly number[], row: number): void {
   const n = t.length;
-  headerWords[MATERIAL_HEADER.libraryRow / 4] = row;
+  header[MATERIAL_HEADER.libraryRow / 4] = row;
   const targetFields = [MATERIAL_HEADER.reactionTarget0, MATERIAL_HEADER.reactionTarget1, MATERIAL_HEADER.reactionTarget2, MATERIAL_HEADER.reactionTarget3];
-  targetFields.forEach((field, k) => { headerWords[field / 4] = targets.indexOf(slots.elements[Math.min(k, slots.elements.length - 1)]!); });
+  targetFields.forEach((field, k) => { header[field / 4] = targets.indexOf(slots.elements[Math.min(k, slots.elements.length - 1)]!); });
   const x = ionKernelGridCrossSections(t).rangeGrid;
   const at = (name: (typeof MATERIAL_TABLES)[number]) => MATERIAL_TABLES.indexOf(name) * n;
   const slotTables = [at('elasticTarget0ShareAtRange'), at('elasticTarget1ShareAtRange'), at('elasticTarget2ShareAtRange')];

@@ -99,8 +99,8 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
   const run = prepareRun({ ...config, scoring: { ...config.scoring, let: false, doseByCharge: false } }, 1, { shared: false, checkLetBound: config.scoring.let, tableSpecies: options.tableSpecies });
   const { phantom } = run;
   const voxels = phantom.nx * phantom.ny * phantom.nz;
-  // With scoring.doseByCharge the voxel buffer holds the dose, then one block per charge Z = 1 ... the beam's (transport.wgsl: CHARGES).
-  const charges = config.scoring.doseByCharge ? run.ion.chargeNumber : 0;
+  // With scoring.doseByCharge the voxel buffer holds the dose, then one block per charge Z = 1 ... the highest species' (transport.wgsl: CHARGES).
+  const charges = config.scoring.doseByCharge ? run.maxChargeNumber : 0;
   // The device was created with the adapter's own limits (requiredLimits); a grid beyond them is refused, not split (yet).
   const largest = 8 * voxels * (1 + charges);
   const bindingLimit = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);

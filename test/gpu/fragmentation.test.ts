@@ -20,7 +20,7 @@ const imbalance = (t: RawTallies) => {
 describe('WebGPU fragmentation, same seed as the WASM kernel', () => {
   it('takes the same reactions and products: counts and neutral energy agree, energy is conserved', async () => {
     // Measured (300 histories of 290 MeV/u 12C, water with a bone slab): 416 / 417 reactions, 173 / 173
-    // primary reactions, 1212 / 1210 secondaries, neutral energy within 0.1 %. A wrong target, bin,
+    // primary reactions, 1212 / 1212 secondaries, neutral energy within 0.11 %. A wrong target, bin,
     // event or product species moves these by percents.
     const config = parseConfig({
       beam: { particle: 'carbon', energyMeVPerU: 290, spotSigmaMm: 3 },

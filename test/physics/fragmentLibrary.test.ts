@@ -29,7 +29,7 @@ describe('fragment event library', () => {
   const options = { energyMinMeVPerU: 400, energyMaxMeVPerU: 450, eventsPerBin: 1500, seed: 3 };
   const library = buildFragmentLibrary(species, [8], options);
 
-  it('every event shares T exactly among its products, the neutral share and the local share', () => {
+  it('every event shares T among its products, the neutral share and the local share, products and local 1e-6 below T', () => {
     const { eventProducts, neutralShare, localShare, productSpecies, productEnergyRatio, energiesMeVPerU, eventsPerBin } = library;
     expect(library.reactingSpecies).toEqual([0, 2]);
     const events = neutralShare.length;
@@ -43,6 +43,8 @@ describe('fragment event library', () => {
       expect(neutralShare[e]).toBeGreaterThanOrEqual(0);
       expect(localShare[e]).toBeGreaterThanOrEqual(0);
       expect(Math.abs(products + neutralShare[e]! + localShare[e]! - 1)).toBeLessThan(1e-5);
+      // the kernels' f32 product energies then never exceed T (assembly/ionReaction.ts)
+      expect(products + localShare[e]!).toBeLessThanOrEqual(1 - 1e-6 + 1e-7);
     }
   });
 

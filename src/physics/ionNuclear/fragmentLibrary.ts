@@ -10,7 +10,10 @@
  *    of a species outside `species` are local deposits instead;
  *  - the neutral share of the projectile's kinetic energy T: neutrons, gammas and the binding
  *    energy the reaction uses up (-Q), as the proton model counts it (assembly/nuclear.ts);
- *  - the local share, the rest: target-remnant excitation and slow or untracked charged products.
+ *  - the local share: target-remnant excitation and slow or untracked charged products.
+ * The three shares add up to 1, the products' ratios rounded down and, where needed, scaled so
+ * that the products' and the local shares stay 1e-6 below 1 (the kernels' f32 rounding of a
+ * product's energy is ~1e-7 of it; the neutral share takes the rest, never below 0).
  *
  * A kernel picks the bin by the projectile's energy E (between bins b and b+1 at random with the
  * linear weight in ln E, so that distributions are interpolated without bias; below the first bin,
@@ -57,6 +60,18 @@ export interface FragmentLibrary {
   readonly productEnergyRatio: Float32Array;
   readonly productCosTheta: Float32Array;
   readonly productAzimuth: Float32Array;
+}
+
+/** The products' and the local shares of an event stay this far below 1 (file comment; kernel rounding is ~1e-7). */
+const SHARE_MARGIN = 1e-6;
+
+/** The largest f32 not above x (x >= 0). */
+export function f32AtMost(x: number): number {
+  const r = Math.fround(x);
+  if (r <= x) return r;
+  const bits = new Uint32Array(new Float32Array([r]).buffer);
+  bits[0] = bits[0]! - 1;
+  return new Float32Array(bits.buffer)[0]!;
 }
 
 const DEFAULTS = { energyMinMeVPerU: 50, energyMaxMeVPerU: 500, binsPerDecade: 8, eventsPerBin: 64, seed: 1 } as const;
@@ -113,9 +128,8 @@ export function buildFragmentLibrary(species: readonly Ion[], targets: readonly 
             products: event.products,
             targetRemnantExcitationMeV: event.targetRemnant.excitationMeV,
           });
-          let carried = 0;
           let untracked = 0;
-          eventProducts[2 * e] = products[0]!.length;
+          const first = products[0]!.length;
           for (const p of event.products) {
             if (p.chargeNumber === 0 || p.kineticEnergyMeV / p.massNumber < LOCAL_DEPOSIT_THRESHOLD_MEV_PER_U) continue;
             const s = speciesIndex.get(`${p.chargeNumber},${p.massNumber}`);
@@ -125,14 +139,25 @@ export function buildFragmentLibrary(species: readonly Ion[], targets: readonly 
             products[1]!.push(p.kineticEnergyMeV / p.massNumber / energy);
             products[2]!.push(w);
             products[3]!.push(Math.atan2(v, u));
-            carried += p.kineticEnergyMeV;
           }
-          eventProducts[2 * e + 1] = products[0]!.length - eventProducts[2 * e]!;
+          eventProducts[2 * e] = first;
+          eventProducts[2 * e + 1] = products[0]!.length - first;
           // T = carried + local + neutral (fragmentKinematics.ts: T + Q = charged + local + n + gamma):
-          // the neutral share is neutrons, gammas and the binding energy used up (-Q).
-          const local = balance.localDepositMeV + untracked;
-          localShare[e] = local / t;
-          neutralShare[e] = Math.max(0, (t - carried - local) / t);
+          // the neutral share is neutrons, gammas and the binding energy used up (-Q). The products'
+          // ratios are rounded down to f32, and scaled down where needed so that the products' and
+          // the local shares stay SHARE_MARGIN below 1: a kernel's f32 product energies then never
+          // add up to more than T (assembly/ionReaction.ts).
+          const local = Math.min((balance.localDepositMeV + untracked) / t, 1 - SHARE_MARGIN);
+          const share = (k: number) => (products[1]![k]! * species[products[0]![k]!]!.massNumber) / projectile.massNumber;
+          const carriedShare = () => { let c = 0; for (let k = first; k < products[0]!.length; k++) c += share(k); return c; };
+          for (let k = first; k < products[0]!.length; k++) products[1]![k] = f32AtMost(products[1]![k]!);
+          const carried = carriedShare();
+          if (carried + local > 1 - SHARE_MARGIN) {
+            const scale = (1 - SHARE_MARGIN - local) / carried;
+            for (let k = first; k < products[0]!.length; k++) products[1]![k] = f32AtMost(products[1]![k]! * scale);
+          }
+          localShare[e] = local;
+          neutralShare[e] = Math.max(0, 1 - carriedShare() - local);
         }
       }
     }
