@@ -10,7 +10,7 @@ import type { Ion, Material, MaterialId } from '../physics/index.js';
 import { BraggInputError } from '../errors.js';
 import { buildPhantom, phantomShape, type Phantom, type PhantomShape } from './phantom.js';
 import { buildTables, writeTables, type PackedTables } from './materialTables.js';
-import { fragmentLibraryFor, libraryBytes, libraryTargets, reactionSlots, writeLibrary } from './reactionTables.js';
+import { libraryBytes, reactionLayout, writeLibrary } from './reactionTables.js';
 import { planMemory, type MemoryPlan, type MemoryRequest } from './memoryPlan.js';
 import { PARAMS, WORKER_POINTERS, WORKER_COUNTERS, ENERGY_UNITS_PER_MEV, LET_FIELDS, type WorkerCounter } from './layout.js';
 import { checkLetBound } from './letResults.js';
@@ -190,23 +190,6 @@ export interface PrepareOptions {
 const isProton = (ion: Ion) => ion.chargeNumber === 1 && ion.massNumber === 1;
 
 
-/**
- * Reactions of an ion beam and its fragments (reactionTables.ts): the materials' target slots,
- * the library's targets and the event library up to 1.1 times the beam's highest energy (its
- * energy plus three sigma of its spread), each species' library row.
- */
-function reactionLayoutFor(config: ResolvedConfig, species: readonly Ion[], materials: readonly Material[]) {
-  const slots = materials.map(reactionSlots);
-  const targets = libraryTargets(slots);
-  const highest = config.beam.energyMeVPerU + 3 * config.beam.energySpreadMeVPerU;
-  const library = fragmentLibraryFor(species, targets, Math.min(1000, Math.max(100, 1.1 * highest)));
-  const rowsPerSpecies = targets.length * library.energiesMeVPerU.length;
-  const rowOfSpecies = species.map((_, s) => {
-    const r = library.reactingSpecies.indexOf(s);
-    return r < 0 ? -1 : r * rowsPerSpecies;
-  });
-  return { slots, targets, rowOfSpecies, library };
-}
 
 /** Builds phantom and tables, plans and fills the shared memory for `workers` workers. */
 export function prepareRun(config: ResolvedConfig, workers = 1, options: PrepareOptions = {}): PreparedRun {
@@ -228,7 +211,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     throw new BraggInputError(`transport.histories ${config.transport.histories} is more than one run can tally for this beam (${maxHistories}): split it into runs with different seeds`);
   }
   const probeZIndex = probeIndexFor(config, shape);
-  const reactions = fragmentation ? reactionLayoutFor(config, species, materials) : null;
+  const reactions = fragmentation ? reactionLayout(species, materials, config.beam.energyMeVPerU + 3 * config.beam.energySpreadMeVPerU) : null;
   const blockBytes = packed.strideBytes * packed.tables.length;
   const library = reactions ? libraryBytes(reactions.library) : { events: 0, products: 0 };
   const voxels = shape.nx * shape.ny * shape.nz;

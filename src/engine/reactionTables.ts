@@ -105,3 +105,21 @@ export function writeReactionTables(t: RangeTable, header: Float32Array, tables:
     });
   }
 }
+
+/**
+ * Reactions of an ion beam and its fragments: the materials' target slots, the library's targets
+ * and the event library up to 1.1 times the beam's highest energy (`highestMeVPerU`: its energy plus
+ * three sigma of its spread; at least 100 MeV/u, at most 1000), and each species' library row
+ * (-1 for species that do not react).
+ */
+export function reactionLayout(species: readonly Ion[], materials: readonly Material[], highestMeVPerU: number) {
+  const slots = materials.map(reactionSlots);
+  const targets = libraryTargets(slots);
+  const library = fragmentLibraryFor(species, targets, Math.min(1000, Math.max(100, 1.1 * highestMeVPerU)));
+  const rowsPerSpecies = targets.length * library.energiesMeVPerU.length;
+  const rowOfSpecies = species.map((_, s) => {
+    const r = library.reactingSpecies.indexOf(s);
+    return r < 0 ? -1 : r * rowsPerSpecies;
+  });
+  return { slots, targets, rowOfSpecies, library };
+}
