@@ -8,18 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { smallKernel } from '../helpers/kernel.js';
 import { KERNEL_VARIANTS, type KernelExports, type KernelVariant } from '../../src/engine/kernel.js';
 import { threadScratchValues } from '../../src/deterministic/solverMemory.js';
+import { seededRandom } from '../../src/physics/index.js';
 
-/** Seeded uniform deviates in [0, 1) (mulberry32), so every run and both builds see the same inputs. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform deviates in [0, 1), so every run and both builds see the same inputs. */
+const seeded = seededRandom;
 
 interface Dims {
   ne: number; nTheta: number; nz: number; nx: number; nMaterials: number; jMax: number;

@@ -5,10 +5,10 @@ import {
   fragmentationEnergyBalance, fragmentSpread, GOLDHABER_SIGMA0_MEV_PER_C, goldhaberSigmaMeVPerC,
   LOCAL_DEPOSIT_THRESHOLD_MEV_PER_U, massExcessMeV, nuclearMassMeV, qValueMeV, TABULATED_NUCLIDES,
 } from '../../src/physics/ionNuclear/fragmentKinematics.js';
-import type { FragmentationEvent } from '../../src/physics/ionNuclear/fragmentYields.js';
+import type { FragmentationEvent } from '../../src/physics/ionNuclear/fragmentEvents.js';
+import { nucleonNucleonCrossSectionsMb, sampleFragmentationEvent, seededRandom } from '../../src/physics/ionNuclear/fragmentEvents.js';
 import {
-  FRAGMENT_ISOTOPES, fragmentationCrossSections, fragmentYieldTable, isotopeCrossSectionMb, nucleonNucleonCrossSectionsMb,
-  sampleFragmentationEvent, seededRandom,
+  FRAGMENT_ISOTOPES, fragmentationCrossSections, fragmentYieldTable, isotopeCrossSectionMb,
 } from '../../src/physics/ionNuclear/fragmentYields.js';
 
 const rel = (a: number, b: number): number => Math.abs(a / b - 1);

@@ -19,7 +19,7 @@
  *    orbital deflection (Van Bibber et al., Phys. Rev. Lett. 43 (1979) 840), measured at
  *    ~100 MeV/u, and the parallel momentum downshift (Morrissey, Phys. Rev. C 39 (1989) 460)
  *    are left out.
- *  - Light fragments (Z <= 2) get their wider angles in the event sampler (fragmentYields.ts)
+ *  - Light fragments (Z <= 2) get their wider angles in the event sampler (fragmentEvents.ts)
  *    from nucleon-nucleon scattering of the abraded nucleons and from evaporation in the
  *    prefragment's rest frame, not from a fitted width.
  *  - Masses of target remnants with Z > 8 or outside the table use the Bethe-Weizsaecker

@@ -2,7 +2,7 @@
  * Reaction event libraries for the kernels (issue 11, part 3): for every reacting species (the
  * beam and its fragments with A >= 2; protons keep their own model, src/physics/nuclear), every
  * target element of the run's materials and every energy bin, `eventsPerBin` reactions sampled
- * with the abrasion-ablation generator (fragmentYields.ts), each reduced to what a kernel needs:
+ * with the abrasion-ablation generator (fragmentEvents.ts), each reduced to what a kernel needs:
  *
  *  - the transported products: species (index into `species`), kinetic energy per nucleon as a
  *    ratio to the projectile's at the bin energy, and direction relative to the projectile's
@@ -29,7 +29,7 @@
 import type { Ion } from '../ions.js';
 import { getElement } from '../elements.js';
 import { fragmentationEnergyBalance, LOCAL_DEPOSIT_THRESHOLD_MEV_PER_U } from './fragmentKinematics.js';
-import { sampleFragmentationEvent, seededRandom } from './fragmentYields.js';
+import { sampleFragmentationEvent, seededRandom } from './fragmentEvents.js';
 
 export interface FragmentLibraryOptions {
   /** Energy grid of the bins, MeV/u, log-spaced with both ends included. */
@@ -95,7 +95,7 @@ export function libraryEnergiesMeVPerU(minMeVPerU: number, maxMeVPerU: number, b
   return Float64Array.from({ length: intervals + 1 }, (_, i) => (i === intervals ? maxMeVPerU : minMeVPerU * Math.exp(i * step)));
 }
 
-/** The target nucleus the generator takes for an element (fragmentYields.ts: its most abundant mass number, round(atomic weight)). */
+/** The target nucleus the generator takes for an element (fragmentEvents.ts: its most abundant mass number, round(atomic weight)). */
 function targetMassNumber(atomicNumber: number): number {
   return atomicNumber === 1 ? 1 : Math.round(getElement(atomicNumber).atomicWeight);
 }

@@ -9,6 +9,7 @@ export * from './reactionCrossSection.js';
 export * from './macroscopicCrossSections.js';
 export * from './kernelGrids.js';
 export * from './fragmentKinematics.js';
+export * from './fragmentEvents.js';
 export * from './fragmentYields.js';
 export * from './fragmentSpecies.js';
 export * from './fragmentLibrary.js';
