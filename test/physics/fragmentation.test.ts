@@ -6,7 +6,8 @@ import {
   LOCAL_DEPOSIT_THRESHOLD_MEV_PER_U, massExcessMeV, nuclearMassMeV, qValueMeV, TABULATED_NUCLIDES,
 } from '../../src/physics/ionNuclear/fragmentKinematics.js';
 import type { FragmentationEvent } from '../../src/physics/ionNuclear/fragmentEvents.js';
-import { nucleonNucleonCrossSectionsMb, sampleFragmentationEvent, seededRandom } from '../../src/physics/ionNuclear/fragmentEvents.js';
+import { isParticleBound, nucleonNucleonCrossSectionsMb, sampleFragmentationEvent, seededRandom } from '../../src/physics/ionNuclear/fragmentEvents.js';
+import { fragmentSpecies } from '../../src/physics/ionNuclear/fragmentSpecies.js';
 import {
   FRAGMENT_ISOTOPES, fragmentationCrossSections, fragmentYieldTable, isotopeCrossSectionMb,
 } from '../../src/physics/ionNuclear/fragmentYields.js';
@@ -232,3 +233,51 @@ describe('light fragments have the wider angular distributions', () => {
     expect(rms[2]!).toBeLessThan(3);
   });
 });
+
+describe('every fast charged product is a transported species; target remnants evaporate', () => {
+  it('12C and 16O beams and their fragments on H and O: no product >= 10 MeV/u outside fragmentSpecies', () => {
+    // Before fragmentSpecies held every particle-bound nuclide, 6He, 8He, 10Be, 14C ... (about
+    // 2 % of a reaction's energy for 12C at 290 MeV/u) were deposited where the reaction happened.
+    const random = seededRandom(21);
+    for (const beam of ['carbon', 'oxygen'] as const) {
+      const species = fragmentSpecies(getIon(beam));
+      const known = new Set(species.map((s) => `${s.chargeNumber},${s.massNumber}`));
+      for (const projectile of species.filter((s) => s.massNumber >= 2)) {
+        for (const target of [1, 8]) {
+          for (let i = 0; i < 40; i++) {
+            for (const p of sampleFragmentationEvent(projectile.chargeNumber, projectile.massNumber, 290, target, random).products) {
+              if (p.chargeNumber === 0 || p.kineticEnergyMeV / p.massNumber < LOCAL_DEPOSIT_THRESHOLD_MEV_PER_U) continue;
+              if (!known.has(`${p.chargeNumber},${p.massNumber}`)) throw new Error(`${beam}: ${projectile.id} on Z=${target} made untransported (${p.chargeNumber}, ${p.massNumber})`);
+            }
+          }
+        }
+      }
+    }
+    expect(isParticleBound(4, 8)).toBe(false); // 8Be -> 2 alpha
+    expect(isParticleBound(2, 5)).toBe(false);
+    expect(isParticleBound(2, 8)).toBe(true);
+    expect(isParticleBound(5, 8)).toBe(true); // bound by 0.14 MeV against p + 7Be
+  });
+
+  it('an O target remnant evaporates (its residue a product, no excitation left); a Ca remnant keeps its excitation', () => {
+    const random = seededRandom(22);
+    let local = 0, evaporated = 0;
+    for (let i = 0; i < 300; i++) {
+      const ev = sampleFragmentationEvent(6, 12, 290, 8, random);
+      if (ev.targetRemnant.massNumber === 0) { evaporated++; expect(ev.targetRemnant.excitationMeV).toBe(0); }
+      local += ev.products.filter((p) => p.chargeNumber > 0 && p.kineticEnergyMeV / p.massNumber < LOCAL_DEPOSIT_THRESHOLD_MEV_PER_U)
+        .reduce((s, p) => s + p.kineticEnergyMeV, 0);
+      checkEvent(ev, 6, 12, 290, 8, 16);
+    }
+    // All but the remnants outside the mass table (particle-unbound ones such as 6Be, 11N, 7He
+    // after central collisions: 7 % of reactions, measured), which keep their excitation.
+    expect(evaporated).toBeGreaterThan(0.88 * 300);
+    // Measured: ~17 MeV per reaction deposited locally (slow target fragments); it was ~40 MeV of
+    // hole excitation before the remnant evaporated (its neutrons, gammas and binding now leave).
+    expect(local / 300).toBeLessThan(30);
+    const ca = sampleFragmentationEvent(6, 12, 290, 20, random);
+    expect(ca.targetRemnant.chargeNumber).toBeGreaterThan(8);
+    expect(ca.targetRemnant.excitationMeV).toBeGreaterThan(0);
+  });
+});
+

@@ -36,8 +36,12 @@
  *     excitations are paid: the projectile nucleon takes a uniform fraction x, the struck nucleons
  *     the rest, at the angles of two-body elastic scattering with those energies. This gives the
  *     light fragments (abraded nucleons, evaporated p, d, t, He) their wider angular and energy
- *     distributions. The target remnant keeps its hole excitation (deposited locally, see
- *     fragmentationEnergyBalance); knocked-out target protons are transported, neutrons leave.
+ *     distributions. Knocked-out target protons are transported, neutrons leave.
+ *  5. Target remnant: with its hole excitation it evaporates like a projectile prefragment (step
+ *     3, at rest) where its mass is tabulated (targets up to O); its slow products and residue are
+ *     deposited locally (fragmentationEnergyBalance), its neutrons and gammas leave, and the
+ *     separation energies are paid. Heavier remnants, and unbound ones outside the table, keep
+ *     their excitation as a local deposit.
  *  Energy is conserved exactly per event (fragmentKinematics.fragmentationEnergyBalance checks
  *  it); charge and baryon number are conserved exactly. Momentum is conserved in the decays,
  *  approximately in the abrasion step.
@@ -47,9 +51,10 @@
  *
  * Limits (stated, not hidden):
  *  - No Fermi break-up, no coalescence of abraded nucleons into d, t, He, no pion production, no
- *    electromagnetic dissociation (small for Z_t <= 20), no target-fragment evaporation (its
- *    excitation is deposited locally, which over-counts the local share by what its neutrons and
- *    gammas would carry away), Gaussian densities (poor for the surface of Ca and heavier).
+ *    electromagnetic dissociation (small for Z_t <= 20), no evaporation of target remnants
+ *    heavier than O (their excitation is deposited locally, which over-counts the local share by
+ *    what their neutrons and gammas would carry away), Gaussian densities (poor for the surface
+ *    of Ca and heavier).
  *  - No parameter was fitted to fragmentation data, but two choices were made after comparing
  *    with measured cross sections: nucleon centres drawn with the charge radius (the point-nucleon
  *    radius gave 12C + 12C 14 % below the measured ~850 mb reaction cross section, Kox et al.,
@@ -189,14 +194,15 @@ export interface SampledProduct {
   readonly kineticEnergyMeV: number;
   /** Unit direction in the lab, beam along +z. */
   readonly direction: readonly [number, number, number];
-  /** 'projectile': spectator fragments, abraded and evaporated particles; 'target': knocked-out target nucleons. */
+  /** 'projectile': spectator fragments, abraded and evaporated particles; 'target': knocked-out target nucleons, the target remnant's evaporation products and its residue. */
   readonly origin: 'projectile' | 'target';
 }
 
 export interface FragmentationEvent {
   readonly products: readonly SampledProduct[];
+  /** What is left of the target when it does not evaporate (remnants heavier than O); Z = A = 0 when it did (its residue is a product). */
   readonly targetRemnant: { readonly chargeNumber: number; readonly massNumber: number; readonly excitationMeV: number };
-  /** Energy of the gammas emitted by the projectile-side residues, MeV (lab). */
+  /** Energy of the gammas emitted by the evaporation residues, MeV (lab). */
   readonly gammaMeV: number;
   readonly impactParameterFm: number;
   readonly projectileParticipants: number;
@@ -300,6 +306,22 @@ const EVAPORATION_CHANNELS: readonly { readonly z: number; readonly a: number; r
 ];
 
 interface Particle { z: number; a: number; p: FourVector }
+
+/**
+ * Whether the ground state of (Z, A) is particle-bound: no evaporation channel of a tabulated
+ * nucleus has a negative separation energy (8Be, 5He, 5Li, 9B are not; they decay in evaporate).
+ * Only nuclides of the AME2020 table (fragmentKinematics.ts) can be bound here.
+ */
+export function isParticleBound(z: number, a: number): boolean {
+  if (!isTabulatedNuclide(z, a)) return false;
+  for (const ch of EVAPORATION_CHANNELS) {
+    const zr = z - ch.z;
+    const ar = a - ch.a;
+    if (ar < ch.a || zr < 0 || zr > ar || !isTabulatedNuclide(zr, ar)) continue;
+    if (nuclearMassMeV(zr, ar) + nuclearMassMeV(ch.z, ch.a) < nuclearMassMeV(z, a)) return false;
+  }
+  return true;
+}
 
 /** Evaporation residues up to this mass number are left in their ground state (see evaporate). */
 const GROUND_STATE_RESIDUE_MAX_A = 6;
@@ -476,13 +498,23 @@ export function sampleFragmentationEvent(
     }
     let gammaMeV = 0;
     for (const s of spect) gammaMeV += evaporate(s.z, s.a, s.p, s.ex, random, parts);
+    // The target remnant (at rest, its recoil neglected) evaporates too where its and the
+    // target's masses are tabulated (targets up to O: water, tissue, plastics; the masses of the
+    // heavier ones are liquid-drop estimates, too coarse for separation energies); its residue joins the products
+    // (slow, so deposited locally) and no excitation is left. Heavier remnants, and the ~7 % of O
+    // remnants outside the table (unbound ones such as 6Be or 11N after central collisions), keep theirs.
+    let remnant = { chargeNumber: zr, massNumber: ar, excitationMeV: exT };
+    if (exT > 0 && ar > 1 && isTabulatedNuclide(targ.z, targ.a) && isTabulatedNuclide(zr, ar)) {
+      gammaMeV += evaporate(zr, ar, [remnantEnergy, 0, 0, 0], exT, random, targetParts);
+      remnant = { chargeNumber: 0, massNumber: 0, excitationMeV: 0 };
+    }
     const products: SampledProduct[] = [
       ...parts.map((x) => toProduct(x, 'projectile')),
       ...targetParts.map((x) => toProduct(x, 'target')),
     ];
     return {
       products,
-      targetRemnant: { chargeNumber: zr, massNumber: ar, excitationMeV: exT },
+      targetRemnant: remnant,
       gammaMeV,
       impactParameterFm: ab.b,
       projectileParticipants: ab.groups.length,

@@ -77,8 +77,8 @@ export const ION_NUCLEAR_MAX_CHARGE_NUMBER = 92;
 
 /**
  * Throws a RangeError naming `argument` unless (Z, A) is a plausible nucleus: Z an integer from 1
- * to ION_NUCLEAR_MAX_CHARGE_NUMBER, A an integer with Z <= A <= 3Z (1 <= A <= 3 for hydrogen). The bounds are
- * a sanity check, not a table of bound nuclei.
+ * to ION_NUCLEAR_MAX_CHARGE_NUMBER, A an integer with Z <= A <= 3Z (1 <= A <= 3 for hydrogen, up to 8 for helium: 8He is
+ * a fragment the engine transports). The bounds are a sanity check, not a table of bound nuclei.
  */
 export function checkNuclide(nuclide: Nuclide, argument: string): void {
   const z = nuclide?.chargeNumber;
@@ -86,7 +86,7 @@ export function checkNuclide(nuclide: Nuclide, argument: string): void {
   if (!Number.isInteger(z) || z < 1 || z > ION_NUCLEAR_MAX_CHARGE_NUMBER) {
     throw new RangeError(`${argument}: charge number Z=${z} must be an integer from 1 to ${ION_NUCLEAR_MAX_CHARGE_NUMBER}`);
   }
-  const aMax = z === 1 ? 3 : 3 * z;
+  const aMax = z === 1 ? 3 : z === 2 ? 8 : 3 * z;
   if (!Number.isInteger(a) || a < z || a > aMax) {
     throw new RangeError(`${argument}: mass number A=${a} must be an integer from ${z} to ${aMax} for Z=${z}`);
   }
