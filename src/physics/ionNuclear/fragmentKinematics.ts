@@ -52,17 +52,37 @@ export const TABULATED_NUCLIDES: readonly (readonly [number, number])[] = Object
   Object.keys(MASS_EXCESS_KEV).map((k) => Object.freeze(k.split(',').map(Number) as [number, number])),
 );
 
+/**
+ * The table by index Z * MAX_A + A (NaN where untabulated): the event generator asks for masses
+ * millions of times while it builds a library, and a string key per lookup was a tenth of that.
+ */
+const MAX_A = 32;
+const MASS_EXCESS_BY_INDEX = (() => {
+  const t = new Float64Array(9 * MAX_A).fill(Number.NaN);
+  for (const [key, kev] of Object.entries(MASS_EXCESS_KEV)) {
+    const [z, a] = key.split(',').map(Number) as [number, number];
+    t[z * MAX_A + a] = kev * 1e-3;
+  }
+  return t;
+})();
+
+/** Mass excess (MeV) of (Z, A), NaN where it is not tabulated (or not integers in range). */
+function tabulatedExcessMeV(z: number, a: number): number {
+  return Number.isInteger(z) && Number.isInteger(a) && z >= 0 && z <= 8 && a >= 0 && a < MAX_A
+    ? MASS_EXCESS_BY_INDEX[z * MAX_A + a]! : Number.NaN;
+}
+
 export function isTabulatedNuclide(z: number, a: number): boolean {
-  return MASS_EXCESS_KEV[`${z},${a}`] !== undefined;
+  return !Number.isNaN(tabulatedExcessMeV(z, a));
 }
 
 /** Atomic mass excess (MeV) of a tabulated nuclide; RangeError for one outside the table. */
 export function massExcessMeV(z: number, a: number): number {
-  const d = MASS_EXCESS_KEV[`${z},${a}`];
-  if (d === undefined) {
+  const d = tabulatedExcessMeV(z, a);
+  if (Number.isNaN(d)) {
     throw new RangeError(`no AME2020 mass for (Z, A) = (${z}, ${a}); tabulated: Z <= 8 nuclides listed in TABULATED_NUCLIDES`);
   }
-  return d * 1e-3;
+  return d;
 }
 
 /**
@@ -84,8 +104,15 @@ export function liquidDropMassExcessMeV(z: number, a: number): number {
  * Rev. Mod. Phys. 75 (2003) 1021, eq. A4), as in ions.ts, so that both give the same masses.
  */
 function electronBindingMeV(z: number): number {
+  return Number.isInteger(z) && z >= 0 && z < ELECTRON_BINDING_BY_Z.length ? ELECTRON_BINDING_BY_Z[z]! : electronBindingFormulaMeV(z);
+}
+
+function electronBindingFormulaMeV(z: number): number {
   return (14.4381 * z ** 2.39 + 1.55468e-6 * z ** 5.35) * 1e-6;
 }
+
+/** The same for Z = 0 ... 92, computed once (the generator's hot path). */
+const ELECTRON_BINDING_BY_Z = Float64Array.from({ length: 93 }, (_, z) => electronBindingFormulaMeV(z));
 
 /** Rest energy (MeV) of the bare nucleus from an atomic mass excess: A u + Delta - Z m_e + B_e(Z). */
 export function nuclearMassFromExcessMeV(z: number, a: number, massExcess: number): number {
