@@ -92,6 +92,7 @@ import {
 import { philox4x32 } from './philox';
 import { logf, sinHalfPi, normalFromUniform, uniformFromBits, wordThreshold } from './fastmath';
 import { BOHR_K_ME_C2, HIGHLAND_E_MEV_SQUARED, INV_NINE_LN10, PI_F32, FAR_MM, MIN_RANGE_G_PER_CM2 } from './physicsConstants';
+import { likeRunMm, moveThroughRun } from './macroStep';
 import { tablePosition, interpolate, lastTablePosition } from './tables';
 
 export function stepScalar(params: usize, worker: usize, lane: i32): void {
@@ -161,7 +162,9 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   const nuclearLimitMm = nuclearOn ? (freePaths / (muStart * density)) * <f32>10.0 : FAR_MM;
   const otherLimit = min<f32>(energyLimitMm, load<f32>(params + P_MAX_STEP_MM));
   const physicsLimit = min<f32>(otherLimit, nuclearLimitMm);
-  const toPlane = min<f32>(toX, min<f32>(toY, toZ));
+  // A secondary's step runs on through like voxels (macroStep.ts); a primary's ends at the next plane.
+  const secondary = load<i32>(lanes + L_STREAM) != 1;
+  const toPlane = secondary ? likeRunMm(params, ix, iy, iz, x, y, z, u, v, w, physicsLimit) : min<f32>(toX, min<f32>(toY, toZ));
   const crossing = toPlane <= physicsLimit;
   const s = min<f32>(physicsLimit, toPlane);
   const massStep = (density * s) * <f32>0.1;
@@ -263,6 +266,16 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
 
   // 4. Move: straight along the old direction to the step end, crossing a plane
   //    exactly when the step was limited by one; then the hinge displacement.
+  const stopped = newRange <= load<f32>(lanes + L_CUTOFF_RANGE);
+  if (secondary) {
+    moveThroughRun(params, lanes, ix, iy, iz, x, y, z, u, v, w, s, crossing, (<f32>1.0 - uHinge) * s, u2, v2);
+    ix = load<i32>(lanes + L_IX);
+    iy = load<i32>(lanes + L_IY);
+    iz = load<i32>(lanes + L_IZ);
+    const outside = ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz;
+    store<i32>(lanes + L_OUTCOME, stopped ? 1 : outside ? 2 : nuclearEvent ? 3 : 0);
+    return;
+  }
   x = x + s * u;
   y = y + s * v;
   z = z + s * w;
@@ -294,7 +307,6 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   store<i32>(lanes + L_IZ, iz);
   store<i32>(lanes + L_CROSSED_PLANE, crossZ && w > 0 ? -1 : 0);
 
-  const stopped = newRange <= load<f32>(lanes + L_CUTOFF_RANGE);
   const escaped = ix < 0 || iy < 0 || iz < 0 || ix >= nx || iy >= ny || iz >= nz;
   store<i32>(lanes + L_OUTCOME, stopped ? 1 : escaped ? 2 : nuclearEvent ? 3 : 0);
 }

@@ -20,6 +20,7 @@ import { philox4x32x4 } from './philox';
 import { logf4, sinHalfPi4, normalFromUniform4, uniformFromBits4, wordThreshold4 } from './fastmath4';
 import { lastTablePosition } from './tables';
 import { BOHR_K_ME_C2, HIGHLAND_E_MEV_SQUARED, INV_NINE_LN10, PI_F32, FAR_MM, MIN_RANGE_G_PER_CM2 } from './physicsConstants';
+import { likeRunMm, moveThroughRun } from './macroStep';
 
 @inline function k4(c: f32): v128 { return f32x4.splat(c); }
 
@@ -85,18 +86,22 @@ export function stepSimd(params: usize, worker: usize): void {
 
   const xStart = v128.load(lanes + L_X);
   const yStart = v128.load(lanes + L_Y);
+  const zStart = v128.load(lanes + L_Z);
   let x = xStart;
   let y = yStart;
-  let z = v128.load(lanes + L_Z);
+  let z = zStart;
   const u = v128.load(lanes + L_U);
   const v = v128.load(lanes + L_V);
   const w = v128.load(lanes + L_W);
   const range = v128.load(lanes + L_RANGE);
   const energy = v128.load(lanes + L_ENERGY);
   const rangeLow = v128.load(lanes + L_RANGE_LOW);
-  let ix = v128.load(lanes + L_IX);
-  let iy = v128.load(lanes + L_IY);
-  let iz = v128.load(lanes + L_IZ);
+  const ixStart = v128.load(lanes + L_IX);
+  const iyStart = v128.load(lanes + L_IY);
+  const izStart = v128.load(lanes + L_IZ);
+  let ix = ixStart;
+  let iy = iyStart;
+  let iz = izStart;
   const tablePtr = v128.load(lanes + L_TABLE_PTR);
   const logRangeMin = v128.load(lanes + L_LOG_RANGE_MIN);
   const invLogRangeStep = v128.load(lanes + L_INV_LOG_RANGE_STEP);
@@ -140,7 +145,16 @@ export function stepSimd(params: usize, worker: usize): void {
   const nuclearLimitMm = nuclearOn ? f32x4.mul(f32x4.div(freePaths, f32x4.mul(muStart, density)), k4(10.0)) : k4(FAR_MM);
   const otherLimit = f32x4.min(energyLimitMm, k4(load<f32>(params + P_MAX_STEP_MM)));
   const physicsLimit = f32x4.min(otherLimit, nuclearLimitMm);
-  const toPlane = f32x4.min(toX, f32x4.min(toY, toZ));
+  // Secondaries' steps run on through like voxels (macroStep.ts), lane by lane in the scalar code.
+  const secondaryLanes = v128.and(v128.not(i32x4.eq(v128.load(lanes + L_STREAM), ones)), alive);
+  const anySecondary = v128.any_true(secondaryLanes);
+  let toPlane = f32x4.min(toX, f32x4.min(toY, toZ));
+  if (anySecondary) {
+    toPlane = f32x4.replace_lane(toPlane, 0, laneRun(params, lanes, 0, i32x4.extract_lane(secondaryLanes, 0), f32x4.extract_lane(physicsLimit, 0), f32x4.extract_lane(toPlane, 0)));
+    toPlane = f32x4.replace_lane(toPlane, 1, laneRun(params, lanes, 1, i32x4.extract_lane(secondaryLanes, 1), f32x4.extract_lane(physicsLimit, 1), f32x4.extract_lane(toPlane, 1)));
+    toPlane = f32x4.replace_lane(toPlane, 2, laneRun(params, lanes, 2, i32x4.extract_lane(secondaryLanes, 2), f32x4.extract_lane(physicsLimit, 2), f32x4.extract_lane(toPlane, 2)));
+    toPlane = f32x4.replace_lane(toPlane, 3, laneRun(params, lanes, 3, i32x4.extract_lane(secondaryLanes, 3), f32x4.extract_lane(physicsLimit, 3), f32x4.extract_lane(toPlane, 3)));
+  }
   const crossing = f32x4.le(toPlane, physicsLimit);
   const s = f32x4.min(physicsLimit, toPlane);
   const massStep = f32x4.mul(f32x4.mul(density, s), k4(0.1));
@@ -283,4 +297,47 @@ export function stepSimd(params: usize, worker: usize): void {
   // 1 stopped, 2 escaped, 3 nuclear event, 0 alive (in that precedence).
   const notStopped = v128.bitselect(i32x4.splat(2), v128.and(nuclearEvent, i32x4.splat(3)), outside);
   v128.store(lanes + L_OUTCOME, v128.bitselect(ones, notStopped, stopped));
+  if (anySecondary) {
+    // Secondaries' moves, as in stepScalar.ts (same scalar code, same inputs).
+    const hingeAll = f32x4.mul(f32x4.sub(one, uHinge), s);
+    const outcome = v128.bitselect(ones, v128.and(nuclearEvent, i32x4.splat(3)), stopped);
+    laneMove(params, lanes, 0, i32x4.extract_lane(secondaryLanes, 0), i32x4.extract_lane(ixStart, 0), i32x4.extract_lane(iyStart, 0), i32x4.extract_lane(izStart, 0),
+      f32x4.extract_lane(xStart, 0), f32x4.extract_lane(yStart, 0), f32x4.extract_lane(zStart, 0), f32x4.extract_lane(u, 0), f32x4.extract_lane(v, 0), f32x4.extract_lane(w, 0),
+      f32x4.extract_lane(s, 0), i32x4.extract_lane(crossing, 0), f32x4.extract_lane(hingeAll, 0), f32x4.extract_lane(u2, 0), f32x4.extract_lane(v2, 0), i32x4.extract_lane(outcome, 0));
+    laneMove(params, lanes, 1, i32x4.extract_lane(secondaryLanes, 1), i32x4.extract_lane(ixStart, 1), i32x4.extract_lane(iyStart, 1), i32x4.extract_lane(izStart, 1),
+      f32x4.extract_lane(xStart, 1), f32x4.extract_lane(yStart, 1), f32x4.extract_lane(zStart, 1), f32x4.extract_lane(u, 1), f32x4.extract_lane(v, 1), f32x4.extract_lane(w, 1),
+      f32x4.extract_lane(s, 1), i32x4.extract_lane(crossing, 1), f32x4.extract_lane(hingeAll, 1), f32x4.extract_lane(u2, 1), f32x4.extract_lane(v2, 1), i32x4.extract_lane(outcome, 1));
+    laneMove(params, lanes, 2, i32x4.extract_lane(secondaryLanes, 2), i32x4.extract_lane(ixStart, 2), i32x4.extract_lane(iyStart, 2), i32x4.extract_lane(izStart, 2),
+      f32x4.extract_lane(xStart, 2), f32x4.extract_lane(yStart, 2), f32x4.extract_lane(zStart, 2), f32x4.extract_lane(u, 2), f32x4.extract_lane(v, 2), f32x4.extract_lane(w, 2),
+      f32x4.extract_lane(s, 2), i32x4.extract_lane(crossing, 2), f32x4.extract_lane(hingeAll, 2), f32x4.extract_lane(u2, 2), f32x4.extract_lane(v2, 2), i32x4.extract_lane(outcome, 2));
+    laneMove(params, lanes, 3, i32x4.extract_lane(secondaryLanes, 3), i32x4.extract_lane(ixStart, 3), i32x4.extract_lane(iyStart, 3), i32x4.extract_lane(izStart, 3),
+      f32x4.extract_lane(xStart, 3), f32x4.extract_lane(yStart, 3), f32x4.extract_lane(zStart, 3), f32x4.extract_lane(u, 3), f32x4.extract_lane(v, 3), f32x4.extract_lane(w, 3),
+      f32x4.extract_lane(s, 3), i32x4.extract_lane(crossing, 3), f32x4.extract_lane(hingeAll, 3), f32x4.extract_lane(u2, 3), f32x4.extract_lane(v2, 3), i32x4.extract_lane(outcome, 3));
+  }
+}
+
+/** Lane `lane`'s run through like voxels (macroStep.ts) if it is a secondary, else the first plane's distance. */
+@inline function laneRun(params: usize, lanes: usize, lane: i32, secondary: i32, limit: f32, firstPlane: f32): f32 {
+  if (secondary == 0) return firstPlane;
+  const at = lanes + (<usize>lane << 2);
+  return likeRunMm(params, load<i32>(at + L_IX), load<i32>(at + L_IY), load<i32>(at + L_IZ),
+    load<f32>(at + L_X), load<f32>(at + L_Y), load<f32>(at + L_Z), load<f32>(at + L_U), load<f32>(at + L_V), load<f32>(at + L_W), limit);
+}
+
+/**
+ * Lane `lane`'s move through like voxels if it is a secondary (macroStep.ts), and its outcome
+ * from its indices there (`outcome`: 1 stopped, 3 nuclear event, 0 otherwise, before escapes).
+ */
+@inline function laneMove(
+  params: usize, lanes: usize, lane: i32, secondary: i32, ix: i32, iy: i32, iz: i32, x: f32, y: f32, z: f32,
+  u: f32, v: f32, w: f32, s: f32, crossing: i32, hinge: f32, u2: f32, v2: f32, outcome: i32,
+): void {
+  if (secondary == 0) return;
+  const at = lanes + (<usize>lane << 2);
+  moveThroughRun(params, at, ix, iy, iz, x, y, z, u, v, w, s, crossing != 0, hinge, u2, v2);
+  const jx = load<i32>(at + L_IX);
+  const jy = load<i32>(at + L_IY);
+  const jz = load<i32>(at + L_IZ);
+  const outside = jx < 0 || jy < 0 || jz < 0 || jx >= load<i32>(params + P_NX) || jy >= load<i32>(params + P_NY) || jz >= load<i32>(params + P_NZ);
+  store<i32>(at + L_OUTCOME, outcome == 1 ? 1 : outside ? 2 : outcome);
 }
