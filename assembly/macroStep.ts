@@ -22,115 +22,122 @@ import {
   L_X, L_Y, L_Z, L_IX, L_IY, L_IZ, L_VOXEL, L_VOXEL_Z, L_CROSSED_PLANE,
 } from './layout';
 import { FAR_MM } from './physicsConstants';
-import { voxelIndex } from './laneState';
-
-/** Whether voxel (jx, jy, jz) lies in the phantom and has the material and density of `voxel`. */
-@inline function likeVoxel(params: usize, voxel: i32, jx: i32, jy: i32, jz: i32): bool {
-  if (jx < 0 || jy < 0 || jz < 0 || jx >= load<i32>(params + P_NX) || jy >= load<i32>(params + P_NY) || jz >= load<i32>(params + P_NZ)) return false;
-  const other = voxelIndex(params, jx, jy, jz);
-  const materials = <usize>load<u32>(params + P_MATERIAL_INDEX_PTR);
-  const densities = <usize>load<u32>(params + P_DENSITY_PTR);
-  return load<u8>(materials + <usize>other) == load<u8>(materials + <usize>voxel)
-    && load<f32>(densities + (<usize>other << 2)) == load<f32>(densities + (<usize>voxel << 2));
-}
-
-/** Distance (mm) along (u, v, w) from (x, y, z) to the plane of voxel (jx, jy, jz) on `axis` (0 x, 1 y, 2 z) it leaves by. */
-@inline function planeDistance(params: usize, axis: i32, j: i32, position: f32, direction: f32): f32 {
-  if (direction == 0) return FAR_MM;
-  const size = load<f32>(params + (axis == 0 ? P_VOXEL_X_MM : axis == 1 ? P_VOXEL_Y_MM : P_VOXEL_Z_MM));
-  const origin = axis == 0 ? load<f32>(params + P_ORIGIN_X_MM) : axis == 1 ? load<f32>(params + P_ORIGIN_Y_MM) : <f32>0;
-  const plane = origin + <f32>(j + (direction > 0 ? 1 : 0)) * size;
-  return max<f32>((plane - position) / direction, 0);
-}
 
 /**
  * The distance (mm) from the lane's position to the first voxel plane beyond which the voxel is
  * unlike its own (another material or density, or outside the phantom), if that is at most
  * `limitMm`; FAR_MM otherwise (the step ends inside a like voxel). The first plane is the kernels'
- * own (stepScalar.ts: toX, toY, toZ); ties cross x before y before z, as the kernels do.
+ * own (stepScalar.ts: toX, toY, toZ); ties cross x before y before z, as the kernels do. Where it
+ * returns a plane, the unlike voxel's indices and the plane's axis (0 x, 1 y, 2 z) are left in the
+ * lane's scratch words at `scratch` for moveThroughRun.
  */
-export function likeRunMm(params: usize, ix: i32, iy: i32, iz: i32, x: f32, y: f32, z: f32, u: f32, v: f32, w: f32, limitMm: f32): f32 {
-  const voxel = voxelIndex(params, ix, iy, iz);
+export function likeRunMm(
+  params: usize, scratch: usize, ix: i32, iy: i32, iz: i32, x: f32, y: f32, z: f32, u: f32, v: f32, w: f32, limitMm: f32,
+): f32 {
+  const nx = load<i32>(params + P_NX);
+  const ny = load<i32>(params + P_NY);
+  const nz = load<i32>(params + P_NZ);
+  const sizeX = load<f32>(params + P_VOXEL_X_MM);
+  const sizeY = load<f32>(params + P_VOXEL_Y_MM);
+  const sizeZ = load<f32>(params + P_VOXEL_Z_MM);
+  const originX = load<f32>(params + P_ORIGIN_X_MM);
+  const originY = load<f32>(params + P_ORIGIN_Y_MM);
+  const materials = <usize>load<u32>(params + P_MATERIAL_INDEX_PTR);
+  const densities = <usize>load<u32>(params + P_DENSITY_PTR);
+  const voxel = (ix * ny + iy) * nz + iz; // z fastest (laneState.ts: voxelIndex)
+  const material = load<u8>(materials + <usize>voxel);
+  const density = load<f32>(densities + (<usize>voxel << 2));
+  const sx = u > 0 ? 1 : -1;
+  const sy = v > 0 ? 1 : -1;
+  const sz = w > 0 ? 1 : -1;
+  const px = u > 0 ? 1 : 0;
+  const py = v > 0 ? 1 : 0;
+  const pz = w > 0 ? 1 : 0;
   let jx = ix, jy = iy, jz = iz;
   for (;;) {
-    const tx = planeDistance(params, 0, jx, x, u);
-    const ty = planeDistance(params, 1, jy, y, v);
-    const tz = planeDistance(params, 2, jz, z, w);
+    const tx = u == 0 ? FAR_MM : max<f32>(((originX + <f32>(jx + px) * sizeX) - x) / u, 0);
+    const ty = v == 0 ? FAR_MM : max<f32>(((originY + <f32>(jy + py) * sizeY) - y) / v, 0);
+    const tz = w == 0 ? FAR_MM : max<f32>((<f32>(jz + pz) * sizeZ - z) / w, 0);
     const t = min<f32>(tx, min<f32>(ty, tz));
     if (t > limitMm) return FAR_MM;
-    if (tx == t) jx += u > 0 ? 1 : -1;
-    else if (ty == t) jy += v > 0 ? 1 : -1;
-    else jz += w > 0 ? 1 : -1;
-    if (!likeVoxel(params, voxel, jx, jy, jz)) return t;
+    const axis = tx == t ? 0 : ty == t ? 1 : 2;
+    if (axis == 0) jx += sx;
+    else if (axis == 1) jy += sy;
+    else jz += sz;
+    let like = jx >= 0 && jy >= 0 && jz >= 0 && jx < nx && jy < ny && jz < nz;
+    if (like) {
+      const other = (jx * ny + jy) * nz + jz;
+      like = load<u8>(materials + <usize>other) == material && load<f32>(densities + (<usize>other << 2)) == density;
+    }
+    if (!like) {
+      store<i32>(scratch, jx);
+      store<i32>(scratch, jy, 4);
+      store<i32>(scratch, jz, 8);
+      store<i32>(scratch, axis, 12);
+      return t;
+    }
   }
   return FAR_MM; // not reached (AssemblyScript wants a return after the loop)
 }
 
+/** floor((position - origin) / size), clamped to 0 ... n - 1. */
+@inline function clampedIndex(position: f32, origin: f32, size: f32, n: i32): i32 {
+  return min<i32>(max<i32>(<i32>floor<f32>((position - origin) / size), 0), n - 1);
+}
+
 /**
  * Moves the lane (fields at `at`) from (x, y, z) along (u, v, w) by s mm through like voxels,
- * ending on the unlike voxel's plane when `crossing`, then displaces x and y by the hinge
- * (stepScalar.ts: 4.; u2, v2 the new direction, hinge the part of the step after the hinge point).
- * Stores the position, the indices, the deposit voxel (the one holding the hinge point) and its z
- * index, and no forward z-plane crossing (those count primaries only).
+ * ending on the unlike voxel's plane when `crossing` (likeRunMm left it in `scratch`), then
+ * displaces x and y by the hinge (stepScalar.ts: 4.; u2, v2 the new direction, hinge the part of
+ * the step after the hinge point). The indices follow the end position; on the crossed plane they
+ * are the unlike voxel's. Stores the position, the indices, the deposit voxel (the one that holds
+ * the hinge point; on the run's side of the crossed plane, and in the phantom) and its z index,
+ * and no forward z-plane crossing (those count primaries only).
  */
 export function moveThroughRun(
-  params: usize, at: usize, ix: i32, iy: i32, iz: i32, x: f32, y: f32, z: f32, u: f32, v: f32, w: f32,
+  params: usize, at: usize, scratch: usize, x: f32, y: f32, z: f32, u: f32, v: f32, w: f32,
   s: f32, crossing: bool, hinge: f32, u2: f32, v2: f32,
 ): void {
-  const hingeDistance = s - hinge;
-  let jx = ix, jy = iy, jz = iz;
-  let depositX = ix, depositY = iy, depositZ = iz;
-  let depositFound = false;
-  let axis = -1;
-  let plane: f32 = 0;
-  for (;;) {
-    const tx = planeDistance(params, 0, jx, x, u);
-    const ty = planeDistance(params, 1, jy, y, v);
-    const tz = planeDistance(params, 2, jz, z, w);
-    const t = min<f32>(tx, min<f32>(ty, tz));
-    // The voxel (jx, jy, jz) holds the chord from the last plane to t.
-    if (!depositFound && hingeDistance < t) { depositX = jx; depositY = jy; depositZ = jz; depositFound = true; }
-    if (t > s || (!crossing && t == s)) break;
-    if (crossing && t == s) {
-      // The unlike voxel's plane: the step ends on it.
-      if (!depositFound) { depositX = jx; depositY = jy; depositZ = jz; }
-      axis = tx == t ? 0 : ty == t ? 1 : 2;
-      const size = load<f32>(params + (axis == 0 ? P_VOXEL_X_MM : axis == 1 ? P_VOXEL_Y_MM : P_VOXEL_Z_MM));
-      const direction = axis == 0 ? u : axis == 1 ? v : w;
-      const j = axis == 0 ? jx : axis == 1 ? jy : jz;
-      const origin = axis == 0 ? load<f32>(params + P_ORIGIN_X_MM) : axis == 1 ? load<f32>(params + P_ORIGIN_Y_MM) : <f32>0;
-      plane = origin + <f32>(j + (direction > 0 ? 1 : 0)) * size;
-      if (axis == 0) jx += u > 0 ? 1 : -1;
-      else if (axis == 1) jy += v > 0 ? 1 : -1;
-      else jz += w > 0 ? 1 : -1;
-      break;
-    }
-    if (tx == t) jx += u > 0 ? 1 : -1;
-    else if (ty == t) jy += v > 0 ? 1 : -1;
-    else jz += w > 0 ? 1 : -1;
-  }
-  if (!depositFound && axis < 0) { depositX = jx; depositY = jy; depositZ = jz; }
+  const nx = load<i32>(params + P_NX);
+  const ny = load<i32>(params + P_NY);
+  const nz = load<i32>(params + P_NZ);
+  const sizeX = load<f32>(params + P_VOXEL_X_MM);
+  const sizeY = load<f32>(params + P_VOXEL_Y_MM);
+  const sizeZ = load<f32>(params + P_VOXEL_Z_MM);
+  const originX = load<f32>(params + P_ORIGIN_X_MM);
+  const originY = load<f32>(params + P_ORIGIN_Y_MM);
+  const axis = crossing ? load<i32>(scratch, 12) : -1;
+  // The chord's end, on the crossed plane exactly where the step ends on one.
   let xEnd = x + s * u;
   let yEnd = y + s * v;
   let zEnd = z + s * w;
-  if (axis == 0) xEnd = plane;
-  if (axis == 1) yEnd = plane;
-  if (axis == 2) zEnd = plane;
+  let jx = 0, jy = 0, jz = 0;
+  if (axis == 0) { jx = load<i32>(scratch); xEnd = originX + <f32>(jx + (u > 0 ? 0 : 1)) * sizeX; }
+  if (axis == 1) { jy = load<i32>(scratch, 4); yEnd = originY + <f32>(jy + (v > 0 ? 0 : 1)) * sizeY; }
+  if (axis == 2) { jz = load<i32>(scratch, 8); zEnd = <f32>(jz + (w > 0 ? 0 : 1)) * sizeZ; }
   const displacedX = xEnd + hinge * (u2 - u);
   const displacedY = yEnd + hinge * (v2 - v);
-  // An index follows the displaced position only where the hinge moved it (as in the kernels);
-  // on the crossed plane itself it is the unlike voxel's.
-  const ixEnd = axis == 0 && displacedX == plane ? jx
-    : displacedX != xEnd ? <i32>floor<f32>((displacedX - load<f32>(params + P_ORIGIN_X_MM)) / load<f32>(params + P_VOXEL_X_MM)) : jx;
-  const iyEnd = axis == 1 && displacedY == plane ? jy
-    : displacedY != yEnd ? <i32>floor<f32>((displacedY - load<f32>(params + P_ORIGIN_Y_MM)) / load<f32>(params + P_VOXEL_Y_MM)) : jy;
+  const ixEnd = axis == 0 && displacedX == xEnd ? jx : <i32>floor<f32>((displacedX - originX) / sizeX);
+  const iyEnd = axis == 1 && displacedY == yEnd ? jy : <i32>floor<f32>((displacedY - originY) / sizeY);
+  const izEnd = axis == 2 ? jz : <i32>floor<f32>(zEnd / sizeZ);
+  // The hinge point on the chord; on the crossed plane (hinge 0) it counts to the run's side.
+  const h = s - hinge;
+  let dx = clampedIndex(x + h * u, originX, sizeX, nx);
+  let dy = clampedIndex(y + h * v, originY, sizeY, ny);
+  let dz = clampedIndex(z + h * w, 0, sizeZ, nz);
+  if (axis == 0 && dx == jx) dx = jx - (u > 0 ? 1 : -1);
+  if (axis == 1 && dy == jy) dy = jy - (v > 0 ? 1 : -1);
+  if (axis == 2 && dz == jz) dz = jz - (w > 0 ? 1 : -1);
+  dx = min<i32>(max<i32>(dx, 0), nx - 1);
+  dy = min<i32>(max<i32>(dy, 0), ny - 1);
+  dz = min<i32>(max<i32>(dz, 0), nz - 1);
   store<f32>(at + L_X, displacedX);
   store<f32>(at + L_Y, displacedY);
   store<f32>(at + L_Z, zEnd);
   store<i32>(at + L_IX, ixEnd);
   store<i32>(at + L_IY, iyEnd);
-  store<i32>(at + L_IZ, jz);
-  store<i32>(at + L_VOXEL, voxelIndex(params, depositX, depositY, depositZ));
-  store<i32>(at + L_VOXEL_Z, depositZ);
+  store<i32>(at + L_IZ, izEnd);
+  store<i32>(at + L_VOXEL, (dx * ny + dy) * nz + dz);
+  store<i32>(at + L_VOXEL_Z, dz);
   store<i32>(at + L_CROSSED_PLANE, 0);
 }

@@ -6,7 +6,8 @@
 // E(R') + delta (never S*s), where R' is R less the sampled range loss, and
 // deposits telescope exactly.
 //  1. Step length: min of the energy-loss limit (R - R((1-f)E)), the maximum
-//     step and the distance to the next voxel plane (DDA).
+//     step and the distance to the next voxel plane (DDA); for secondaries, to
+//     the next plane beyond which material or density change (macroStep.ts).
 //  2. Straggling: Bohr variance with its relativistic factor, applied to R.
 //  3. Scattering: Highland's formula in its cumulative (thick-target) form
 //     (Gottschalk et al., NIM B74 (1993) 467): theta0^2 after a path is
@@ -164,7 +165,7 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   const physicsLimit = min<f32>(otherLimit, nuclearLimitMm);
   // A secondary's step runs on through like voxels (macroStep.ts); a primary's ends at the next plane.
   const secondary = load<i32>(lanes + L_STREAM) != 1;
-  const toPlane = secondary ? likeRunMm(params, ix, iy, iz, x, y, z, u, v, w, physicsLimit) : min<f32>(toX, min<f32>(toY, toZ));
+  const toPlane = secondary ? likeRunMm(params, words, ix, iy, iz, x, y, z, u, v, w, physicsLimit) : min<f32>(toX, min<f32>(toY, toZ));
   const crossing = toPlane <= physicsLimit;
   const s = min<f32>(physicsLimit, toPlane);
   const massStep = (density * s) * <f32>0.1;
@@ -268,7 +269,7 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   //    exactly when the step was limited by one; then the hinge displacement.
   const stopped = newRange <= load<f32>(lanes + L_CUTOFF_RANGE);
   if (secondary) {
-    moveThroughRun(params, lanes, ix, iy, iz, x, y, z, u, v, w, s, crossing, (<f32>1.0 - uHinge) * s, u2, v2);
+    moveThroughRun(params, lanes, words, x, y, z, u, v, w, s, crossing, (<f32>1.0 - uHinge) * s, u2, v2);
     ix = load<i32>(lanes + L_IX);
     iy = load<i32>(lanes + L_IY);
     iz = load<i32>(lanes + L_IZ);

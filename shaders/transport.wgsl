@@ -645,6 +645,85 @@ fn startSecondary() -> bool {
 }
 
 /** Follows the particle until it stops, escapes or ends in a nonelastic event (stepScalar.ts, lanes.ts: finishStep). */
+// ---- Secondaries' steps through runs of like voxels (assembly/macroStep.ts, the same operations) ----
+
+/** Where likeRunMm ended on a plane: the unlike voxel's indices and the plane's axis (0 x, 1 y, 2 z). */
+var<private> runCross: vec4<i32>;
+
+fn likeRunMm(ix: i32, iy: i32, iz: i32, pos: vec3<f32>, dir: vec3<f32>, limitMm: f32) -> f32 {
+  let nx = pi(P_NX); let ny = pi(P_NY); let nz = pi(P_NZ);
+  let sizeX = pf(P_VOXEL_X_MM); let sizeY = pf(P_VOXEL_Y_MM); let sizeZ = pf(P_VOXEL_Z_MM);
+  let originX = pf(P_ORIGIN_X_MM); let originY = pf(P_ORIGIN_Y_MM);
+  let voxel = voxelOf(ix, iy, iz);
+  let material = materialIndex[voxel];
+  let rho = density[voxel];
+  let sx = select(-1, 1, dir.x > 0.0); let sy = select(-1, 1, dir.y > 0.0); let sz = select(-1, 1, dir.z > 0.0);
+  let px = select(0, 1, dir.x > 0.0); let py = select(0, 1, dir.y > 0.0); let pz = select(0, 1, dir.z > 0.0);
+  var jx = ix; var jy = iy; var jz = iz;
+  // Bounded by the grid: each pass crosses one plane, and the run ends at the phantom's edge.
+  for (var k = 0; k < nx + ny + nz + 3; k++) {
+    let tx = select(max(((originX + f32(jx + px) * sizeX) - pos.x) / dir.x, 0.0), FAR_MM, dir.x == 0.0);
+    let ty = select(max(((originY + f32(jy + py) * sizeY) - pos.y) / dir.y, 0.0), FAR_MM, dir.y == 0.0);
+    let tz = select(max((f32(jz + pz) * sizeZ - pos.z) / dir.z, 0.0), FAR_MM, dir.z == 0.0);
+    let t = min(tx, min(ty, tz));
+    if (t > limitMm) { return FAR_MM; }
+    var axis = 2;
+    if (tx == t) { axis = 0; } else if (ty == t) { axis = 1; }
+    if (axis == 0) { jx += sx; } else if (axis == 1) { jy += sy; } else { jz += sz; }
+    var like = jx >= 0 && jy >= 0 && jz >= 0 && jx < nx && jy < ny && jz < nz;
+    if (like) {
+      let other = voxelOf(jx, jy, jz);
+      like = materialIndex[other] == material && density[other] == rho;
+    }
+    if (!like) {
+      runCross = vec4<i32>(jx, jy, jz, axis);
+      return t;
+    }
+  }
+  return FAR_MM;
+}
+
+fn clampedIndex(position: f32, origin: f32, size: f32, n: i32) -> i32 {
+  return min(max(i32(floor((position - origin) / size)), 0), n - 1);
+}
+
+/** Moves p through the run (position and indices) and returns the deposit voxel (the hinge point's). */
+fn moveThroughRun(start: vec3<f32>, dir: vec3<f32>, s: f32, crossing: bool, hinge: f32, d2: vec3<f32>) -> u32 {
+  let nx = pi(P_NX); let ny = pi(P_NY); let nz = pi(P_NZ);
+  let sizeX = pf(P_VOXEL_X_MM); let sizeY = pf(P_VOXEL_Y_MM); let sizeZ = pf(P_VOXEL_Z_MM);
+  let originX = pf(P_ORIGIN_X_MM); let originY = pf(P_ORIGIN_Y_MM);
+  var axis = -1;
+  if (crossing) { axis = runCross.w; }
+  var xEnd = start.x + s * dir.x;
+  var yEnd = start.y + s * dir.y;
+  var zEnd = start.z + s * dir.z;
+  var jx = 0; var jy = 0; var jz = 0;
+  if (axis == 0) { jx = runCross.x; xEnd = originX + f32(jx + select(1, 0, dir.x > 0.0)) * sizeX; }
+  if (axis == 1) { jy = runCross.y; yEnd = originY + f32(jy + select(1, 0, dir.y > 0.0)) * sizeY; }
+  if (axis == 2) { jz = runCross.z; zEnd = f32(jz + select(1, 0, dir.z > 0.0)) * sizeZ; }
+  let displacedX = xEnd + hinge * (d2.x - dir.x);
+  let displacedY = yEnd + hinge * (d2.y - dir.y);
+  var ixEnd = i32(floor((displacedX - originX) / sizeX));
+  if (axis == 0 && displacedX == xEnd) { ixEnd = jx; }
+  var iyEnd = i32(floor((displacedY - originY) / sizeY));
+  if (axis == 1 && displacedY == yEnd) { iyEnd = jy; }
+  var izEnd = i32(floor(zEnd / sizeZ));
+  if (axis == 2) { izEnd = jz; }
+  let h = s - hinge;
+  var dx = clampedIndex(start.x + h * dir.x, originX, sizeX, nx);
+  var dy = clampedIndex(start.y + h * dir.y, originY, sizeY, ny);
+  var dz = clampedIndex(start.z + h * dir.z, 0.0, sizeZ, nz);
+  if (axis == 0 && dx == jx) { dx = jx - select(-1, 1, dir.x > 0.0); }
+  if (axis == 1 && dy == jy) { dy = jy - select(-1, 1, dir.y > 0.0); }
+  if (axis == 2 && dz == jz) { dz = jz - select(-1, 1, dir.z > 0.0); }
+  dx = min(max(dx, 0), nx - 1);
+  dy = min(max(dy, 0), ny - 1);
+  dz = min(max(dz, 0), nz - 1);
+  p.pos = vec3<f32>(displacedX, displacedY, zEnd);
+  p.ix = ixEnd; p.iy = iyEnd; p.iz = izEnd;
+  return voxelOf(dx, dy, dz);
+}
+
 fn transportParticle() {
   // Its species' constants (the same in each of the species' blocks: laneState.ts loadMaterial).
   let massNumber = tables[p.base + M_MASS_NUMBER];
@@ -684,7 +763,9 @@ fn transportParticle() {
     if (nuclearOn && muStart * rho > 0.0) { nuclearLimitMm = (freePaths / (muStart * rho)) * 10.0; }
     let otherLimit = min(energyLimitMm, pf(P_MAX_STEP_MM));
     let physicsLimit = min(otherLimit, nuclearLimitMm);
-    let toPlane = min(toX, min(toY, toZ));
+    // A secondary's step runs on through like voxels (macroStep.ts); a primary's ends at the next plane.
+    var toPlane = min(toX, min(toY, toZ));
+    if (!primary) { toPlane = likeRunMm(p.ix, p.iy, p.iz, vec3<f32>(x, y, z), dir, physicsLimit); }
     let crossing = toPlane <= physicsLimit;
     let s = min(physicsLimit, toPlane);
     let massStep = (rho * s) * 0.1;
@@ -767,7 +848,11 @@ fn transportParticle() {
     }
     d2 = d2 * (1.0 / sqrt(d2.x * d2.x + d2.y * d2.y + d2.z * d2.z));
 
-    // 4. Move, cross, hinge.
+    // 4. Move, cross, hinge (secondaries: through the run, macroStep.ts).
+    var scoreVoxel = voxel;
+    if (!primary) {
+      scoreVoxel = moveThroughRun(vec3<f32>(x, y, z), dir, s, crossing, (1.0 - uHinge) * s, d2);
+    } else {
     let xStart = x;
     let yStart = y;
     x = x + s * dir.x;
@@ -801,6 +886,7 @@ fn transportParticle() {
       let syy = fixedWords(py * py, LENGTH_UNITS_PER_MM); addPairCounter(C_PROBE_SUM_Y_SQ, syy.x, syy.y);
     }
     p.pos = vec3<f32>(displacedX, displacedY, z);
+    }
     p.dir = d2;
     p.range = newRange;
     p.position = newPosition;
@@ -811,15 +897,15 @@ fn transportParticle() {
     let stepEnergy = min(newEnergy, p.previous);
     let stepMeV = (p.previous - stepEnergy) * massNumber;
     let stepUnits = fixedWords(stepMeV, ENERGY_UNITS_PER_MEV);
-    depositUnits(voxel, stepUnits);
-    if (SCORE_LET) { scoreLetStep(voxel, stepMeV, stepUnits, letWater, letMedium, s, primary); }
+    depositUnits(scoreVoxel, stepUnits);
+    if (SCORE_LET) { scoreLetStep(scoreVoxel, stepMeV, stepUnits, letWater, letMedium, s, primary); }
     p.previous = stepEnergy;
     // Outcome, in the order of lanes.ts (finishStep): stopped, escaped, or stopped by the step guard; then a nuclear event.
     let stopped = newRange <= tables[base + M_CUTOFF_RANGE_G_PER_CM2];
     let escaped = p.ix < 0 || p.iy < 0 || p.iz < 0 || p.ix >= nx || p.iy >= ny || p.iz >= nz;
     let aborted = !stopped && !escaped && step + 1u == MAX_STEPS_PER_HISTORY;
     if (stopped || aborted) {
-      depositUnits(voxel, fixedWords(stepEnergy * massNumber, ENERGY_UNITS_PER_MEV));
+      depositUnits(scoreVoxel, fixedWords(stepEnergy * massNumber, ENERGY_UNITS_PER_MEV));
       countEnergy(C_CUTOFF_ENERGY, stepEnergy * massNumber);
       if (primary && primaryEvents == 0u) {
         addWordCounter(C_STOPPED, 1u);

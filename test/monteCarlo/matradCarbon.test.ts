@@ -22,11 +22,12 @@
 // Peak positions differ by beam-line details (the data's peaks lie 2.9 mm shallower) and are not
 // compared.
 //
-// Measured with seed 11 (0.2 mm depth bins): 200.61 MeV/u peak/entrance 4.59 (data 4.766, -3.8 %),
-// +20 mm 3.25 % (3.32 %), share > 5 mm 6.87 % (7.06 %), R80 - R20 1.29 mm (1.31 mm); 290.82 MeV/u
-// +20 mm 7.34 % (6.91 %), share 13.0 % (12.15 %), R80 - R20 1.62 mm (1.57 mm). Seeds 12 and 13:
+// Measured with seed 11 (0.2 mm depth bins): 200.61 MeV/u peak/entrance 4.60 (data 4.766, -3.6 %),
+// +20 mm 3.22 % (3.32 %), share > 5 mm 6.87 % (7.06 %), R80 - R20 1.29 mm (1.31 mm); 290.82 MeV/u
+// peak/entrance 3.96 (4.32), +20 mm 7.37 % (6.91 %), share 13.1 % (12.15 %), R80 - R20 1.63 mm
+// (1.57 mm). Seeds 12 and 13 (before secondaries stepped through like voxels, macroStep.ts):
 // peak/entrance 4.57-4.62 and 3.92-3.94, tails within 11 % of the data's.
-// Not held: peak/entrance at 290.82 MeV/u, 3.97 against the data's 4.32 (-8 %; asserted within
+// Not held: peak/entrance at 290.82 MeV/u, 3.96 against the data's 4.32 (-8 %; asserted within
 // 10 %, the issue asks 5 %); our peak region holds 5-7 % less energy per primary than the data's at 290 and 400
 // MeV/u while the entrance agrees within 2 % (see the issue notes).
 import { describe, expect, it } from 'vitest';
