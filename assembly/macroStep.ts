@@ -80,9 +80,9 @@ export function likeRunMm(
   return FAR_MM; // not reached (AssemblyScript wants a return after the loop)
 }
 
-/** floor((position - origin) / size), clamped to 0 ... n - 1. */
-@inline function clampedIndex(position: f32, origin: f32, size: f32, n: i32): i32 {
-  return min<i32>(max<i32>(<i32>floor<f32>((position - origin) / size), 0), n - 1);
+/** index clamped to low ... high, then to the grid's 0 ... n - 1. */
+@inline function clampedIndex(index: i32, low: i32, high: i32, n: i32): i32 {
+  return min<i32>(max<i32>(min<i32>(max<i32>(index, low), high), 0), n - 1);
 }
 
 /**
@@ -95,7 +95,7 @@ export function likeRunMm(
  * and no forward z-plane crossing (those count primaries only).
  */
 export function moveThroughRun(
-  params: usize, at: usize, scratch: usize, x: f32, y: f32, z: f32, u: f32, v: f32, w: f32,
+  params: usize, at: usize, scratch: usize, ix: i32, iy: i32, iz: i32, x: f32, y: f32, z: f32, u: f32, v: f32, w: f32,
   s: f32, crossing: bool, hinge: f32, u2: f32, v2: f32,
 ): void {
   const nx = load<i32>(params + P_NX);
@@ -117,20 +117,21 @@ export function moveThroughRun(
   if (axis == 2) { jz = load<i32>(scratch, 8); zEnd = <f32>(jz + (w > 0 ? 0 : 1)) * sizeZ; }
   const displacedX = xEnd + hinge * (u2 - u);
   const displacedY = yEnd + hinge * (v2 - v);
-  const ixEnd = axis == 0 && displacedX == xEnd ? jx : <i32>floor<f32>((displacedX - originX) / sizeX);
-  const iyEnd = axis == 1 && displacedY == yEnd ? jy : <i32>floor<f32>((displacedY - originY) / sizeY);
-  const izEnd = axis == 2 ? jz : <i32>floor<f32>(zEnd / sizeZ);
-  // The hinge point on the chord; on the crossed plane (hinge 0) it counts to the run's side.
+  // Indices: on the crossed plane the unlike voxel's; a coordinate that did not move keeps its
+  // index (as in the kernels: zero-length steps then always progress); otherwise the position's.
+  const ixEnd = axis == 0 && displacedX == xEnd ? jx : displacedX == x ? ix : <i32>floor<f32>((displacedX - originX) / sizeX);
+  const iyEnd = axis == 1 && displacedY == yEnd ? jy : displacedY == y ? iy : <i32>floor<f32>((displacedY - originY) / sizeY);
+  const izEnd = axis == 2 ? jz : zEnd == z ? iz : <i32>floor<f32>(zEnd / sizeZ);
+  // The run's last voxel on each axis: the chord's end before the hinge, on the like side of a crossed plane.
+  const rx = axis == 0 ? jx - (u > 0 ? 1 : -1) : xEnd == x ? ix : <i32>floor<f32>((xEnd - originX) / sizeX);
+  const ry = axis == 1 ? jy - (v > 0 ? 1 : -1) : yEnd == y ? iy : <i32>floor<f32>((yEnd - originY) / sizeY);
+  const rz = axis == 2 ? jz - (w > 0 ? 1 : -1) : zEnd == z ? iz : <i32>floor<f32>(zEnd / sizeZ);
+  // The deposit: the voxel of the hinge point on the chord, kept between the step's first voxel
+  // and the run's last (f32 rounding must not put it behind the start or past the run), and in the grid.
   const h = s - hinge;
-  let dx = clampedIndex(x + h * u, originX, sizeX, nx);
-  let dy = clampedIndex(y + h * v, originY, sizeY, ny);
-  let dz = clampedIndex(z + h * w, 0, sizeZ, nz);
-  if (axis == 0 && dx == jx) dx = jx - (u > 0 ? 1 : -1);
-  if (axis == 1 && dy == jy) dy = jy - (v > 0 ? 1 : -1);
-  if (axis == 2 && dz == jz) dz = jz - (w > 0 ? 1 : -1);
-  dx = min<i32>(max<i32>(dx, 0), nx - 1);
-  dy = min<i32>(max<i32>(dy, 0), ny - 1);
-  dz = min<i32>(max<i32>(dz, 0), nz - 1);
+  const dx = clampedIndex(<i32>floor<f32>(((x + h * u) - originX) / sizeX), min<i32>(ix, rx), max<i32>(ix, rx), nx);
+  const dy = clampedIndex(<i32>floor<f32>(((y + h * v) - originY) / sizeY), min<i32>(iy, ry), max<i32>(iy, ry), ny);
+  const dz = clampedIndex(<i32>floor<f32>((z + h * w) / sizeZ), min<i32>(iz, rz), max<i32>(iz, rz), nz);
   store<f32>(at + L_X, displacedX);
   store<f32>(at + L_Y, displacedY);
   store<f32>(at + L_Z, zEnd);

@@ -269,7 +269,7 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   //    exactly when the step was limited by one; then the hinge displacement.
   const stopped = newRange <= load<f32>(lanes + L_CUTOFF_RANGE);
   if (secondary) {
-    moveThroughRun(params, lanes, words, x, y, z, u, v, w, s, crossing, (<f32>1.0 - uHinge) * s, u2, v2);
+    moveThroughRun(params, lanes, words, ix, iy, iz, x, y, z, u, v, w, s, crossing, (<f32>1.0 - uHinge) * s, u2, v2);
     ix = load<i32>(lanes + L_IX);
     iy = load<i32>(lanes + L_IY);
     iz = load<i32>(lanes + L_IZ);

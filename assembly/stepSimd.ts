@@ -96,9 +96,12 @@ export function stepSimd(params: usize, worker: usize): void {
   const range = v128.load(lanes + L_RANGE);
   const energy = v128.load(lanes + L_ENERGY);
   const rangeLow = v128.load(lanes + L_RANGE_LOW);
-  let ix = v128.load(lanes + L_IX);
-  let iy = v128.load(lanes + L_IY);
-  let iz = v128.load(lanes + L_IZ);
+  const ixStart = v128.load(lanes + L_IX);
+  const iyStart = v128.load(lanes + L_IY);
+  const izStart = v128.load(lanes + L_IZ);
+  let ix = ixStart;
+  let iy = iyStart;
+  let iz = izStart;
   const tablePtr = v128.load(lanes + L_TABLE_PTR);
   const logRangeMin = v128.load(lanes + L_LOG_RANGE_MIN);
   const invLogRangeStep = v128.load(lanes + L_INV_LOG_RANGE_STEP);
@@ -298,16 +301,16 @@ export function stepSimd(params: usize, worker: usize): void {
     // Secondaries' moves, as in stepScalar.ts (same scalar code, same inputs).
     const hingeAll = f32x4.mul(f32x4.sub(one, uHinge), s);
     const outcome = v128.bitselect(ones, v128.and(nuclearEvent, i32x4.splat(3)), stopped);
-    laneMove(params, lanes, 0, i32x4.extract_lane(secondaryLanes, 0),
+    laneMove(params, lanes, 0, i32x4.extract_lane(secondaryLanes, 0), i32x4.extract_lane(ixStart, 0), i32x4.extract_lane(iyStart, 0), i32x4.extract_lane(izStart, 0),
       f32x4.extract_lane(xStart, 0), f32x4.extract_lane(yStart, 0), f32x4.extract_lane(zStart, 0), f32x4.extract_lane(u, 0), f32x4.extract_lane(v, 0), f32x4.extract_lane(w, 0),
       f32x4.extract_lane(s, 0), i32x4.extract_lane(crossing, 0), f32x4.extract_lane(hingeAll, 0), f32x4.extract_lane(u2, 0), f32x4.extract_lane(v2, 0), i32x4.extract_lane(outcome, 0));
-    laneMove(params, lanes, 1, i32x4.extract_lane(secondaryLanes, 1),
+    laneMove(params, lanes, 1, i32x4.extract_lane(secondaryLanes, 1), i32x4.extract_lane(ixStart, 1), i32x4.extract_lane(iyStart, 1), i32x4.extract_lane(izStart, 1),
       f32x4.extract_lane(xStart, 1), f32x4.extract_lane(yStart, 1), f32x4.extract_lane(zStart, 1), f32x4.extract_lane(u, 1), f32x4.extract_lane(v, 1), f32x4.extract_lane(w, 1),
       f32x4.extract_lane(s, 1), i32x4.extract_lane(crossing, 1), f32x4.extract_lane(hingeAll, 1), f32x4.extract_lane(u2, 1), f32x4.extract_lane(v2, 1), i32x4.extract_lane(outcome, 1));
-    laneMove(params, lanes, 2, i32x4.extract_lane(secondaryLanes, 2),
+    laneMove(params, lanes, 2, i32x4.extract_lane(secondaryLanes, 2), i32x4.extract_lane(ixStart, 2), i32x4.extract_lane(iyStart, 2), i32x4.extract_lane(izStart, 2),
       f32x4.extract_lane(xStart, 2), f32x4.extract_lane(yStart, 2), f32x4.extract_lane(zStart, 2), f32x4.extract_lane(u, 2), f32x4.extract_lane(v, 2), f32x4.extract_lane(w, 2),
       f32x4.extract_lane(s, 2), i32x4.extract_lane(crossing, 2), f32x4.extract_lane(hingeAll, 2), f32x4.extract_lane(u2, 2), f32x4.extract_lane(v2, 2), i32x4.extract_lane(outcome, 2));
-    laneMove(params, lanes, 3, i32x4.extract_lane(secondaryLanes, 3),
+    laneMove(params, lanes, 3, i32x4.extract_lane(secondaryLanes, 3), i32x4.extract_lane(ixStart, 3), i32x4.extract_lane(iyStart, 3), i32x4.extract_lane(izStart, 3),
       f32x4.extract_lane(xStart, 3), f32x4.extract_lane(yStart, 3), f32x4.extract_lane(zStart, 3), f32x4.extract_lane(u, 3), f32x4.extract_lane(v, 3), f32x4.extract_lane(w, 3),
       f32x4.extract_lane(s, 3), i32x4.extract_lane(crossing, 3), f32x4.extract_lane(hingeAll, 3), f32x4.extract_lane(u2, 3), f32x4.extract_lane(v2, 3), i32x4.extract_lane(outcome, 3));
   }
@@ -326,12 +329,12 @@ export function stepSimd(params: usize, worker: usize): void {
  * from its indices there (`outcome`: 1 stopped, 3 nuclear event, 0 otherwise, before escapes).
  */
 @inline function laneMove(
-  params: usize, lanes: usize, lane: i32, secondary: i32, x: f32, y: f32, z: f32,
+  params: usize, lanes: usize, lane: i32, secondary: i32, ix: i32, iy: i32, iz: i32, x: f32, y: f32, z: f32,
   u: f32, v: f32, w: f32, s: f32, crossing: i32, hinge: f32, u2: f32, v2: f32, outcome: i32,
 ): void {
   if (secondary == 0) return;
   const at = lanes + (<usize>lane << 2);
-  moveThroughRun(params, at, lanes + L_SCRATCH + (<usize>lane << 4), x, y, z, u, v, w, s, crossing != 0, hinge, u2, v2);
+  moveThroughRun(params, at, lanes + L_SCRATCH + (<usize>lane << 4), ix, iy, iz, x, y, z, u, v, w, s, crossing != 0, hinge, u2, v2);
   const jx = load<i32>(at + L_IX);
   const jy = load<i32>(at + L_IY);
   const jz = load<i32>(at + L_IZ);

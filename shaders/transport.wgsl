@@ -683,12 +683,12 @@ fn likeRunMm(ix: i32, iy: i32, iz: i32, pos: vec3<f32>, dir: vec3<f32>, limitMm:
   return FAR_MM;
 }
 
-fn clampedIndex(position: f32, origin: f32, size: f32, n: i32) -> i32 {
-  return min(max(i32(floor((position - origin) / size)), 0), n - 1);
+fn clampedIndex(index: i32, low: i32, high: i32, n: i32) -> i32 {
+  return min(max(min(max(index, low), high), 0), n - 1);
 }
 
 /** Moves p through the run (position and indices) and returns the deposit voxel (the hinge point's). */
-fn moveThroughRun(start: vec3<f32>, dir: vec3<f32>, s: f32, crossing: bool, hinge: f32, d2: vec3<f32>) -> u32 {
+fn moveThroughRun(ix: i32, iy: i32, iz: i32, start: vec3<f32>, dir: vec3<f32>, s: f32, crossing: bool, hinge: f32, d2: vec3<f32>) -> u32 {
   let nx = pi(P_NX); let ny = pi(P_NY); let nz = pi(P_NZ);
   let sizeX = pf(P_VOXEL_X_MM); let sizeY = pf(P_VOXEL_Y_MM); let sizeZ = pf(P_VOXEL_Z_MM);
   let originX = pf(P_ORIGIN_X_MM); let originY = pf(P_ORIGIN_Y_MM);
@@ -703,22 +703,30 @@ fn moveThroughRun(start: vec3<f32>, dir: vec3<f32>, s: f32, crossing: bool, hing
   if (axis == 2) { jz = runCross.z; zEnd = f32(jz + select(1, 0, dir.z > 0.0)) * sizeZ; }
   let displacedX = xEnd + hinge * (d2.x - dir.x);
   let displacedY = yEnd + hinge * (d2.y - dir.y);
+  // Indices: the unlike voxel's on the crossed plane; an unmoved coordinate keeps its index.
   var ixEnd = i32(floor((displacedX - originX) / sizeX));
+  if (displacedX == start.x) { ixEnd = ix; }
   if (axis == 0 && displacedX == xEnd) { ixEnd = jx; }
   var iyEnd = i32(floor((displacedY - originY) / sizeY));
+  if (displacedY == start.y) { iyEnd = iy; }
   if (axis == 1 && displacedY == yEnd) { iyEnd = jy; }
   var izEnd = i32(floor(zEnd / sizeZ));
+  if (zEnd == start.z) { izEnd = iz; }
   if (axis == 2) { izEnd = jz; }
+  // The run's last voxel on each axis, and the deposit (the hinge point's voxel) kept between it and the first.
+  var rx = i32(floor((xEnd - originX) / sizeX));
+  if (xEnd == start.x) { rx = ix; }
+  if (axis == 0) { rx = jx - select(-1, 1, dir.x > 0.0); }
+  var ry = i32(floor((yEnd - originY) / sizeY));
+  if (yEnd == start.y) { ry = iy; }
+  if (axis == 1) { ry = jy - select(-1, 1, dir.y > 0.0); }
+  var rz = i32(floor(zEnd / sizeZ));
+  if (zEnd == start.z) { rz = iz; }
+  if (axis == 2) { rz = jz - select(-1, 1, dir.z > 0.0); }
   let h = s - hinge;
-  var dx = clampedIndex(start.x + h * dir.x, originX, sizeX, nx);
-  var dy = clampedIndex(start.y + h * dir.y, originY, sizeY, ny);
-  var dz = clampedIndex(start.z + h * dir.z, 0.0, sizeZ, nz);
-  if (axis == 0 && dx == jx) { dx = jx - select(-1, 1, dir.x > 0.0); }
-  if (axis == 1 && dy == jy) { dy = jy - select(-1, 1, dir.y > 0.0); }
-  if (axis == 2 && dz == jz) { dz = jz - select(-1, 1, dir.z > 0.0); }
-  dx = min(max(dx, 0), nx - 1);
-  dy = min(max(dy, 0), ny - 1);
-  dz = min(max(dz, 0), nz - 1);
+  let dx = clampedIndex(i32(floor(((start.x + h * dir.x) - originX) / sizeX)), min(ix, rx), max(ix, rx), nx);
+  let dy = clampedIndex(i32(floor(((start.y + h * dir.y) - originY) / sizeY)), min(iy, ry), max(iy, ry), ny);
+  let dz = clampedIndex(i32(floor((start.z + h * dir.z) / sizeZ)), min(iz, rz), max(iz, rz), nz);
   p.pos = vec3<f32>(displacedX, displacedY, zEnd);
   p.ix = ixEnd; p.iy = iyEnd; p.iz = izEnd;
   return voxelOf(dx, dy, dz);
@@ -851,7 +859,7 @@ fn transportParticle() {
     // 4. Move, cross, hinge (secondaries: through the run, macroStep.ts).
     var scoreVoxel = voxel;
     if (!primary) {
-      scoreVoxel = moveThroughRun(vec3<f32>(x, y, z), dir, s, crossing, (1.0 - uHinge) * s, d2);
+      scoreVoxel = moveThroughRun(p.ix, p.iy, p.iz, vec3<f32>(x, y, z), dir, s, crossing, (1.0 - uHinge) * s, d2);
     } else {
     let xStart = x;
     let yStart = y;
