@@ -7,3 +7,5 @@ export { writeRunOutputs, runOutputFiles, summaryDocument, geometryLabel } from 
 export { openOutputFolder, verifyOutputFolder, MANIFEST_NAME } from './io/outputFolder.js';
 export type { OutputFile, OutputFolder, OutputFolderOptions, OutputManifest, PublishStep } from './io/outputFolder.js';
 export { writeFileAtomically } from './io/atomicOutputs.js';
+export { readMetaImage, parseMetaImageHeader, decodeMetaImageVoxels, encodeMetaImage, encodeMetaImageSingleFile, META_IMAGE_MAX_BYTES } from './io/metaImage.js';
+export type { MetaImage, MetaImageHeader, MetaElementType, MetaVoxels } from './io/metaImage.js';

@@ -1,4 +1,5 @@
 export * from './npy.js';
+export * from './metaImage.js';
 export * from './atomicOutputs.js';
 export * from './outputFolder.js';
 export * from './depthDoseCsv.js';

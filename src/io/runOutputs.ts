@@ -1,7 +1,8 @@
 /**
  * The files of a run's output folder, the same for both solvers:
  * summary.json, depth_dose.csv/.svg, dose.npy, uncertainty.npy, density.npy
- * and material.npy (the deterministic dose is integrated over y, its
+ * and material.npy, the same four and let_d as MetaImage (.mhd + .raw, float32 and bytes) for
+ * viewers (the deterministic dose is integrated over y, its
  * uncertainty 0); where the Monte Carlo scored LET, let_d.npy, let_t.npy,
  * let_d_primaries.npy (LET in water, keV/um) and let_d_medium.npy, and an
  * LETd column in depth_dose.csv (the deterministic solver scores no LET). writeRunOutputs publishes them as one set with
@@ -13,6 +14,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { phantomMaps } from '../engine/phantomMaps.js';
 import { phantomShape } from '../engine/phantom.js';
 import { encodeNpy } from './npy.js';
+import { encodeMetaImage, type MetaElementType, type MetaVoxels } from './metaImage.js';
 import { depthDoseCsv } from './depthDoseCsv.js';
 import { depthDoseSvg } from './depthDoseSvg.js';
 import { openOutputFolder, type OutputFile } from './outputFolder.js';
@@ -37,6 +39,23 @@ export function summaryDocument(result: SimulationResult | DeterministicResult):
     warnings: result.warnings,
     config: result.config,
   };
+}
+
+/**
+ * `<name>.mhd` + `<name>.raw` of a [z, y, x] grid (MetaImage: x fastest, the same order), in the
+ * phantom's frame: x and y centred on the beam axis, z the depth, Offset the first voxel's centre.
+ * Doses and LET as float32, materials as bytes; viewers (3D Slicer, ITK-SNAP) open them directly.
+ */
+function metaImageFiles(name: string, values: Float64Array | Float32Array | Uint8Array, summary: SimulationResult['summary'] | DeterministicResult['summary']): OutputFile[] {
+  const [nz, ny, nx] = summary.gridShape;
+  const [dz, dy, dx] = summary.voxelSizeMm;
+  const [z0, y0, x0] = summary.gridOriginMm;
+  const [voxels, elementType]: [MetaVoxels, MetaElementType] = values instanceof Uint8Array ? [values, 'MET_UCHAR'] : [Float32Array.from(values), 'MET_FLOAT'];
+  const { mhd, raw } = encodeMetaImage({
+    dimSize: [nx, ny, nz], spacingMm: [dx, dy, dz], offsetMm: [x0 + dx / 2, y0 + dy / 2, z0 + dz / 2],
+    direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], elementType, voxels,
+  }, name);
+  return [{ name: `${name}.mhd`, contents: mhd }, { name: `${name}.raw`, contents: raw }];
 }
 
 export function runOutputFiles(result: SimulationResult | DeterministicResult): OutputFile[] {
@@ -66,6 +85,11 @@ export function runOutputFiles(result: SimulationResult | DeterministicResult): 
       { name: 'let_d_primaries.npy', contents: encodeNpy(lets.dPrimariesWaterKeVPerUm, summary.gridShape) },
       { name: 'let_d_medium.npy', contents: encodeNpy(lets.dMediumKeVPerUm, summary.gridShape) },
     ] : []),
+    ...metaImageFiles('dose', result.dose, summary),
+    ...metaImageFiles('uncertainty', result.uncertainty, summary),
+    ...metaImageFiles('density', maps.densityGPerCm3, summary),
+    ...metaImageFiles('material', maps.materialIndex, summary),
+    ...(lets ? metaImageFiles('let_d', lets.dWaterKeVPerUm, summary) : []),
     ...(byCharge ? [
       { name: 'dose_by_charge.npy', contents: encodeNpy(byCharge.doseGyPerPrimary, [byCharge.charges, ...summary.gridShape]) },
     ] : []),

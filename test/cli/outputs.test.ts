@@ -51,6 +51,29 @@ print(json.dumps({'shape': list(m.shape), 'dtypes': [str(d.dtype), str(m.dtype)]
     expect(maps.boneRows).toEqual([15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
     expect(maps.boneDensity).toBeCloseTo(1.85, 5);
     expect(maps.waterDensity).toBe(1);
+    // The MetaImage copies, read with NumPy from the header's own keys (x fastest in the .raw):
+    // the same voxels as the .npy files (dose as float32) and the grid of summary.json.
+    const mhd = `
+import json, sys, numpy
+def load(name):
+    keys = dict(l.split(' = ', 1) for l in open(sys.argv[1] + '/' + name + '.mhd').read().splitlines())
+    dims = [int(x) for x in keys['DimSize'].split()]
+    dtype = {'MET_FLOAT': '<f4', 'MET_UCHAR': 'u1'}[keys['ElementType']]
+    data = numpy.fromfile(sys.argv[1] + '/' + keys['ElementDataFile'], dtype=dtype).reshape(dims[::-1])
+    return keys, data
+kd, dose = load('dose'); km, mat = load('material')
+ref = numpy.load(sys.argv[1] + '/dose.npy').astype('<f4')
+print(json.dumps({'same': bool((dose == ref).all()) and bool((mat == numpy.load(sys.argv[1] + '/material.npy')).all()),
+  'spacing': [float(x) for x in kd['ElementSpacing'].split()], 'offset': [float(x) for x in kd['Offset'].split()], 'max': float(dose.max())}))`;
+    const pm = spawnSync(python(), ['-c', mhd, out], { encoding: 'utf8' });
+    expect(pm.status, pm.stderr).toBe(0);
+    const image = JSON.parse(pm.stdout);
+    expect(image.same).toBe(true);
+    expect(image.max).toBeGreaterThan(0);
+    const [dz, dy, dx] = summary.voxelSizeMm;
+    const [z0, y0, x0] = summary.gridOriginMm;
+    expect(image.spacing).toEqual([dx, dy, dz]);
+    expect(image.offset).toEqual([x0 + dx / 2, y0 + dy / 2, z0 + dz / 2]);
   });
 
   it('nuclear events are on by default for protons and the text summary reports them; --no-nuclear turns them off', () => {
