@@ -12,11 +12,15 @@
  *  - graphite: PSTAR's "Carbon, graphite" with density 1.7 g/cm^3 and I = 78 eV.
  */
 import { BraggInputError } from '../errors.js';
-import { elementRadiationLengthGPerCm2, getElement } from './elements.js';
+import { condensedCompoundExcitationEnergyEV, elementRadiationLengthGPerCm2, getElement } from './elements.js';
+import { SCHNEIDER_AIR_EXCITATION_ENERGY_EV, SCHNEIDER_TISSUES, type SchneiderTissueId } from './schneiderTissues.js';
 
-export type MaterialId =
+type NistMaterialId =
   | 'water' | 'air' | 'pmma' | 'a150' | 'adipose' | 'muscle' | 'compact-bone' | 'cortical-bone'
   | 'lung' | 'aluminium' | 'titanium' | 'polyethylene' | 'graphite';
+
+/** The NIST materials, then the 24 tissues of the Schneider CT calibration (schneiderTissues.ts). */
+export type MaterialId = NistMaterialId | SchneiderTissueId;
 
 export interface ElementFraction {
   readonly atomicNumber: number;
@@ -43,6 +47,7 @@ export interface MaterialOverrides {
 export const MATERIAL_IDS: readonly MaterialId[] = Object.freeze([
   'water', 'air', 'pmma', 'a150', 'adipose', 'muscle', 'compact-bone', 'cortical-bone',
   'lung', 'aluminium', 'titanium', 'polyethylene', 'graphite',
+  ...SCHNEIDER_TISSUES.map((t) => t[0]),
 ] as const);
 
 interface MaterialSpec {
@@ -53,8 +58,40 @@ interface MaterialSpec {
   readonly composition: readonly (readonly [number, number])[];
 }
 
-/** NIST material composition data (ESTAR/PSTAR), see the file comment. */
+/**
+ * Mean excitation energy (eV) of a condensed mixture by Bragg additivity:
+ * ln I = sum_i w_i (Z/A)_i ln I_i / sum_i w_i (Z/A)_i, with Seltzer & Berger's (ICRU 37) I_i of
+ * elements bound in condensed compounds (elements.ts).
+ */
+export function braggAdditivityExcitationEnergyEV(composition: readonly (readonly [number, number])[]): number {
+  let weight = 0, sum = 0;
+  for (const [z, w] of composition) {
+    const electrons = (w * z) / getElement(z).atomicWeight;
+    weight += electrons;
+    sum += electrons * Math.log(condensedCompoundExcitationEnergyEV(z));
+  }
+  return Math.exp(sum / weight);
+}
+
+/** The Schneider tissues as specs: compositions normalised to 1, I by Bragg additivity (air: NIST's). */
+function tissueSpecs(): Record<SchneiderTissueId, MaterialSpec> {
+  const specs = {} as Record<SchneiderTissueId, MaterialSpec>;
+  for (const [id, name, label, density, percent] of SCHNEIDER_TISSUES) {
+    const total = percent.reduce((t, [, w]) => t + w, 0);
+    const composition = percent.map(([z, w]) => [z, w / total] as const);
+    specs[id] = {
+      name: `${name} (Schneider et al. 2000; MCsquare material ${label})`,
+      densityGPerCm3: density,
+      meanExcitationEnergyEV: id === 'schneider-air' ? SCHNEIDER_AIR_EXCITATION_ENERGY_EV : braggAdditivityExcitationEnergyEV(composition),
+      composition,
+    };
+  }
+  return specs;
+}
+
+/** NIST material composition data (ESTAR/PSTAR), see the file comment; then the Schneider tissues. */
 const SPECS: Readonly<Record<MaterialId, MaterialSpec>> = {
+  ...tissueSpecs(),
   water: {
     name: 'Water, liquid', densityGPerCm3: 1.0, meanExcitationEnergyEV: 75.0,
     composition: [[1, 0.111894], [8, 0.888106]],
