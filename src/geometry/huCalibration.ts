@@ -6,8 +6,10 @@
  * HU_Density_Conversion.txt and HU_Material_Conversion.txt): density linear in HU between
  * tabulated points and constant beyond the end points; 24 HU intervals, each one of the Schneider
  * tissues (src/physics/schneiderTissues.ts), a voxel taking the last interval whose lower bound is
- * at or below its HU (the first below all of them). Users supply their own in MCsquare's two files
- * or in one CSV (hu, density_g_per_cm3, material: the material from that HU up to the next row's).
+ * below its HU (an HU on a bound takes the interval below, as in MCsquare; the first interval
+ * below all bounds). Users supply their own in MCsquare's two files
+ * or in one CSV (hu, density_g_per_cm3, material: the material above that HU up to the next row's;
+ * an optional first line of column names).
  * A scanner's calibration must be measured on that scanner; this default is MCsquare's generic one.
  */
 import { BraggInputError } from '../errors.js';
@@ -50,7 +52,8 @@ export function densityAtHu(calibration: HuCalibration, hu: number): number {
 export function materialBinAtHu(calibration: HuCalibration, hu: number): number {
   const bins = calibration.materialBins;
   let k = 0;
-  while (k + 1 < bins.length && bins[k + 1]!.huMin <= hu) k++;
+  // An HU on a bound takes the interval below it, as MCsquare's Binary_Search (src/compute_math.c) does.
+  while (k + 1 < bins.length && bins[k + 1]!.huMin < hu) k++;
   return k;
 }
 
@@ -124,7 +127,7 @@ export function mcsquareCalibration(densityText: string, materialText: string): 
 
 /** A CSV "hu,density_g_per_cm3,material" (header optional): density points and the material from each row's HU up. */
 export function parseCalibrationCsv(text: string, source = 'calibration CSV'): HuCalibration {
-  const table = rows(text, source, 3).filter(({ values }, k) => !(k === 0 && Number.isNaN(Number(values[0]))));
+  const table = rows(text, source, 3).filter(({ values }, k) => !(k === 0 && values[0]!.toLowerCase() === 'hu'));
   const calibration: HuCalibration = {
     densityPoints: table.map(({ line, values }) => [numberAt(values[0]!, source, line, 'hu'), numberAt(values[1]!, source, line, 'density_g_per_cm3')] as const),
     materialBins: table.map(({ line, values }) => {
@@ -152,6 +155,7 @@ export function calibrateCt(hu: ArrayLike<number>, calibration: HuCalibration): 
   const densityGPerCm3 = new Float32Array(hu.length);
   for (let v = 0; v < hu.length; v++) {
     const h = hu[v]!;
+    if (!Number.isFinite(h)) throw new BraggInputError(`CT voxel ${v} has no finite CT number (got ${h})`);
     const bin = materialBinAtHu(calibration, h);
     if (slots[bin]! < 0) {
       const material = calibration.materialBins[bin]!.material;

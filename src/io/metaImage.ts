@@ -14,7 +14,7 @@
  */
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { unzipSync } from 'node:zlib';
 import { BraggInputError } from '../errors.js';
 
 /** Element types and their arrays. */
@@ -25,8 +25,12 @@ const ELEMENT_TYPES = {
 export type MetaElementType = keyof typeof ELEMENT_TYPES;
 export type MetaVoxels = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
 
-/** The largest image read or written: 2^31 bytes of voxels (a 1024 x 1024 x 512 CT of shorts is 2^30). */
-export const META_IMAGE_MAX_BYTES = 2 ** 31;
+/**
+ * The largest image read: Node reads files of at most 2^31 - 1 bytes at once, and an `.mha` holds
+ * its header too (at most HEADER_READ_BYTES), so 2^31 - 2^16 - 1 bytes of voxels (a 1024 x 1024 x
+ * 512 CT of shorts is 2^30).
+ */
+export const META_IMAGE_MAX_BYTES = 2 ** 31 - 2 ** 16 - 1;
 
 export interface MetaImage {
   /** Voxels along x, y, z. */
@@ -53,7 +57,7 @@ export interface MetaImageHeader extends Omit<MetaImage, 'voxels'> {
 }
 
 const IDENTITY = Object.freeze([1, 0, 0, 0, 1, 0, 0, 0, 1]);
-const KNOWN = new Set(['ObjectType', 'NDims', 'DimSize', 'ElementType', 'ElementSpacing', 'ElementSize', 'Offset', 'Origin',
+const KNOWN = new Set(['HeaderSize', 'ObjectType', 'NDims', 'DimSize', 'ElementType', 'ElementSpacing', 'ElementSize', 'Offset', 'Origin',
   'Position', 'TransformMatrix', 'Rotation', 'Orientation', 'BinaryData', 'BinaryDataByteOrderMSB', 'ElementByteOrderMSB',
   'CompressedData', 'CompressedDataSize', 'ElementNumberOfChannels', 'ElementDataFile']);
 
@@ -70,9 +74,10 @@ function numbers(file: string, key: string, value: string, count: number): numbe
 
 function flag(file: string, key: string, value: string | undefined, fallback: boolean): boolean {
   if (value === undefined) return fallback;
+  // As MetaIO reads them: anything starting with T (or 1) is true, F (or 0) false.
   const v = value.trim().toLowerCase();
-  if (v === 'true' || v === '1') return true;
-  if (v === 'false' || v === '0') return false;
+  if (v.startsWith('t') || v === '1') return true;
+  if (v.startsWith('f') || v === '0') return false;
   return fail(file, `${key} must be True or False (got '${value.trim()}')`);
 }
 
@@ -129,6 +134,8 @@ export function parseMetaImageHeader(bytes: Uint8Array, file: string): MetaImage
   const sizeText = get('CompressedDataSize');
   const compressedBytes = sizeText === undefined ? null : Number(sizeText);
   if (compressedBytes !== null && !(Number.isInteger(compressedBytes) && compressedBytes > 0)) fail(file, `CompressedDataSize must be a positive integer (got '${sizeText}')`);
+  const headerSize = get('HeaderSize');
+  if (headerSize !== undefined && headerSize.trim() !== '0') fail(file, `HeaderSize must be 0 or absent (got '${headerSize}'; data files with a header of their own are not read)`);
   const dataFile = get('ElementDataFile')!.trim();
   if (dataFile === '' || dataFile.startsWith('LIST') || dataFile.includes('%')) {
     fail(file, `ElementDataFile must name one data file or be LOCAL (got '${dataFile}'; file lists and patterns are not read)`);
@@ -154,7 +161,7 @@ export function decodeMetaImageVoxels(header: MetaImageHeader, data: Uint8Array,
       fail(file, `CompressedDataSize is ${header.compressedBytes} but the data hold ${data.length} bytes`);
     }
     try {
-      raw = inflateSync(data, { maxOutputLength: expected + 1 });
+      raw = unzipSync(data, { maxOutputLength: expected + 1 }); // zlib or gzip, as MetaIO reads them
     } catch (error) {
       fail(file, `compressed voxels could not be inflated (zlib: ${(error as Error).message}); DimSize and ElementType need ${expected} bytes`);
     }
@@ -186,30 +193,50 @@ async function readStart(path: string, bytes: number): Promise<Uint8Array> {
   }
 }
 
+/** The size of a regular file; a BraggInputError naming it otherwise (missing, a directory, a device or a pipe). */
+async function regularFileBytes(path: string, file: string, what: string): Promise<number> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    return fail(file, `${what} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}: ${path})`);
+  }
+  if (!info.isFile()) fail(file, `${what} must be a regular file (${path} is not)`);
+  return info.size;
+}
+
+/** Reads a file that stat found regular, as one BraggInputError if that fails. */
+async function readWhole(path: string, file: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    return fail(file, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
 /** Reads an `.mhd` (with its data file) or an `.mha`; sizes are checked against the header before the voxels are read. */
 export async function readMetaImage(path: string): Promise<MetaImage> {
   const file = basename(path);
-  let size: number;
+  const size = await regularFileBytes(path, path, 'the MetaImage');
+  let start: Uint8Array;
   try {
-    size = (await stat(path)).size;
+    start = await readStart(path, Math.min(size, HEADER_READ_BYTES));
   } catch (error) {
-    throw new BraggInputError(`${path}: cannot read the MetaImage (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    return fail(path, `cannot read the MetaImage (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  const header = parseMetaImageHeader(await readStart(path, Math.min(size, HEADER_READ_BYTES)), file);
+  const header = parseMetaImageHeader(start, file);
   const voxelBytes = header.dimSize[0] * header.dimSize[1] * header.dimSize[2] * ELEMENT_TYPES[header.elementType].BYTES_PER_ELEMENT;
   const local = header.dataFile.toUpperCase() === 'LOCAL';
   const dataPath = local ? path : resolve(dirname(path), header.dataFile);
-  let dataSize: number;
-  try {
-    dataSize = local ? size - header.headerBytes : (await stat(dataPath)).size;
-  } catch {
-    return fail(file, `ElementDataFile '${header.dataFile}' is not there (looked for ${dataPath})`);
-  }
+  const dataSize = local ? size - header.headerBytes : await regularFileBytes(dataPath, file, `ElementDataFile '${header.dataFile}'`);
   if (!header.compressed && dataSize !== voxelBytes) {
     fail(file, `${local ? 'the voxels after the header hold' : `ElementDataFile '${header.dataFile}' holds`} ${dataSize} bytes, but DimSize ${header.dimSize.join(' x ')} of ${header.elementType} needs ${voxelBytes}`);
   }
+  if (header.compressed && header.compressedBytes !== null && header.compressedBytes !== dataSize) {
+    fail(file, `CompressedDataSize is ${header.compressedBytes} but the data hold ${dataSize} bytes`);
+  }
   if (header.compressed && dataSize > META_IMAGE_MAX_BYTES) fail(file, `the compressed voxels hold ${dataSize} bytes, more than the ${META_IMAGE_MAX_BYTES} supported`);
-  const data = await readFile(dataPath);
+  const data = await readWhole(dataPath, file);
   return decodeMetaImageVoxels(header, local ? data.subarray(header.headerBytes) : data, file);
 }
 
@@ -229,7 +256,10 @@ function checkImage(image: MetaImage): MetaElementType {
   const [nx, ny, nz] = image.dimSize;
   if (![nx, ny, nz].every((d) => Number.isInteger(d) && d >= 1)) throw new RangeError(`MetaImage dimSize must be three positive integers (got ${image.dimSize.join(', ')})`);
   if (nx * ny * nz !== image.voxels.length) throw new RangeError(`MetaImage voxels hold ${image.voxels.length} values, dimSize ${image.dimSize.join(' x ')} needs ${nx * ny * nz}`);
-  if (image.direction.length !== 9) throw new RangeError('MetaImage direction must hold 9 cosines');
+  if (image.direction.length !== 9 || !image.direction.every(Number.isFinite)) throw new RangeError('MetaImage direction must hold 9 finite cosines');
+  if (!image.spacingMm.every((x) => x > 0 && Number.isFinite(x)) || !image.offsetMm.every(Number.isFinite)) {
+    throw new RangeError('MetaImage spacingMm must be finite and > 0, offsetMm finite');
+  }
   const type = TYPE_OF.get(image.voxels.constructor);
   if (type === undefined || type !== image.elementType) throw new RangeError(`MetaImage voxels must be the array of ${image.elementType}`);
   return type;

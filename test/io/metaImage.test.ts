@@ -3,10 +3,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BraggInputError } from '../../src/errors.js';
-import { encodeMetaImage, encodeMetaImageSingleFile, readMetaImage, type MetaImage } from '../../src/io/metaImage.js';
+import { encodeMetaImage, encodeMetaImageSingleFile, META_IMAGE_MAX_BYTES, readMetaImage, type MetaImage } from '../../src/io/metaImage.js';
 
 let dir = '';
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'bragg-mhd-')); });
@@ -79,6 +79,15 @@ describe('MetaImage', () => {
     await writeFile(join(dir, 'z.zraw'), packed);
     await writeFile(join(dir, 'z.mhd'), header([...BASE, 'CompressedData = True', `CompressedDataSize = ${packed.length}`, 'ElementDataFile = z.zraw']));
     expect(Array.from((await readMetaImage(join(dir, 'z.mhd'))).voxels)).toEqual(Array.from(image.voxels));
+    // gzip instead of zlib, T/F flags, and an .mha with CRLF line ends.
+    await writeFile(join(dir, 'g.zraw'), gzipSync(little));
+    await writeFile(join(dir, 'g.mhd'), header([...BASE, 'CompressedData = T', 'BinaryDataByteOrderMSB = F', 'ElementDataFile = g.zraw']));
+    expect(Array.from((await readMetaImage(join(dir, 'g.mhd'))).voxels)).toEqual(Array.from(image.voxels));
+    const crlf = new TextEncoder().encode([...BASE, 'ElementDataFile = LOCAL'].join('\r\n') + '\r\n');
+    const mha = new Uint8Array(crlf.length + little.length);
+    mha.set(crlf); mha.set(little, crlf.length);
+    await writeFile(join(dir, 'crlf.mha'), mha);
+    expect(Array.from((await readMetaImage(join(dir, 'crlf.mha'))).voxels)).toEqual(Array.from(image.voxels));
   });
 
   it('refuses malformed headers and data with one line naming the key, before reading the voxels', async () => {
@@ -87,15 +96,22 @@ describe('MetaImage', () => {
     await expectInputError('b.mhd', header(['NDims = 2', 'DimSize = 4 3', 'ElementType = MET_SHORT', 'ElementDataFile = b.mhd.raw']), /NDims must be 3/, raw48);
     await expectInputError('c.mhd', header([...BASE.slice(0, 3), 'ElementType = MET_HALF', 'ElementDataFile = c.mhd.raw']), /ElementType must be one of MET_UCHAR/, raw48);
     await expectInputError('d.mhd', header([...BASE, 'ElementDataFile = d.mhd.raw']), /holds 47 bytes, but DimSize 4 x 3 x 2 of MET_SHORT needs 48/, new Uint8Array(47));
-    await expectInputError('e.mhd', header([...BASE, 'ElementDataFile = nowhere.raw']), /ElementDataFile 'nowhere.raw' is not there/);
+    await expectInputError('e.mhd', header([...BASE, 'ElementDataFile = nowhere.raw']), /ElementDataFile 'nowhere.raw' cannot be read \(ENOENT/);
     await expectInputError('f.mhd', header([...BASE, 'ElementDataFile = LIST 2D']), /file lists and patterns are not read/);
     await expectInputError('g.mhd', header([...BASE.slice(0, 2), 'DimSize = 4 -3 2', 'ElementType = MET_SHORT', 'ElementDataFile = g.mhd.raw']), /DimSize must be three positive integers/, raw48);
     await expectInputError('h.mhd', header([...BASE, 'ElementDataFile = h.mhd.raw'].filter((l) => !l.startsWith('ElementDataFile'))), /ElementDataFile is missing/);
-    await expectInputError('i.mhd', header([...BASE.slice(0, 2), 'DimSize = 4096 4096 4096', 'ElementType = MET_DOUBLE', 'ElementDataFile = i.mhd.raw']), /more than the 2147483648 supported/, raw48);
+    await expectInputError('i.mhd', header([...BASE.slice(0, 2), 'DimSize = 4096 4096 4096', 'ElementType = MET_DOUBLE', 'ElementDataFile = i.mhd.raw']), new RegExp(`more than the ${META_IMAGE_MAX_BYTES} supported`), raw48);
     await expectInputError('j.mhd', header([...BASE, 'ElementSpacing = 1 0 2', 'ElementDataFile = j.mhd.raw']), /ElementSpacing must be three spacings > 0/, raw48);
     await expectInputError('k.mhd', 'this is not a header\n', /has no '='/);
     await expectInputError('l.mhd', header([...BASE, 'CompressedData = True', 'ElementDataFile = l.mhd.raw']), /could not be inflated/, raw48);
+    // Data that is not a regular file (a directory, a device: /dev/zero would never end) is refused before reading.
+    await expectInputError('m.mhd', header([...BASE, 'CompressedData = True', 'ElementDataFile = /dev/zero']), /ElementDataFile '\/dev\/zero' must be a regular file/);
+    await expectInputError('n.mhd', header([...BASE, 'ElementDataFile = .']), /ElementDataFile '\.' must be a regular file/);
+    await expectInputError('o.mhd', header([...BASE, 'CompressedData = True', 'CompressedDataSize = 5', 'ElementDataFile = o.mhd.raw']), /CompressedDataSize is 5 but the data hold 48 bytes/, raw48);
     const missing = await readMetaImage(join(dir, 'absent.mhd')).then(() => null, (e: unknown) => e);
-    expect((missing as Error).message).toMatch(/absent\.mhd: cannot read the MetaImage \(ENOENT\)/);
+    expect(missing).toBeInstanceOf(BraggInputError);
+    expect((missing as Error).message).toMatch(/absent\.mhd: the MetaImage cannot be read \(ENOENT/);
+    const folder = await readMetaImage(dir).then(() => null, (e: unknown) => e);
+    expect((folder as Error).message).toMatch(/the MetaImage must be a regular file/);
   });
 });

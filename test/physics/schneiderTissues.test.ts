@@ -48,10 +48,12 @@ describe('HU calibration', () => {
 
   it('gives each HU interval its tissue, the first one below all bounds', () => {
     expect(materialAtHu(cal, -2000)).toBe('schneider-air');
-    expect(materialAtHu(cal, -951)).toBe('schneider-air');
-    expect(materialAtHu(cal, -950)).toBe('schneider-lung');
-    expect(materialAtHu(cal, 18)).toBe('schneider-adipose-5');
-    expect(materialAtHu(cal, 19)).toBe('schneider-soft-tissue');
+    // An HU on a bound takes the interval below, as in MCsquare (src/compute_math.c, Binary_Search).
+    expect(materialAtHu(cal, -950)).toBe('schneider-air');
+    expect(materialAtHu(cal, -949)).toBe('schneider-lung');
+    expect(materialAtHu(cal, 19)).toBe('schneider-adipose-5');
+    expect(materialAtHu(cal, 20)).toBe('schneider-soft-tissue');
+    expect(materialAtHu(cal, 120)).toBe('schneider-connective-tissue');
     expect(materialAtHu(cal, 3000)).toBe('schneider-marrow-bone-15');
   });
 
@@ -78,6 +80,8 @@ describe('HU calibration', () => {
     expect(fromFiles.densityPoints).toEqual([[-1000, 0.001], [0, 1], [1000, 1.5]]);
     expect(fromFiles.materialBins.map((b) => b.material)).toEqual(['schneider-air', 'schneider-lung', 'schneider-soft-tissue']);
     const csv = parseCalibrationCsv('hu,density_g_per_cm3,material\n-1000,0.0012,air\n-100,0.95,adipose\n20,1.05,water\n300,1.3,compact-bone\n');
+    expect(() => parseCalibrationCsv('\u22121000,0.0012,air\n')).toThrow(/line 1: hu must be a number/); // a typo in the first row is no header
+    expect(() => calibrateCt(Float32Array.from([0, Number.NaN]), csv)).toThrow(/CT voxel 1 has no finite CT number/);
     const ct = calibrateCt(Int16Array.from([-1000, 50, -500, 50, 1200, 0]), csv);
     expect(ct.materials).toEqual(['air', 'water', 'compact-bone', 'adipose']); // in order of first use
     expect(Array.from(ct.materialIndex)).toEqual([0, 1, 0, 1, 2, 3]);
