@@ -9,3 +9,4 @@ export type { OutputFile, OutputFolder, OutputFolderOptions, OutputManifest, Pub
 export { writeFileAtomically } from './io/atomicOutputs.js';
 export { readMetaImage, parseMetaImageHeader, decodeMetaImageVoxels, encodeMetaImage, encodeMetaImageSingleFile, META_IMAGE_MAX_BYTES } from './io/metaImage.js';
 export type { MetaImage, MetaImageHeader, MetaElementType, MetaVoxels } from './io/metaImage.js';
+export { readNrrd, parseNrrdHeader, encodeNrrd } from './io/nrrd.js';

@@ -1,5 +1,6 @@
 export * from './npy.js';
 export * from './metaImage.js';
+export * from './nrrd.js';
 export * from './atomicOutputs.js';
 export * from './outputFolder.js';
 export * from './depthDoseCsv.js';

@@ -12,7 +12,7 @@
  * `extra` and otherwise ignored. Everything is checked before voxels are allocated; a bad header
  * gets one BraggInputError naming the file, the key and what is allowed.
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { unzipSync } from 'node:zlib';
 import { BraggInputError } from '../errors.js';
@@ -180,9 +180,10 @@ export function decodeMetaImageVoxels(header: MetaImageHeader, data: Uint8Array,
 }
 
 /** The most header bytes read before the header must have ended. */
-const HEADER_READ_BYTES = 65536;
+export const HEADER_READ_BYTES = 65536;
 
-async function readStart(path: string, bytes: number): Promise<Uint8Array> {
+/** The first `bytes` bytes of a file (a header). */
+export async function readStart(path: string, bytes: number): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
     const buffer = new Uint8Array(bytes);
@@ -194,7 +195,7 @@ async function readStart(path: string, bytes: number): Promise<Uint8Array> {
 }
 
 /** The size of a regular file; a BraggInputError naming it otherwise (missing, a directory, a device or a pipe). */
-async function regularFileBytes(path: string, file: string, what: string): Promise<number> {
+export async function regularFileBytes(path: string, file: string, what: string): Promise<number> {
   let info;
   try {
     info = await stat(path);
@@ -205,13 +206,19 @@ async function regularFileBytes(path: string, file: string, what: string): Promi
   return info.size;
 }
 
-/** Reads a file that stat found regular, as one BraggInputError if that fails. */
-async function readWhole(path: string, file: string): Promise<Uint8Array> {
+/**
+ * The first `bytes` bytes of a file that stat found regular (never more: files under /proc report
+ * size 0 and never end), as one BraggInputError if that fails or the file is shorter.
+ */
+export async function readWhole(path: string, file: string, bytes: number): Promise<Uint8Array> {
+  let data: Uint8Array;
   try {
-    return await readFile(path);
+    data = await readStart(path, bytes);
   } catch (error) {
     return fail(file, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
+  if (data.length !== bytes) fail(file, `${path} ended after ${data.length} of its ${bytes} bytes`);
+  return data;
 }
 
 /** Reads an `.mhd` (with its data file) or an `.mha`; sizes are checked against the header before the voxels are read. */
@@ -235,8 +242,8 @@ export async function readMetaImage(path: string): Promise<MetaImage> {
   if (header.compressed && header.compressedBytes !== null && header.compressedBytes !== dataSize) {
     fail(file, `CompressedDataSize is ${header.compressedBytes} but the data hold ${dataSize} bytes`);
   }
-  if (header.compressed && dataSize > META_IMAGE_MAX_BYTES) fail(file, `the compressed voxels hold ${dataSize} bytes, more than the ${META_IMAGE_MAX_BYTES} supported`);
-  const data = await readWhole(dataPath, file);
+  if (header.compressed && !(dataSize > 0 && dataSize <= META_IMAGE_MAX_BYTES)) fail(file, `the compressed voxels hold ${dataSize} bytes (allowed: 1 ... ${META_IMAGE_MAX_BYTES})`);
+  const data = await readWhole(dataPath, file, local ? size : dataSize);
   return decodeMetaImageVoxels(header, local ? data.subarray(header.headerBytes) : data, file);
 }
 
@@ -252,7 +259,7 @@ function headerText(image: Omit<MetaImage, 'voxels' | 'elementType'>, elementTyp
   ].join('\n') + '\n';
 }
 
-function checkImage(image: MetaImage): MetaElementType {
+export function checkImage(image: MetaImage): MetaElementType {
   const [nx, ny, nz] = image.dimSize;
   if (![nx, ny, nz].every((d) => Number.isInteger(d) && d >= 1)) throw new RangeError(`MetaImage dimSize must be three positive integers (got ${image.dimSize.join(', ')})`);
   if (nx * ny * nz !== image.voxels.length) throw new RangeError(`MetaImage voxels hold ${image.voxels.length} values, dimSize ${image.dimSize.join(' x ')} needs ${nx * ny * nz}`);
@@ -266,7 +273,7 @@ function checkImage(image: MetaImage): MetaElementType {
 }
 
 /** Little-endian bytes of the voxels. */
-function voxelBytes(voxels: MetaVoxels): Uint8Array {
+export function voxelBytes(voxels: MetaVoxels): Uint8Array {
   const bytes = new Uint8Array(voxels.buffer, voxels.byteOffset, voxels.byteLength).slice();
   const size = voxels.BYTES_PER_ELEMENT;
   if (size > 1 && new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {

@@ -105,6 +105,7 @@ describe('MetaImage', () => {
     await expectInputError('k.mhd', 'this is not a header\n', /has no '='/);
     await expectInputError('l.mhd', header([...BASE, 'CompressedData = True', 'ElementDataFile = l.mhd.raw']), /could not be inflated/, raw48);
     // Data that is not a regular file (a directory, a device: /dev/zero would never end) is refused before reading.
+    await expectInputError('p.mhd', header([...BASE, 'CompressedData = True', 'ElementDataFile = /proc/self/pagemap']), /the compressed voxels hold 0 bytes/);
     await expectInputError('m.mhd', header([...BASE, 'CompressedData = True', 'ElementDataFile = /dev/zero']), /ElementDataFile '\/dev\/zero' must be a regular file/);
     await expectInputError('n.mhd', header([...BASE, 'ElementDataFile = .']), /ElementDataFile '\.' must be a regular file/);
     await expectInputError('o.mhd', header([...BASE, 'CompressedData = True', 'CompressedDataSize = 5', 'ElementDataFile = o.mhd.raw']), /CompressedDataSize is 5 but the data hold 48 bytes/, raw48);
