@@ -76,7 +76,7 @@ function nvidiaState(): string | null {
 }
 
 type DenseStepBenchmark = import('../src/deterministic/gpuSolver.js').DenseStepBenchmark;
-let webgpuDense: { steps: number; step: DenseStepBenchmark; kernels: Record<string, DenseStepBenchmark>; nvidia: { before: string | null; after: string | null } } | null = null;
+let webgpuDense: { steps: number; step: DenseStepBenchmark; kernels: Record<string, DenseStepBenchmark>; nvidia: { before: string | null; after: string | null }; sweep?: unknown[] } | null = null;
 if (process.argv.includes('--webgpu')) {
   const { runDeterministicWebGpu, benchmarkDenseSteps, STEP_KERNELS } = await import('../src/deterministic/gpuSolver.js');
   const { nuclearTablesFor } = await import('../src/deterministic/nuclearTables.js');
@@ -92,7 +92,17 @@ if (process.argv.includes('--webgpu')) {
   const after = nvidiaState();
   const kernels: Record<string, DenseStepBenchmark> = {};
   for (const kernel of STEP_KERNELS) kernels[kernel] = await benchmarkDenseSteps(tables, { steps, runs: 3, warmupSeconds: 0.2, only: [kernel], gpu });
-  webgpuDense = { steps, step, kernels, nvidia: { before, after } };
+  // --gpu-sweep: the dense step for each workgroup shape (rows of nTheta threads a workgroup, rows a
+  // thread, persistent workgroups), median of five runs each, to choose the defaults (gpuTables.ts)
+  const sweep: { rowsPerGroup: number; unroll: number; maxRowGroups: number; wallMs: number; gpuMs: number | null }[] = [];
+  if (process.argv.includes('--gpu-sweep')) {
+    for (const rowsPerGroup of [1, 2, 3]) for (const unroll of [1, 2, 4] as const) for (const maxRowGroups of [1024, 4096, 16384]) {
+      const b = await benchmarkDenseSteps(tables, { steps, runs: 5, warmupSeconds: 0.5, gpu, tuning: { rowsPerGroup, unroll, maxRowGroups } });
+      sweep.push({ rowsPerGroup, unroll, maxRowGroups, wallMs: 1000 * b.wallSecondsPerStep, gpuMs: b.gpuSecondsPerStep === null ? null : 1000 * b.gpuSecondsPerStep });
+      process.stderr.write(`sweep rows ${rowsPerGroup} unroll ${unroll} groups ${maxRowGroups}: ${(1000 * b.wallSecondsPerStep).toFixed(3)} ms wall\n`);
+    }
+  }
+  webgpuDense = { steps, step, kernels, nvidia: { before, after }, ...(sweep.length ? { sweep } : {}) };
   await runDeterministicWebGpu(tables, { gpu });
   record('beam', 'webgpu', 0, await runDeterministicWebGpu(tables, { gpu }));
   const nuclearTables = prepareSolverTables(seedsGridNuclear);

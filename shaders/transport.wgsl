@@ -87,8 +87,14 @@ fn flushDeposit(voxel: u32, units: vec2<u32>) {
   if (SCORE_DEPOSITS && (units.x != 0u || units.y != 0u)) { addPairVoxel(voxel, units.x, units.y); }
 }
 
-/** A primary enters depth slab iz (lanes.ts: the fluence by depth): the counter word after the run counters. */
-fn enterSlab(iz: u32) { atomicAdd(&counters[COUNTER_WORDS + iz], 1u); }
+// Primaries entering each depth slab (lanes.ts: the fluence by depth): counted per workgroup for the
+// first GROUP_SLABS slabs (every primary crosses them all: global atomics on so few words serialise
+// the GPU), added to the counter words after the run counters at the end; deeper slabs go there at once.
+override GROUP_SLABS: u32 = 1u;
+var<workgroup> groupSlabs: array<atomic<u32>, GROUP_SLABS>;
+fn enterSlab(iz: u32) {
+  if (iz < GROUP_SLABS) { atomicAdd(&groupSlabs[iz], 1u); } else { atomicAdd(&counters[COUNTER_WORDS + iz], 1u); }
+}
 
 fn countEnergy(counter: u32, energyMeV: f32) {
   let w = fixedWords(energyMeV, ENERGY_UNITS_PER_MEV);
@@ -1021,6 +1027,7 @@ fn runHistory(lo: u32, hi: u32) {
 fn main(@builtin(local_invocation_index) local: u32, @builtin(workgroup_id) group: vec3<u32>) {
   letCopyBase = (group.x % LET_COPIES) * pu(P_NX) * pu(P_NY) * pu(P_NZ) * LET_FIELDS;
   for (var k = local; k < COUNTER_WORDS; k += WORKGROUP_SIZE) { atomicStore(&groupCounters[k], 0u); }
+  for (var k = local; k < GROUP_SLABS; k += WORKGROUP_SIZE) { atomicStore(&groupSlabs[k], 0u); }
   workgroupBarrier();
   let count = atomicLoad(&control[1]);
   let firstLo = atomicLoad(&control[2]);
@@ -1046,5 +1053,9 @@ fn main(@builtin(local_invocation_index) local: u32, @builtin(workgroup_id) grou
   for (var k = 2u * COUNTER_PAIRS + local; k < COUNTER_WORDS; k += WORKGROUP_SIZE) {
     let value = atomicLoad(&groupCounters[k]);
     if (value != 0u) { atomicAdd(&counters[k], value); }
+  }
+  for (var k = local; k < GROUP_SLABS; k += WORKGROUP_SIZE) {
+    let value = atomicLoad(&groupSlabs[k]);
+    if (value != 0u) { atomicAdd(&counters[COUNTER_WORDS + k], value); }
   }
 }

@@ -599,11 +599,11 @@ function median(values: readonly number[]): number {
  */
 export async function benchmarkDenseSteps(tables: SolverTables, options: {
   readonly steps: number; readonly runs?: number; readonly warmupSeconds?: number; readonly only?: readonly GpuKernel[];
-  readonly psi?: Float32Array<ArrayBuffer>; readonly gpu?: GpuDevice;
+  readonly psi?: Float32Array<ArrayBuffer>; readonly gpu?: GpuDevice; readonly tuning?: GpuTuning;
 }): Promise<DenseStepBenchmark> {
   const gpu = options.gpu ?? (await requestGpuDevice());
   if (!gpu) throw new BraggInputError('no WebGPU adapter found');
-  const solver = await DeterministicGpuSolver.create(gpu, tables);
+  const solver = await DeterministicGpuSolver.create(gpu, tables, { tuning: options.tuning });
   const { steps, only } = options;
   const perStep = ({ wallSeconds, gpuSeconds }: { wallSeconds: number; gpuSeconds: number | null }): DenseStepTiming =>
     ({ wallSecondsPerStep: wallSeconds / steps, gpuSecondsPerStep: gpuSeconds === null ? null : gpuSeconds / steps });

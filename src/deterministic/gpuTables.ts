@@ -85,7 +85,7 @@ export const GPU_MAX_ANGLE_BINS = 256;
  * workgroups of the persistent row kernels (enough to fill any GPU, few
  * enough to launch in microseconds).
  */
-export interface GpuTuning { readonly unroll?: 1 | 2 | 4; readonly maxRowGroups?: number }
+export interface GpuTuning { readonly unroll?: 1 | 2 | 4; readonly maxRowGroups?: number; readonly rowsPerGroup?: number }
 const DEFAULT_TUNING = { unroll: 2, maxRowGroups: 4096 };
 const CELLS_PER_GROUP = 8;
 
@@ -183,7 +183,9 @@ export function buildGpuTables(t: SolverTables, tuning: GpuTuning = {}, nuclear:
 
   // accum (u32): dose (3 words a cell), probe (3 a column x), the cells' sums of a step (36 a cell: three Fx4): tally.wgsl
   const accum = { ACCUM_DOSE: 0, ACCUM_PROBE: 3 * nz * nx, ACCUM_CELLS: 3 * nz * nx + 3 * nx };
-  const rows = Math.floor(GPU_MAX_ANGLE_BINS / nTheta);
+  // rows of nTheta threads a workgroup: as many as fit in GPU_MAX_ANGLE_BINS threads unless tuned lower
+  const rows = Math.min(tuning.rowsPerGroup ?? Infinity, Math.floor(GPU_MAX_ANGLE_BINS / nTheta));
+  if (!(Number.isInteger(rows) && rows >= 1)) throw new RangeError(`rowsPerGroup must be an integer from 1 to ${Math.floor(GPU_MAX_ANGLE_BINS / nTheta)}`);
   const block = rows * unroll;
 
   const u32 = {

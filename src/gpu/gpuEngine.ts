@@ -19,6 +19,8 @@ import { shaderSource } from './shaders.js';
 import { wgslPreamble, GPU_COUNTER_PAIRS, GPU_COUNTER_WORDS, GPU_COUNTER_BYTES } from './wgslPreamble.js';
 
 const WORKGROUP_SIZE = 64;
+/** At most 4 KiB of workgroup memory for the slab counts: more would cost occupancy. */
+const MAX_GROUP_SLABS = 1024;
 /**
  * Workgroups per dispatch (persistent threads): 4096 x 64 = 262,144
  * invocations, about the resident threads of an H100/H200 (132 SMs x 2048),
@@ -86,9 +88,10 @@ export interface WebGpuOptions extends RunOptions {
   readonly loseDeviceAfterBatches?: number;
   /**
    * Benchmarks only (bench/run.ts, to find what bounds the kernel): fewer
-   * persistent workgroups, or no voxel tallies at all (the dose is then empty).
+   * persistent workgroups, or no voxel tallies at all (the dose is then empty);
+   * tests: fewer slabs counted in workgroup memory (transport.wgsl: enterSlab).
    */
-  readonly tuning?: { readonly maxWorkgroups?: number; readonly scoreDeposits?: boolean; readonly letCopies?: number };
+  readonly tuning?: { readonly maxWorkgroups?: number; readonly scoreDeposits?: boolean; readonly letCopies?: number; readonly groupSlabs?: number };
 }
 
 export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions = {}): Promise<RawTallies> {
@@ -141,6 +144,9 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     letCopiesBindGroup: undefined as GPUBindGroup | undefined,
   }));
   const allBuffers = [...Object.values(shared), ...slots.flatMap((slot) => [slot.voxelEnergy, slot.counters, slot.control, slot.voxelStaging, slot.counterStaging, slot.letSums, ...(slot.letStaging ? [slot.letStaging] : [])])];
+  // Slabs whose primary counts a workgroup keeps in its own memory (transport.wgsl: enterSlab): as many
+  // as the phantom has, up to MAX_GROUP_SLABS and what the device's workgroup memory holds beside the counters.
+  const groupSlabs = Math.max(1, Math.min(phantom.nz, options.tuning?.groupSlabs ?? MAX_GROUP_SLABS, Math.floor((gpu.limits.maxComputeWorkgroupStorageSize - GPU_COUNTER_BYTES) / 4)));
   const code = wgslPreamble(WORKGROUP_SIZE) + (await shaderSource('philox.wgsl')) + (await shaderSource('transport.wgsl'));
   let lost: string | null = null;
   let pipeline: GPUComputePipeline | undefined;
@@ -152,7 +158,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     device.pushErrorScope('validation');
     pipeline = await device.createComputePipelineAsync({
       layout: 'auto',
-      compute: { module: device.createShaderModule({ code }), entryPoint: 'main', constants: { SCORE_DEPOSITS: options.tuning?.scoreDeposits === false ? 0 : 1, SCORE_LET: scoreLet ? 1 : 0, NUCLEAR: config.transport.nuclear ? 1 : 0, LET_COPIES: letCopies, CHARGES: charges } },
+      compute: { module: device.createShaderModule({ code }), entryPoint: 'main', constants: { SCORE_DEPOSITS: options.tuning?.scoreDeposits === false ? 0 : 1, SCORE_LET: scoreLet ? 1 : 0, NUCLEAR: config.transport.nuclear ? 1 : 0, LET_COPIES: letCopies, CHARGES: charges, GROUP_SLABS: groupSlabs } },
     });
     if (letCopies > 1) {
       letCopiesPipeline = await device.createComputePipelineAsync({
