@@ -7,7 +7,7 @@
  * 2 x 2 x 1 mm voxels).
  *
  *   npm run bench -- [--threads 1,2] [--histories-proton N] [--histories-carbon N] [--repeat R]
- *                    [--no-scalar] [--out FILE]
+ *                    [--no-scalar] [--weak] [--out FILE]
  *   npm run bench -- --backend webgpu [--gpu-histories 1e6,1e7,1e8] [--gpu-histories-carbon 1e6,1e7,5e7] [--out FILE]
  *                    [--gpu-probe-histories 1e7]
  *     WebGPU histories/s at each size, and the WASM threads on all cores in the same run, for the ratio;
@@ -59,7 +59,12 @@ const repeat = Number(argument('repeat') ?? 3);
 const records: BenchRecord[] = [];
 const diagnostics: { label: string; historiesPerSecond: number; stepsPerSecond: number }[] = [];
 
-async function measure(c: BenchCase, variant: KernelVariant, threads: number): Promise<BenchRecord> {
+// --weak: each thread count runs the same histories per thread (the case's histories at the largest
+// thread count, a share of them at fewer), so that pool start-up and the final reduction weigh alike.
+const weak = process.argv.includes('--weak') && argument('backend') !== 'webgpu';
+
+async function measure(base: BenchCase, variant: KernelVariant, threads: number): Promise<BenchRecord> {
+  const c = weak ? { ...base, histories: Math.round((base.histories * threads) / maxThreads) } : base;
   const nuclear = c.nuclear ?? false;
   const scoring = { let: c.let ?? false };
   const config = { beam: { particle: c.particle, energyMeVPerU: c.energyMeVPerU }, transport: { histories: c.histories, kernel: variant, nuclear }, scoring };

@@ -285,7 +285,7 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
     let: letOnAxis,
     gridShape: [nz, ny, nx],
     voxelSizeMm: [voxelSizeMm[2], voxelSizeMm[1], voxelSizeMm[0]],
-    gridOriginMm: [originMm[2], originMm[1], originMm[0]],
+    gridOriginMm: [originMm[2] + (tallies.phantom.zShiftMm ?? 0), originMm[1], originMm[0]],
   };
   const dose = results.doseGyPerPrimary;
   return {

@@ -11,6 +11,8 @@ import { openOutputFolder, writeFileAtomically } from '../io/index.js';
 import { BraggInputError } from '../errors.js';
 import { parseNumberOption } from './numbers.js';
 import { readConfigFile } from './configFile.js';
+import { loadPhantom } from '../geometry/loadPhantom.js';
+import { dirname, resolve } from 'node:path';
 import { onTermination } from './signals.js';
 import { runOutputFiles, summaryDocument } from '../io/runOutputs.js';
 
@@ -20,12 +22,14 @@ interface RunOptions {
   solver?: 'montecarlo' | 'deterministic';
   /** false with --no-nuclear, --no-let (commander: true otherwise, which leaves the config's value). */
   nuclear?: boolean; let?: boolean;
+  ct?: string; huCalibration?: string;
 }
 
 /** Config fields that flags set, so that messages name the flag the user typed. */
 const FLAG_FIELDS = {
   'beam.particle': '--particle', 'beam.energyMeVPerU': '--energy', 'transport.histories': '--histories',
-  'transport.seed': '--seed', 'transport.kernel': '--kernel', solver: '--solver',
+  'transport.seed': '--seed', 'transport.kernel': '--kernel', solver: '--solver', 'phantom.ct.file': '--ct',
+  'phantom.ct.calibration': '--hu-calibration',
 } as const;
 
 /** The config file (validated alone first, so a wrong-typed section is named), then the flags over it. */
@@ -34,7 +38,13 @@ async function configFromCommandLine(options: RunOptions): Promise<ResolvedConfi
   // Validated alone first; the flags then go over the file as written, so that defaults that
   // depend on other fields (transport.nuclear on the particle) are resolved once, with the flags.
   parseConfig(file, { source: options.config === undefined ? undefined : `--config ${options.config}` });
-  const base = file as { beam?: object; transport?: object; scoring?: object };
+  const base = file as { beam?: object; transport?: object; scoring?: object; phantom?: { ct?: object } };
+  if (options.huCalibration !== undefined && options.ct === undefined && base.phantom?.ct === undefined) {
+    throw new BraggInputError('--hu-calibration calibrates a CT: give --ct (or phantom.ct in the config) too');
+  }
+  // Flags' paths are the working directory's; the config file's are its folder's (loadPhantom).
+  const ct = options.ct === undefined ? {} : { file: resolve(options.ct) };
+  const calibration = options.huCalibration === undefined ? {} : { calibration: { csvFile: resolve(options.huCalibration) } };
   const energy = parseNumberOption('--energy', options.energy);
   const histories = parseNumberOption('--histories', options.histories);
   const seed = parseNumberOption('--seed', options.seed);
@@ -49,8 +59,10 @@ async function configFromCommandLine(options: RunOptions): Promise<ResolvedConfi
     },
     ...(options.let === false ? { scoring: { ...base.scoring, let: false } } : {}),
     ...(options.solver !== undefined ? { solver: options.solver } : {}),
+    ...(options.ct !== undefined || options.huCalibration !== undefined ? { phantom: { ...base.phantom, ct: { ...base.phantom?.ct, ...ct, ...calibration } } } : {}),
   };
-  return parseConfig(withFlags, { fieldNames: FLAG_FIELDS });
+  const config = parseConfig(withFlags, { fieldNames: FLAG_FIELDS });
+  return loadPhantom(config, { baseDir: options.config === undefined ? process.cwd() : dirname(resolve(options.config)) });
 }
 
 /** Run options from the flags (validated again by simulate()). */

@@ -10,12 +10,25 @@ import { ION_IDS, MATERIAL_IDS } from '../physics/index.js';
 import type { IonId, MaterialId } from '../physics/index.js';
 import { BraggInputError } from '../errors.js';
 import { deterministicSettingsSchema } from '../deterministic/settings.js';
-import { MAX_VOXELS } from '../engine/phantom.js';
+import { MAX_VOXELS, type Phantom } from '../geometry/phantom.js';
+import { CtPhantom } from '../geometry/ctPhantom.js';
 
 const ionId = z.enum(ION_IDS as unknown as [IonId, ...IonId[]]);
 const materialId = z.enum(MATERIAL_IDS as unknown as [MaterialId, ...MaterialId[]]);
 const positive = z.number().finite().positive();
 const nonNegative = z.number().finite().nonnegative();
+const filePath = z.string().min(1, 'must name a file').max(4096, 'must be at most 4096 characters');
+/** A CT file and its HU calibration (src/geometry/huCalibration.ts); relative paths from the config file's folder. */
+const ctSource = z.strictObject({
+  /** MetaImage (.mhd with its data file, .mha) or NRRD (.nrrd, .nhdr with its data file) of CT numbers (HU). */
+  file: filePath.refine((f) => /\.(mhd|mha|nrrd|nhdr)$/i.test(f), 'must be a .mhd, .mha, .nrrd or .nhdr file'),
+  /** MCsquare's HU_Density_Conversion.txt and HU_Material_Conversion.txt, or one CSV; default: MCsquare's default calibration. */
+  calibration: z.union([
+    z.strictObject({ densityFile: filePath, materialFile: filePath }),
+    z.strictObject({ csvFile: filePath }),
+  ], { error: 'expected { densityFile, materialFile } (MCsquare) or { csvFile }' }).optional(),
+});
+
 /** Positions within 10 m of the phantom's centre: beyond any treatment room. */
 const positionMm = z.number().finite().min(-1e4, 'must be at least -10000 mm').max(1e4, 'must be at most 10000 mm');
 const xy = z.tuple([positionMm, positionMm]);
@@ -82,6 +95,12 @@ export const configSchema = z.strictObject({
     error: 'must be at most a third of energyMeVPerU (a wider Gaussian spread would reach negative energies)', path: ['energySpreadMeVPerU'],
   }).prefault({}),
   phantom: z.strictObject({
+    /**
+     * A CT as the phantom (src/geometry/ctPhantom.ts): its grid, materials and densities replace
+     * sizeMm, voxelSizeMm, material, densityGPerCm3 and regions. Files are read by loadPhantom
+     * (bragg-engine/node) or `bragg run --ct`.
+     */
+    ct: ctSource.optional(),
     /** Phantom size (x, y, z) in mm; z is depth along the beam, from 0. */
     sizeMm: xyzPositive.default([100, 100, 300]),
     voxelSizeMm: z.tuple([voxelEdge, voxelEdge, voxelEdge]).default([2, 2, 1]),
@@ -158,7 +177,11 @@ const resolvedConfigSchema = configSchema.transform((config) => ({
 }));
 
 export type SimulationConfig = z.input<typeof configSchema>;
-export type ResolvedConfig = z.output<typeof resolvedConfigSchema>;
+/**
+ * A parsed config. Where phantom.ct is given, loadPhantom (src/geometry/loadPhantom.ts) adds the
+ * CT's voxels as phantom.voxels (not part of the schema: JSON leaves it out).
+ */
+export type ResolvedConfig = z.output<typeof resolvedConfigSchema> & { readonly phantom: { readonly voxels?: Phantom } };
 
 /** One line naming every problem zod found, each with its path below `root` (e.g. 'beam.energyMeVPerU: ...'). */
 export function describeIssues(error: z.ZodError, root: string): string {
@@ -204,6 +227,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return prototype === Object.prototype || prototype === null;
 }
 
+/** The phantom fields a CT replaces, and their defaults. */
+const CT_REPLACES = ['sizeMm', 'voxelSizeMm', 'material', 'densityGPerCm3', 'regions'] as const;
+const PHANTOM_DEFAULTS: Record<string, unknown> = configSchema.shape.phantom.parse({});
+
 export interface ParseConfigOptions {
   /** Where the config came from, for messages (e.g. '--config plan.json'). */
   readonly source?: string | undefined;
@@ -217,6 +244,13 @@ export interface ParseConfigOptions {
  */
 export function parseConfig(input: unknown, options: ParseConfigOptions = {}): ResolvedConfig {
   const what = options.source ? `invalid config (${options.source})` : 'invalid config';
+  // A config that loadPhantom returned keeps its loaded CT (validated when it was made, and not JSON).
+  if (isPlainObject(input) && isPlainObject(input.phantom) && input.phantom.voxels !== undefined) {
+    const { voxels, ...phantom } = input.phantom;
+    if (!(voxels instanceof CtPhantom) || phantom.ct === undefined) throw new BraggInputError(`${what}: phantom.voxels is made by loadPhantom from phantom.ct, not given`);
+    const resolved = parseConfig({ ...input, phantom }, options);
+    return { ...resolved, phantom: { ...resolved.phantom, voxels } };
+  }
   if (input !== undefined && !isPlainObject(input)) {
     const kind = input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input === 'object' ? `a ${input.constructor?.name ?? 'non-plain'} object` : typeof input;
     throw new BraggInputError(`${what}: expected a JSON object, got ${kind}`);
@@ -224,6 +258,13 @@ export function parseConfig(input: unknown, options: ParseConfigOptions = {}): R
   const bad = badKeyPath(input);
   if (bad?.reason === 'forbidden') throw new BraggInputError(`${what}: key ${bad.path.join('.')} is not allowed`);
   if (bad) throw new BraggInputError(`${what}: ${bad.path.slice(0, 6).join('.')}... nests deeper than ${MAX_CONFIG_DEPTH} levels`);
+  const phantom = isPlainObject(input) && isPlainObject(input.phantom) ? input.phantom : null;
+  if (phantom && phantom.ct !== undefined) {
+    // (a resolved config, passed again, holds their defaults: those are not a conflict)
+    const taken = CT_REPLACES.filter((key) => phantom[key] !== undefined && JSON.stringify(phantom[key]) !== JSON.stringify(PHANTOM_DEFAULTS[key]));
+    if (taken.length > 0) throw new BraggInputError(`${what}: phantom.ct: the CT gives the grid, materials and densities; leave out phantom.${taken.join(', phantom.')}`);
+    if (input!.solver === 'deterministic') throw new BraggInputError(`${what}: phantom.ct: the deterministic solver takes phantoms of regions only; use the Monte Carlo (solver 'montecarlo')`);
+  }
   const result = resolvedConfigSchema.safeParse(input ?? {});
   if (result.success) return result.data;
   let message = describeIssues(result.error, 'config');

@@ -19,7 +19,7 @@
  */
 import type { ResolvedConfig } from '../config/schema.js';
 import { BraggInputError } from '../errors.js';
-import { buildPhantom } from '../engine/phantom.js';
+import { buildPhantom } from '../geometry/phantom.js';
 import { resolvePhysics } from '../engine/monteCarlo.js';
 import { DEFAULT_TABLE } from '../physics/index.js';
 import type { Ion, Material, MaterialId } from '../physics/index.js';

@@ -6,7 +6,7 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import { BraggInputError } from '../errors.js';
 import { WASM32_MAX_PAGES, WASM_PAGE_BYTES } from '../engine/regions.js';
-import { buildPhantom } from '../engine/phantom.js';
+import { buildPhantom } from '../geometry/phantom.js';
 import { probeIndexFor } from '../engine/monteCarlo.js';
 import { getMaterial } from '../physics/index.js';
 import { buildPhaseSpaceGrid, type PhaseSpaceGrid } from './grid.js';

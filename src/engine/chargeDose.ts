@@ -4,7 +4,7 @@
  * count for the particle that reacted), the dose per primary [Z, nz, ny, nx] and the laterally
  * integrated depth-dose per charge. The charges add up to the dose exactly (the same units).
  */
-import type { Phantom } from './phantom.js';
+import type { Phantom } from '../geometry/phantom.js';
 import { ENERGY_UNITS_PER_MEV } from './layout.js';
 import { JOULES_PER_MEV } from './doseResults.js';
 

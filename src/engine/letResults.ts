@@ -29,7 +29,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { Ion, Material } from '../physics/index.js';
 import { electronicStoppingPower } from '../physics/index.js';
 import { BraggInputError } from '../errors.js';
-import type { Phantom } from './phantom.js';
+import type { Phantom } from '../geometry/phantom.js';
 import type { PackedTables } from './materialTables.js';
 import {
   LET_FIELDS, LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM, LET_LENGTH_UNITS_PER_MM, LET_LENGTH_UNITS_PER_MM_KEV_PER_UM,

@@ -8,7 +8,7 @@ import { f32AtMost, fragmentSpecies, getIon, getMaterial } from '../physics/inde
 import type { IonId } from '../physics/index.js';
 import type { Ion, Material, MaterialId } from '../physics/index.js';
 import { BraggInputError } from '../errors.js';
-import { buildPhantom, phantomShape, type Phantom, type PhantomShape } from './phantom.js';
+import { buildPhantom, phantomShape, type Phantom, type PhantomShape } from '../geometry/phantom.js';
 import { buildTables, writeTables, type PackedTables } from './materialTables.js';
 import { libraryBytes, reactionLayout, writeLibrary } from './reactionTables.js';
 import { planMemory, type MemoryPlan, type MemoryRequest } from './memoryPlan.js';

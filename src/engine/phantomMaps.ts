@@ -6,7 +6,7 @@
  */
 import type { ResolvedConfig } from '../config/schema.js';
 import type { MaterialId } from '../physics/index.js';
-import { buildPhantom } from './phantom.js';
+import { buildPhantom } from '../geometry/phantom.js';
 import { resolvePhysics } from './monteCarlo.js';
 
 export interface PhantomMaps {

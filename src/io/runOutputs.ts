@@ -12,16 +12,17 @@ import type { SimulationResult } from '../simulate.js';
 import type { DeterministicResult } from '../deterministic/deterministicResults.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { phantomMaps } from '../engine/phantomMaps.js';
-import { phantomShape } from '../engine/phantom.js';
+import { phantomShape } from '../geometry/phantom.js';
 import { encodeNpy } from './npy.js';
 import { encodeMetaImage, type MetaElementType, type MetaVoxels } from './metaImage.js';
 import { depthDoseCsv } from './depthDoseCsv.js';
 import { depthDoseSvg } from './depthDoseSvg.js';
 import { openOutputFolder, type OutputFile } from './outputFolder.js';
 
-/** The geometry in a few words, for plot titles: 'water', 'water with a compact-bone slab at 30-50 mm', 'water with 3 regions'. */
+/** The geometry in a few words, for plot titles: 'water', 'water with a compact-bone slab at 30-50 mm', 'water with 3 regions', 'the CT head.mhd'. */
 export function geometryLabel(config: ResolvedConfig): string {
-  const { material, regions } = config.phantom;
+  const { material, regions, ct } = config.phantom;
+  if (ct) return `the CT ${ct.file.split(/[\\/]/).pop()}`;
   if (regions.length === 0) return material;
   if (regions.length > 2) return `${material} with ${regions.length} regions`;
   const parts = regions.map((r) => (r.shape === 'slab'
@@ -43,7 +44,8 @@ export function summaryDocument(result: SimulationResult | DeterministicResult):
 
 /**
  * `<name>.mhd` + `<name>.raw` of a [z, y, x] grid (MetaImage: x fastest, the same order), in the
- * phantom's frame: x and y centred on the beam axis, z the depth, Offset the first voxel's centre.
+ * phantom's frame (summary.gridOriginMm: for regions x and y centred on (0, 0) and z the depth; for
+ * a CT the CT's own frame), Offset the first voxel's centre.
  * Doses and LET as float32, materials as bytes; viewers (3D Slicer, ITK-SNAP) open them directly.
  */
 function metaImageFiles(name: string, values: Float64Array | Float32Array | Uint8Array, summary: SimulationResult['summary'] | DeterministicResult['summary']): OutputFile[] {

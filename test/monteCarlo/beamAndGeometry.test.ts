@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { simulate, csdaRange, getIon, getMaterial, parseConfig } from '../../src/index.js';
-import { buildPhantom } from '../../src/engine/phantom.js';
+import { buildPhantom } from '../../src/geometry/phantom.js';
 
 const proton = getIon('proton');
 const water = getMaterial('water');

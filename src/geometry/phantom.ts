@@ -1,8 +1,10 @@
 /**
  * The voxel phantom: a rectilinear grid [nz][ny][nx] (x fastest) with a
- * material slot and a density per voxel. x and y are centred on (0, 0); z is
- * depth from 0. Regions of the config are voxelised by voxel centre, over
- * half-open intervals [min, max), so regions that touch never share a voxel.
+ * material slot and a density per voxel; z is depth from 0. Built from the
+ * config's regions (x and y centred on (0, 0); regions voxelised by voxel
+ * centre, over half-open intervals [min, max), so regions that touch never
+ * share a voxel), or given voxel by voxel (a CT: ctPhantom.ts, in the CT's
+ * frame, config.phantom.voxels).
  */
 import type { ResolvedConfig } from '../config/schema.js';
 import type { MaterialId } from '../physics/index.js';
@@ -16,6 +18,8 @@ export interface Phantom {
   readonly materials: readonly MaterialId[];
   readonly materialIndex: Uint8Array;
   readonly densityGPerCm3: Float32Array;
+  /** The z of depth 0 in the frame of the phantom's source (a CT's low-z face; 0 for regions): outputs add it. */
+  readonly zShiftMm?: number;
 }
 
 /** Largest voxel count we accept (about 2^28): beyond it, per-voxel tallies alone exceed wasm32's 4 GiB. */
@@ -31,6 +35,9 @@ export interface PhantomShape {
 }
 
 export function phantomShape(config: ResolvedConfig): PhantomShape {
+  const { voxels } = config.phantom;
+  if (voxels) return { nx: voxels.nx, ny: voxels.ny, nz: voxels.nz, voxelSizeMm: voxels.voxelSizeMm, originMm: voxels.originMm, materials: voxels.materials };
+  if (config.phantom.ct) throw new BraggInputError(`phantom.ct: ${config.phantom.ct.file} is not loaded: read it with loadPhantom (bragg-engine/node) first`);
   const [sx, sy, sz] = config.phantom.sizeMm;
   const [vx, vy, vz] = config.phantom.voxelSizeMm;
   const nx = Math.round(sx / vx), ny = Math.round(sy / vy), nz = Math.round(sz / vz);
@@ -47,6 +54,7 @@ export function phantomShape(config: ResolvedConfig): PhantomShape {
 
 export function buildPhantom(config: ResolvedConfig, densityOf: (id: MaterialId) => number): Phantom {
   const { nx, ny, nz, voxelSizeMm, originMm } = phantomShape(config);
+  if (config.phantom.voxels) return config.phantom.voxels;
   const [vx, vy, vz] = voxelSizeMm;
   const count = nx * ny * nz;
 

@@ -1,0 +1,41 @@
+/**
+ * Reads the files a config's phantom names (Node and Deno: the file system): phantom.ct's CT
+ * (MetaImage or NRRD) and its HU calibration, into phantom.voxels (ctPhantom.ts). Relative paths
+ * are taken from `baseDir` (the config file's folder; default the working directory).
+ */
+import { resolve } from 'node:path';
+import type { ResolvedConfig } from '../config/schema.js';
+import { BraggInputError } from '../errors.js';
+import { readMetaImage, readWhole, regularFileBytes } from '../io/metaImage.js';
+import { readNrrd } from '../io/nrrd.js';
+import { ctPhantom } from './ctPhantom.js';
+import { MCSQUARE_DEFAULT_CALIBRATION, mcsquareCalibration, parseCalibrationCsv, type HuCalibration } from './huCalibration.js';
+
+/** Calibration files are tables of a few dozen lines: anything past this is not one. */
+const MAX_CALIBRATION_BYTES = 1 << 20;
+
+async function readText(path: string, field: string): Promise<string> {
+  const bytes = await regularFileBytes(path, field, 'the file');
+  if (bytes > MAX_CALIBRATION_BYTES) throw new BraggInputError(`${field}: ${path} holds ${bytes} bytes, more than a calibration table (at most ${MAX_CALIBRATION_BYTES})`);
+  return new TextDecoder().decode(await readWhole(path, field, bytes));
+}
+
+async function calibrationFor(source: NonNullable<ResolvedConfig['phantom']['ct']>['calibration'], baseDir: string): Promise<HuCalibration> {
+  if (!source) return MCSQUARE_DEFAULT_CALIBRATION;
+  if ('csvFile' in source) return parseCalibrationCsv(await readText(resolve(baseDir, source.csvFile), 'phantom.ct.calibration.csvFile'), source.csvFile);
+  return mcsquareCalibration(
+    await readText(resolve(baseDir, source.densityFile), 'phantom.ct.calibration.densityFile'),
+    await readText(resolve(baseDir, source.materialFile), 'phantom.ct.calibration.materialFile'),
+  );
+}
+
+/** The config with phantom.voxels read from phantom.ct (unchanged without a CT, or when already loaded). */
+export async function loadPhantom(config: ResolvedConfig, options: { readonly baseDir?: string } = {}): Promise<ResolvedConfig> {
+  const { ct } = config.phantom;
+  if (!ct || config.phantom.voxels) return config;
+  const baseDir = options.baseDir ?? process.cwd();
+  const path = resolve(baseDir, ct.file);
+  const image = /\.(nrrd|nhdr)$/i.test(path) ? await readNrrd(path) : await readMetaImage(path);
+  const calibration = await calibrationFor(ct.calibration, baseDir);
+  return { ...config, phantom: { ...config.phantom, voxels: ctPhantom(image, calibration, ct.file) } };
+}
