@@ -44,3 +44,12 @@ export type { DepthDosePlot } from './io/depthDoseSvg.js';
 export { depthDoseOverlaySvg } from './io/depthDoseOverlaySvg.js';
 export type { DepthDoseOverlay, OverlayCurve } from './io/depthDoseOverlaySvg.js';
 export type { DeterministicProgress, DeterministicProgressCallback } from './deterministic/progress.js';
+
+// Geometry: a CT as the phantom (the file readers are in 'bragg-engine/node': loadPhantom) and HU calibrations.
+export { ctPhantom, CtPhantom } from './geometry/ctPhantom.js';
+export {
+  MCSQUARE_DEFAULT_CALIBRATION, densityAtHu, materialAtHu, mcsquareCalibration, parseCalibrationCsv, calibrateCt,
+} from './geometry/huCalibration.js';
+export type { HuCalibration, CalibratedCt } from './geometry/huCalibration.js';
+export type { Phantom } from './geometry/phantom.js';
+export type { MetaImage, MetaElementType, MetaVoxels } from './io/metaImage.js';

@@ -10,3 +10,6 @@ export { writeFileAtomically } from './io/atomicOutputs.js';
 export { readMetaImage, parseMetaImageHeader, decodeMetaImageVoxels, encodeMetaImage, encodeMetaImageSingleFile, META_IMAGE_MAX_BYTES } from './io/metaImage.js';
 export type { MetaImage, MetaImageHeader, MetaElementType, MetaVoxels } from './io/metaImage.js';
 export { readNrrd, parseNrrdHeader, encodeNrrd } from './io/nrrd.js';
+export { loadPhantom } from './geometry/loadPhantom.js';
+export { readDicomCtFolder } from './io/dicom/ctFolder.js';
+export type { CtSeries, CtSeriesIdentifiers } from './io/dicom/ctSeries.js';

@@ -20,8 +20,8 @@ const nonNegative = z.number().finite().nonnegative();
 const filePath = z.string().min(1, 'must name a file').max(4096, 'must be at most 4096 characters');
 /** A CT file and its HU calibration (src/geometry/huCalibration.ts); relative paths from the config file's folder. */
 const ctSource = z.strictObject({
-  /** MetaImage (.mhd with its data file, .mha) or NRRD (.nrrd, .nhdr with its data file) of CT numbers (HU). */
-  file: filePath.refine((f) => /\.(mhd|mha|nrrd|nhdr)$/i.test(f), 'must be a .mhd, .mha, .nrrd or .nhdr file'),
+  /** A folder of DICOM CT slices, or a MetaImage (.mhd with its data file, .mha) or NRRD (.nrrd, .nhdr with its data file) of CT numbers (HU). */
+  file: filePath,
   /** MCsquare's HU_Density_Conversion.txt and HU_Material_Conversion.txt, or one CSV; default: MCsquare's default calibration. */
   calibration: z.union([
     z.strictObject({ densityFile: filePath, materialFile: filePath }),

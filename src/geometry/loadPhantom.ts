@@ -1,12 +1,14 @@
 /**
  * Reads the files a config's phantom names (Node and Deno: the file system): phantom.ct's CT
- * (MetaImage or NRRD) and its HU calibration, into phantom.voxels (ctPhantom.ts). Relative paths
+ * (a DICOM series folder, MetaImage or NRRD) and its HU calibration, into phantom.voxels (ctPhantom.ts). Relative paths
  * are taken from `baseDir` (the config file's folder; default the working directory).
  */
 import { resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
 import { BraggInputError } from '../errors.js';
-import { readMetaImage, readWhole, regularFileBytes } from '../io/metaImage.js';
+import { stat } from 'node:fs/promises';
+import { readMetaImage, readWhole, regularFileBytes, type MetaImage } from '../io/metaImage.js';
+import { readDicomCtFolder } from '../io/dicom/ctFolder.js';
 import { readNrrd } from '../io/nrrd.js';
 import { ctPhantom } from './ctPhantom.js';
 import { MCSQUARE_DEFAULT_CALIBRATION, mcsquareCalibration, parseCalibrationCsv, type HuCalibration } from './huCalibration.js';
@@ -29,13 +31,27 @@ async function calibrationFor(source: NonNullable<ResolvedConfig['phantom']['ct'
   );
 }
 
+/** A DICOM folder's CT series, or a MetaImage or NRRD file, by what the path is. */
+async function readCtImage(path: string, named: string): Promise<MetaImage> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw new BraggInputError(`phantom.ct.file: ${named} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}: ${path})`);
+  }
+  if (info.isDirectory()) return (await readDicomCtFolder(path)).image;
+  if (/\.(nrrd|nhdr)$/i.test(path)) return readNrrd(path);
+  if (/\.(mhd|mha)$/i.test(path)) return readMetaImage(path);
+  throw new BraggInputError(`phantom.ct.file: ${named} must be a folder of DICOM CT slices or a .mhd, .mha, .nrrd or .nhdr file`);
+}
+
 /** The config with phantom.voxels read from phantom.ct (unchanged without a CT, or when already loaded). */
 export async function loadPhantom(config: ResolvedConfig, options: { readonly baseDir?: string } = {}): Promise<ResolvedConfig> {
   const { ct } = config.phantom;
   if (!ct || config.phantom.voxels) return config;
   const baseDir = options.baseDir ?? process.cwd();
   const path = resolve(baseDir, ct.file);
-  const image = /\.(nrrd|nhdr)$/i.test(path) ? await readNrrd(path) : await readMetaImage(path);
+  const image = await readCtImage(path, ct.file);
   const calibration = await calibrationFor(ct.calibration, baseDir);
   return { ...config, phantom: { ...config.phantom, voxels: ctPhantom(image, calibration, ct.file) } };
 }

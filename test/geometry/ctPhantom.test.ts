@@ -100,7 +100,8 @@ describe('a CT as the phantom', () => {
     writeCt(dir);
     expect(() => parseConfig({ phantom: { ct: { file: 'ct.mhd' }, sizeMm: [10, 10, 10] } })).toThrow(/phantom\.ct: .*leave out phantom\.sizeMm/);
     expect(() => parseConfig({ solver: 'deterministic', phantom: { ct: { file: 'ct.mhd' } } })).toThrow(/deterministic solver takes phantoms of regions only/);
-    expect(() => parseConfig({ phantom: { ct: { file: 'ct.dcm' } } })).toThrow(/phantom\.ct\.file: must be a \.mhd, \.mha, \.nrrd or \.nhdr file/);
+    writeFileSync(join(dir, 'ct.txt'), 'not a CT');
+    await expect(loadPhantom(parseConfig({ phantom: { ct: { file: 'ct.txt' } } }), { baseDir: dir })).rejects.toThrow(/phantom\.ct\.file: ct\.txt must be a folder of DICOM CT slices or a \.mhd, \.mha, \.nrrd or \.nhdr file/);
     expect(() => parseConfig({ phantom: { voxels: {}, ct: { file: 'ct.mhd' } } })).toThrow(/phantom\.voxels is made by loadPhantom/);
     await expect(simulate({ phantom: { ct: { file: 'ct.mhd' } } })).rejects.toThrow(/phantom\.ct: ct\.mhd is not loaded: read it with loadPhantom/);
     await expect(loadPhantom(parseConfig({ phantom: { ct: { file: 'missing.mhd' } } }), { baseDir: dir })).rejects.toThrow(/cannot be read \(ENOENT/);
