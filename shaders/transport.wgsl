@@ -253,8 +253,6 @@ struct Particle {
   position: f32,
   /** Its species (laneState.ts: L_SPECIES): which table blocks it reads. */
   species: u32,
-  /** Steps it has taken: Philox counter word 0 of its next step. */
-  step: u32,
 }
 /** A secondary waiting on the stack (nuclear.ts: pushSecondary). */
 struct Secondary { pos: vec3<f32>, dir: vec3<f32>, energy: f32, ix: i32, iy: i32, iz: i32, particle: u32, species: u32 }
@@ -638,7 +636,6 @@ fn startSecondary() -> bool {
   p.dir = s.dir;
   p.ix = s.ix; p.iy = s.iy; p.iz = s.iz;
   p.radiationLengths = 0.0; p.scatterIntegral = 0.0; p.theta2 = 0.0;
-  p.step = 0u;
   p.stream = 1u + 2u * s.particle;
   p.species = s.species;
   p.previous = s.energy;
@@ -653,6 +650,7 @@ fn startSecondary() -> bool {
   return false;
 }
 
+/** Follows the particle until it stops, escapes or ends in a nonelastic event (stepScalar.ts, lanes.ts: finishStep). */
 // ---- Secondaries' steps through runs of like voxels (assembly/macroStep.ts, the same operations) ----
 
 /** Where likeRunMm ended on a plane: the unlike voxel's indices and the plane's axis (0 x, 1 y, 2 z). */
@@ -740,12 +738,7 @@ fn moveThroughRun(ix: i32, iy: i32, iz: i32, start: vec3<f32>, dir: vec3<f32>, s
   return voxelOf(dx, dy, dz);
 }
 
-/**
- * One step of the particle (stepScalar.ts, lanes.ts: finishStep); false when it has stopped,
- * escaped or ended in a nonelastic event. One step at a time, so that the invocations of a
- * warp all step together whatever their particles (main).
- */
-fn stepParticle() -> bool {
+fn transportParticle() {
   // Its species' constants (the same in each of the species' blocks: laneState.ts loadMaterial).
   let massNumber = tables[p.base + M_MASS_NUMBER];
   let charge = tables[p.base + M_CHARGE_NUMBER];
@@ -755,8 +748,7 @@ fn stepParticle() -> bool {
   let originX = pf(P_ORIGIN_X_MM); let originY = pf(P_ORIGIN_Y_MM);
   let nuclearOn = NUCLEAR;
   let primary = p.stream == 1u;
-  let step = p.step;
-  {
+  for (var step = 0u; step < MAX_STEPS_PER_HISTORY; step++) {
     let voxel = voxelOf(p.ix, p.iy, p.iz);
     let rho = density[voxel];
     let base = p.base;
@@ -938,12 +930,12 @@ fn stepParticle() -> bool {
       }
       addPairCounter(C_STEPS, step + 1u, 0u);
       if (aborted) { addWordCounter(C_ABORTED_HISTORIES, 1u); }
-      return false;
+      return;
     }
     if (escaped) {
       countEnergy(C_ESCAPED_ENERGY, stepEnergy * massNumber);
       addPairCounter(C_STEPS, step + 1u, 0u);
-      return false;
+      return;
     }
     let nextMaterial = materialIndex[voxelOf(p.ix, p.iy, p.iz)];
     if (nextMaterial != p.material) {
@@ -958,17 +950,14 @@ fn stepParticle() -> bool {
       else { goesOn = nuclearEvent(stepEnergy, step + 1u); }
       if (!goesOn) {
         addPairCounter(C_STEPS, step + 1u, 0u);
-        return false;
+        return;
       }
       p.previous = p.energy;
     }
   }
-  p.step = step + 1u;
-  return true;
 }
 
-/** Starts history (lo, hi) with its primary as the particle (lanes.ts: startHistory); false if there is nothing to transport. */
-fn startHistory(lo: u32, hi: u32) -> bool {
+fn runHistory(lo: u32, hi: u32) {
   historyLo = lo;
   historyHi = hi;
   let massNumber = pf(P_MASS_NUMBER);
@@ -995,14 +984,13 @@ fn startHistory(lo: u32, hi: u32) -> bool {
   if (ix < 0 || iy < 0 || ix >= pi(P_NX) || iy >= pi(P_NY)) {
     countEnergy(C_ESCAPED_ENERGY, energy0 * massNumber);
     addWordCounter(C_MISSED_HISTORIES, 1u);
-    return false;
+    return;
   }
   enterSlab(0u);
   p.pos = vec3<f32>(x, y, 0.0);
   p.dir = dir;
   p.ix = ix; p.iy = iy; p.iz = 0;
   p.radiationLengths = 0.0; p.scatterIntegral = 0.0; p.theta2 = 0.0;
-  p.step = 0u;
   // The primary is particle 0: steps on Philox word 1, nuclear numbers on 2 (nuclear.ts).
   p.stream = 1u;
   p.species = pu(P_BEAM_SPECIES);
@@ -1022,15 +1010,16 @@ fn startHistory(lo: u32, hi: u32) -> bool {
     depositEnergy(openVoxel, energy0 * massNumber);
     addChargeDeposit(openVoxel, fixedWords(energy0 * massNumber, ENERGY_UNITS_PER_MEV));
     countEnergy(C_CUTOFF_ENERGY, energy0 * massNumber);
-    return false;
+    return;
   }
-  return true;
-}
-
-/** The end of a history: its open voxel's deposit and LET sums into the tallies, and zeroed (so a second call adds nothing). */
-fn finishHistory() {
+  // The primary, then its secondaries from the stack (lanes.ts: endParticle).
+  loop {
+    transportParticle();
+    var next = false;
+    while (stackSize > 0u && !next) { next = startSecondary(); }
+    if (!next) { break; }
+  }
   flushDeposit(openVoxel, openUnits);
-  openUnits = vec2<u32>(0u, 0u);
   if (SCORE_LET) { flushLet(); }
 }
 
@@ -1043,26 +1032,12 @@ fn main(@builtin(local_invocation_index) local: u32, @builtin(workgroup_id) grou
   let count = atomicLoad(&control[1]);
   let firstLo = atomicLoad(&control[2]);
   let firstHi = atomicLoad(&control[3]);
-  // One step of every invocation's particle per pass: an invocation whose particle has ended takes
-  // the next secondary of its history from the stack (lanes.ts: endParticle) or, with none left,
-  // the next history. Nested loops (histories, particles, steps) would hold a warp until its
-  // longest history ended; nuclear events make history lengths differ by tens of times.
-  // (Private memory starts zeroed: the first finishHistory adds nothing.)
-  var moving = false;
   loop {
-    if (!moving) {
-      while (!moving && stackSize > 0u) { moving = startSecondary(); }
-      if (!moving) {
-        finishHistory();
-        let k = atomicAdd(&control[0], 1u);
-        if (k >= count) { break; }
-        let lo = firstLo + k;
-        let hi = firstHi + select(0u, 1u, lo < firstLo);
-        moving = startHistory(lo, hi);
-        if (!moving) { continue; }
-      }
-    }
-    moving = stepParticle();
+    let k = atomicAdd(&control[0], 1u);
+    if (k >= count) { break; }
+    let lo = firstLo + k;
+    let hi = firstHi + select(0u, 1u, lo < firstLo);
+    runHistory(lo, hi);
   }
   workgroupBarrier();
   // The workgroup's counters into the global ones: 64-bit pairs with their carry, then single words.
