@@ -96,7 +96,7 @@ if (process.argv.includes('--webgpu')) {
   // thread, persistent workgroups), median of five runs each, to choose the defaults (gpuTables.ts)
   const sweep: { rowsPerGroup: number; unroll: number; maxRowGroups: number; wallMs: number; gpuMs: number | null }[] = [];
   if (process.argv.includes('--gpu-sweep')) {
-    for (const rowsPerGroup of [1, 2, 3]) for (const unroll of [1, 2, 4] as const) for (const maxRowGroups of [1024, 4096, 16384]) {
+    for (const rowsPerGroup of [2, 3]) for (const unroll of [1, 2] as const) for (const maxRowGroups of [4096, 16384, 65536, 2 ** 20]) {
       const b = await benchmarkDenseSteps(tables, { steps, runs: 5, warmupSeconds: 0.5, gpu, tuning: { rowsPerGroup, unroll, maxRowGroups } });
       sweep.push({ rowsPerGroup, unroll, maxRowGroups, wallMs: 1000 * b.wallSecondsPerStep, gpuMs: b.gpuSecondsPerStep === null ? null : 1000 * b.gpuSecondsPerStep });
       process.stderr.write(`sweep rows ${rowsPerGroup} unroll ${unroll} groups ${maxRowGroups}: ${(1000 * b.wallSecondsPerStep).toFixed(3)} ms wall\n`);

@@ -86,7 +86,8 @@ export const GPU_MAX_ANGLE_BINS = 256;
  * enough to launch in microseconds).
  */
 export interface GpuTuning { readonly unroll?: 1 | 2 | 4; readonly maxRowGroups?: number; readonly rowsPerGroup?: number }
-const DEFAULT_TUNING = { unroll: 2, maxRowGroups: 4096 };
+// Measured on an H200 (bench/results/README.md, 2026-12-05): more workgroups, up to one a block, kept the GPU busier.
+const DEFAULT_TUNING = { unroll: 2, maxRowGroups: 65536 };
 const CELLS_PER_GROUP = 8;
 
 /**

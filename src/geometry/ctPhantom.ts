@@ -12,6 +12,7 @@
  */
 import { BraggInputError } from '../errors.js';
 import type { MetaImage } from '../io/metaImage.js';
+import type { CtSeriesIdentifiers } from '../io/dicom/ctSeries.js';
 import { calibrateCt, type HuCalibration } from './huCalibration.js';
 import { MAX_VOXELS, type Phantom } from './phantom.js';
 import type { MaterialId } from '../physics/index.js';
@@ -26,6 +27,8 @@ export class CtPhantom implements Phantom {
     readonly materials: readonly MaterialId[],
     readonly materialIndex: Uint8Array,
     readonly densityGPerCm3: Float32Array,
+    /** A DICOM CT's patient, study and frame of reference, for the RT Dose. */
+    readonly dicom?: CtSeriesIdentifiers,
   ) {}
 
   toJSON(): undefined { return undefined; }
@@ -34,8 +37,8 @@ export class CtPhantom implements Phantom {
 /** Direction cosines within this of the identity count as axis-aligned (writers round them). */
 const DIRECTION_TOLERANCE = 1e-6;
 
-/** A CT image (CT numbers in HU, after any rescale) through `calibration`; `source` names it in messages. */
-export function ctPhantom(image: MetaImage, calibration: HuCalibration, source: string): CtPhantom {
+/** A CT image (CT numbers in HU, after any rescale) through `calibration`; `source` names it in messages; `dicom`: a DICOM series' identifiers. */
+export function ctPhantom(image: MetaImage, calibration: HuCalibration, source: string, dicom?: CtSeriesIdentifiers): CtPhantom {
   const [nx, ny, nz] = image.dimSize;
   const [vx, vy, vz] = image.spacingMm;
   const identity = [1, 0, 0, 0, 1, 0, 0, 0, 1];
@@ -54,5 +57,5 @@ export function ctPhantom(image: MetaImage, calibration: HuCalibration, source: 
   }
   const zShiftMm = z0 - vz / 2;
   return new CtPhantom(nx, ny, nz, [vx, vy, vz], [x0 - vx / 2, y0 - vy / 2, 0], zShiftMm,
-    calibrated.materials, calibrated.materialIndex, calibrated.densityGPerCm3);
+    calibrated.materials, calibrated.materialIndex, calibrated.densityGPerCm3, dicom);
 }

@@ -9,6 +9,7 @@ import { BraggInputError } from '../errors.js';
 import { stat } from 'node:fs/promises';
 import { readMetaImage, readWhole, regularFileBytes, type MetaImage } from '../io/metaImage.js';
 import { readDicomCtFolder } from '../io/dicom/ctFolder.js';
+import type { CtSeriesIdentifiers } from '../io/dicom/ctSeries.js';
 import { readNrrd } from '../io/nrrd.js';
 import { ctPhantom } from './ctPhantom.js';
 import { MCSQUARE_DEFAULT_CALIBRATION, mcsquareCalibration, parseCalibrationCsv, type HuCalibration } from './huCalibration.js';
@@ -31,17 +32,17 @@ async function calibrationFor(source: NonNullable<ResolvedConfig['phantom']['ct'
   );
 }
 
-/** A DICOM folder's CT series, or a MetaImage or NRRD file, by what the path is. */
-async function readCtImage(path: string, named: string): Promise<MetaImage> {
+/** A DICOM folder's CT series (with its identifiers), or a MetaImage or NRRD file, by what the path is. */
+async function readCtImage(path: string, named: string): Promise<{ readonly image: MetaImage; readonly identifiers?: CtSeriesIdentifiers }> {
   let info;
   try {
     info = await stat(path);
   } catch (error) {
     throw new BraggInputError(`phantom.ct.file: ${named} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}: ${path})`);
   }
-  if (info.isDirectory()) return (await readDicomCtFolder(path)).image;
-  if (/\.(nrrd|nhdr)$/i.test(path)) return readNrrd(path);
-  if (/\.(mhd|mha)$/i.test(path)) return readMetaImage(path);
+  if (info.isDirectory()) return readDicomCtFolder(path);
+  if (/\.(nrrd|nhdr)$/i.test(path)) return { image: await readNrrd(path) };
+  if (/\.(mhd|mha)$/i.test(path)) return { image: await readMetaImage(path) };
   throw new BraggInputError(`phantom.ct.file: ${named} must be a folder of DICOM CT slices or a .mhd, .mha, .nrrd or .nhdr file`);
 }
 
@@ -51,7 +52,7 @@ export async function loadPhantom(config: ResolvedConfig, options: { readonly ba
   if (!ct || config.phantom.voxels) return config;
   const baseDir = options.baseDir ?? process.cwd();
   const path = resolve(baseDir, ct.file);
-  const image = await readCtImage(path, ct.file);
+  const { image, identifiers } = await readCtImage(path, ct.file);
   const calibration = await calibrationFor(ct.calibration, baseDir);
-  return { ...config, phantom: { ...config.phantom, voxels: ctPhantom(image, calibration, ct.file) } };
+  return { ...config, phantom: { ...config.phantom, voxels: ctPhantom(image, calibration, ct.file, identifiers) } };
 }

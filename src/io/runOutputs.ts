@@ -5,7 +5,8 @@
  * viewers (the deterministic dose is integrated over y, its
  * uncertainty 0); where the Monte Carlo scored LET, let_d.npy, let_t.npy,
  * let_d_primaries.npy (LET in water, keV/um) and let_d_medium.npy, and an
- * LETd column in depth_dose.csv (the deterministic solver scores no LET). writeRunOutputs publishes them as one set with
+ * LETd column in depth_dose.csv (the deterministic solver scores no LET); for the Monte Carlo,
+ * rtdose.dcm (DICOM RT Dose, io/dicom/rtDose.ts). writeRunOutputs publishes them as one set with
  * manifest.json (outputFolder.ts).
  */
 import type { SimulationResult } from '../simulate.js';
@@ -14,6 +15,8 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { phantomMaps } from '../engine/phantomMaps.js';
 import { phantomShape } from '../geometry/phantom.js';
 import { encodeNpy } from './npy.js';
+import { encodeRtDose } from './dicom/rtDose.js';
+import { CtPhantom } from '../geometry/ctPhantom.js';
 import { encodeMetaImage, type MetaElementType, type MetaVoxels } from './metaImage.js';
 import { depthDoseCsv } from './depthDoseCsv.js';
 import { depthDoseSvg } from './depthDoseSvg.js';
@@ -60,6 +63,22 @@ function metaImageFiles(name: string, values: Float64Array | Float32Array | Uint
   return [{ name: `${name}.mhd`, contents: mhd }, { name: `${name}.raw`, contents: raw }];
 }
 
+const isMonteCarlo = (result: SimulationResult | DeterministicResult): result is SimulationResult => !('solver' in result.summary);
+
+/** rtdose.dcm: the dose to medium per primary on the run's grid (the CT's frame and identifiers where it came from a DICOM CT). */
+function rtDoseFile(result: SimulationResult): Uint8Array {
+  const { summary } = result;
+  const [nz, ny, nx] = summary.gridShape;
+  const [dz, dy, dx] = summary.voxelSizeMm;
+  const [z0, y0, x0] = summary.gridOriginMm;
+  const voxels = result.config.phantom.voxels;
+  return encodeRtDose({
+    dose: result.dose, dimSize: [nx, ny, nz], spacingMm: [dx, dy, dz], firstCentreMm: [x0 + dx / 2, y0 + dy / 2, z0 + dz / 2],
+    ...(voxels instanceof CtPhantom && voxels.dicom ? { identifiers: voxels.dicom } : {}),
+    comment: 'dose to medium, Gy per primary particle', software: `bragg-engine ${summary.engineVersion}`, doseTo: 'MEDIUM',
+  });
+}
+
 export function runOutputFiles(result: SimulationResult | DeterministicResult): OutputFile[] {
   const { summary, depthDose, config } = result;
   const maps = phantomMaps(config, summary.gridShape);
@@ -92,6 +111,7 @@ export function runOutputFiles(result: SimulationResult | DeterministicResult): 
     ...metaImageFiles('density', maps.densityGPerCm3, summary),
     ...metaImageFiles('material', maps.materialIndex, summary),
     ...(lets ? metaImageFiles('let_d', lets.dWaterKeVPerUm, summary) : []),
+    ...(isMonteCarlo(result) ? [{ name: 'rtdose.dcm', contents: rtDoseFile(result) }] : []),
     ...(byCharge ? [
       { name: 'dose_by_charge.npy', contents: encodeNpy(byCharge.doseGyPerPrimary, [byCharge.charges, ...summary.gridShape]) },
     ] : []),

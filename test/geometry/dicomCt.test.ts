@@ -2,7 +2,9 @@
 // written as CT slices with dcmjs (in shuffled order, beside other files), read into the same
 // phantom and the same dose as its regions, bit for bit; malformed series refused in one line.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dcmjs from 'dcmjs';
@@ -80,6 +82,36 @@ describe('DICOM CT series', () => {
     const fromCt = await simulate(await loadPhantom(parseConfig({ beam, transport, phantom: { ct: { file: '.', calibration: { csvFile: 'calibration.csv' } } } }), { baseDir: dir }), { threads: 1 });
     expect(fromCt.summary.gridOriginMm).toEqual([100, -20, -20]);
     expect(Buffer.from(fromCt.dose.buffer).equals(Buffer.from(fromRegions.dose.buffer))).toBe(true);
+  });
+
+  it('bragg run --ct on the series writes an RT Dose on the CT: its frame of reference, position and dose.npy\'s doses (pydicom)', () => {
+    const dir = writeSeries();
+    writeFileSync(join(dir, 'calibration.csv'), calibration());
+    const out = join(dir, 'out');
+    const bin = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, 'run', '--ct', '.', '--hu-calibration', 'calibration.csv', '--energy', '100', '--histories', '300', '--threads', '1', '--out', out],
+      { encoding: 'utf8', timeout: 120_000, cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const script = `
+import json, sys, numpy, pydicom
+d = pydicom.dcmread(sys.argv[1] + '/rtdose.dcm')
+dose = d.pixel_array.astype('float64') * float(d.DoseGridScaling)
+npy = numpy.load(sys.argv[1] + '/dose.npy')
+print(json.dumps({'frame': d.FrameOfReferenceUID, 'study': d.StudyInstanceUID, 'patient': d.PatientID, 'position': [float(v) for v in d.ImagePositionPatient],
+  'offsets': [float(v) for v in d.GridFrameOffsetVector][:3], 'shape': list(dose.shape), 'npy': list(npy.shape),
+  'maxError': float(numpy.abs(dose - npy).max()), 'max': float(npy.max())}))
+`;
+    const python = ['python3', '/usr/bin/python3'].find((exe) => spawnSync(exe, ['-c', 'import pydicom, numpy'], { stdio: 'ignore' }).status === 0);
+    if (!python) throw new Error('no python3 with pydicom and numpy found; install python3-pydicom and python3-numpy');
+    const read = JSON.parse(spawnSync(python, ['-c', script, out], { encoding: 'utf8' }).stdout);
+    expect(read).toMatchObject({
+      frame: '1.2.826.0.1.3680043.9.7777.4', study: '1.2.826.0.1.3680043.9.7777.2', patient: 'BRAGG-TEST',
+      position: [-19, -19, FIRST_Z_MM], offsets: [0, 2, 4], shape: [nz, ny, nx], npy: [nz, ny, nx],
+    });
+    expect(read.max).toBeGreaterThan(0);
+    expect(read.maxError).toBeLessThanOrEqual(read.max * 2 ** -31);
+    expect(readFileSync(join(out, 'dose.mhd'), 'utf8')).toMatch(/^Offset = -19 -19 101$/m);
   });
 
   it('refuses malformed series, each in one line naming what is wrong', async () => {
