@@ -15,7 +15,9 @@ import {
   L_SCATTER_INTEGRAL, L_THETA2, L_IX, L_IY, L_IZ, L_MATERIAL, L_STEP, L_HISTORY_LO,
   L_HISTORY_HI, L_ALIVE, L_LIST_LENGTH, L_CUTOFF_RANGE, L_VOXEL, L_VOXEL_Z, L_OUTCOME,
   L_CROSSED_PLANE, L_SCRATCH, L_MFP, L_STREAM, L_SECONDARIES, L_STACK_SIZE,
-  LENGTH_UNITS_PER_MM,
+  LENGTH_UNITS_PER_MM, P_VOXEL_Z_MM, P_SOURCE_MODE, P_BEAM_U_X, P_BEAM_U_Y, P_BEAM_U_Z, P_BEAM_V_X, P_BEAM_V_Y, P_BEAM_V_Z,
+  P_BEAM_DIR_X, P_BEAM_DIR_Y, P_BEAM_DIR_Z, P_ISOCENTER_X_MM, P_ISOCENTER_Y_MM, P_ISOCENTER_Z_MM,
+  P_SOURCE_AXIS_DISTANCE_X_MM, P_SOURCE_AXIS_DISTANCE_Y_MM,
 } from './layout';
 import { philox4x32 } from './philox';
 import { logf, sinHalfPi, normalFromUniform, uniformFromBits } from './fastmath';
@@ -58,6 +60,31 @@ function gaussianPair(uRadius: f32, uAzimuth: f32, out: usize): void {
  * (1, 0, history) for divergence. Returns false when the history ended at once
  * (entered outside the phantom, or below the cut-off).
  */
+/**
+ * The axis (0 x, 1 y, 2 z) through whose face the ray from p along d enters the box
+ * [lo, hi] (lo z = 0), or -1 if it misses it: the slab method (Kay and Kajiya, SIGGRAPH 1986),
+ * as src/beam/beamGeometry.ts rayEntry.
+ */
+function boxEntryAxis(px: f32, py: f32, pz: f32, dx: f32, dy: f32, dz: f32, lowX: f32, lowY: f32, highX: f32, highY: f32, highZ: f32): i32 {
+  let enter: f32 = -Infinity, leave: f32 = Infinity;
+  let axis = -1;
+  for (let a = 0; a < 3; a++) {
+    const p = a == 0 ? px : a == 1 ? py : pz;
+    const d = a == 0 ? dx : a == 1 ? dy : dz;
+    const lo = a == 0 ? lowX : a == 1 ? lowY : <f32>0;
+    const hi = a == 0 ? highX : a == 1 ? highY : highZ;
+    if (d == 0) {
+      if (p < lo || p > hi) return -1;
+      continue;
+    }
+    const t1 = (lo - p) / d, t2 = (hi - p) / d;
+    const near = min<f32>(t1, t2), far = max<f32>(t1, t2);
+    if (near > enter) { enter = near; axis = a; }
+    leave = min<f32>(leave, far);
+  }
+  return enter <= leave ? axis : -1;
+}
+
 export function startHistory(params: usize, worker: usize, lane: i32, historyLo: u32, historyHi: u32): bool {
   const seedLo = load<u32>(params + P_SEED_LO);
   const seedHi = load<u32>(params + P_SEED_HI);
@@ -67,36 +94,81 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
     + load<f32>(params + P_BEAM_ENERGY_SIGMA_MEV_PER_U) * normalFromUniform(uniformFromBits(load<u32>(words, 8))), 0);
   // Spot: 2-D Gaussian (the pair overwrites the first two random words, already used).
   gaussianPair(uniformFromBits(load<u32>(words)), uniformFromBits(load<u32>(words, 4)), words);
-  const x = load<f32>(params + P_BEAM_CENTER_X_MM) + load<f32>(params + P_SPOT_SIGMA_X_MM) * load<f32>(words);
-  const y = load<f32>(params + P_BEAM_CENTER_Y_MM) + load<f32>(params + P_SPOT_SIGMA_Y_MM) * load<f32>(words, 4);
+  // The spot's position: in the phantom's x, y (sourceMode 0) or in the beam's eye view at the isocentre plane (1).
+  let x = load<f32>(params + P_BEAM_CENTER_X_MM) + load<f32>(params + P_SPOT_SIGMA_X_MM) * load<f32>(words);
+  let y = load<f32>(params + P_BEAM_CENTER_Y_MM) + load<f32>(params + P_SPOT_SIGMA_Y_MM) * load<f32>(words, 4);
+  let z: f32 = 0;
   let u: f32 = 0, v: f32 = 0, w: f32 = 1;
+  let thetaX: f32 = 0, thetaY: f32 = 0;
   const divergenceX = load<f32>(params + P_DIVERGENCE_SIGMA_X_RAD);
   const divergenceY = load<f32>(params + P_DIVERGENCE_SIGMA_Y_RAD);
   if (divergenceX > 0 || divergenceY > 0) {
     philox4x32(1, 0, historyLo, historyHi, seedLo, seedHi, words);
     gaussianPair(uniformFromBits(load<u32>(words)), uniformFromBits(load<u32>(words, 4)), words);
     // Small-angle direction (tan theta ~ theta): (theta_x, theta_y, 1), normalised.
-    const thetaX = divergenceX * load<f32>(words);
-    const thetaY = divergenceY * load<f32>(words, 4);
+    thetaX = divergenceX * load<f32>(words);
+    thetaY = divergenceY * load<f32>(words, 4);
     const norm = <f32>1.0 / sqrt<f32>(<f32>1.0 + thetaX * thetaX + thetaY * thetaY);
     u = thetaX * norm; v = thetaY * norm; w = norm;
   }
   addCounter(worker, W_HISTORIES, 1);
   addCounter(worker, W_INCIDENT_ENERGY, energyUnits(params, <f64>energy));
 
-  const ix = <i32>floor<f32>((x - load<f32>(params + P_ORIGIN_X_MM)) / load<f32>(params + P_VOXEL_X_MM));
-  const iy = <i32>floor<f32>((y - load<f32>(params + P_ORIGIN_Y_MM)) / load<f32>(params + P_VOXEL_Y_MM));
-  if (ix < 0 || iy < 0 || ix >= load<i32>(params + P_NX) || iy >= load<i32>(params + P_NY)) {
-    addCounter(worker, W_ESCAPED_ENERGY, energyUnits(params, <f64>energy));
-    addCounter(worker, W_MISSED_HISTORIES, 1);
-    return false;
+  const originX = load<f32>(params + P_ORIGIN_X_MM), originY = load<f32>(params + P_ORIGIN_Y_MM);
+  const voxelX = load<f32>(params + P_VOXEL_X_MM), voxelY = load<f32>(params + P_VOXEL_Y_MM), voxelZ = load<f32>(params + P_VOXEL_Z_MM);
+  const nx = load<i32>(params + P_NX), ny = load<i32>(params + P_NY), nz = load<i32>(params + P_NZ);
+  let ix: i32 = 0, iy: i32 = 0, iz: i32 = 0;
+  let enteringDepth = true;
+  if (load<i32>(params + P_SOURCE_MODE) == 0) {
+    ix = <i32>floor<f32>((x - originX) / voxelX);
+    iy = <i32>floor<f32>((y - originY) / voxelY);
+    if (ix < 0 || iy < 0 || ix >= nx || iy >= ny) {
+      addCounter(worker, W_ESCAPED_ENERGY, energyUnits(params, <f64>energy));
+      addCounter(worker, W_MISSED_HISTORIES, 1);
+      return false;
+    }
+  } else {
+    // The room's geometry (src/beam/beamGeometry.ts): aimed from the virtual source through the spot
+    // centre, spread by the divergence; from the spot's point at the isocentre plane back along the
+    // direction to where it enters the phantom's box (slab method), through vacuum.
+    const sourceX = load<f32>(params + P_SOURCE_AXIS_DISTANCE_X_MM), sourceY = load<f32>(params + P_SOURCE_AXIS_DISTANCE_Y_MM);
+    const slopeX = (sourceX > 0 ? load<f32>(params + P_BEAM_CENTER_X_MM) / sourceX : <f32>0) + thetaX;
+    const slopeY = (sourceY > 0 ? load<f32>(params + P_BEAM_CENTER_Y_MM) / sourceY : <f32>0) + thetaY;
+    const norm = <f32>1.0 / sqrt<f32>(<f32>1.0 + slopeX * slopeX + slopeY * slopeY);
+    const ux = load<f32>(params + P_BEAM_U_X), uy = load<f32>(params + P_BEAM_U_Y), uz = load<f32>(params + P_BEAM_U_Z);
+    const vx = load<f32>(params + P_BEAM_V_X), vy = load<f32>(params + P_BEAM_V_Y), vz = load<f32>(params + P_BEAM_V_Z);
+    u = (load<f32>(params + P_BEAM_DIR_X) + slopeX * ux + slopeY * vx) * norm;
+    v = (load<f32>(params + P_BEAM_DIR_Y) + slopeX * uy + slopeY * vy) * norm;
+    w = (load<f32>(params + P_BEAM_DIR_Z) + slopeX * uz + slopeY * vz) * norm;
+    const px = load<f32>(params + P_ISOCENTER_X_MM) + x * ux + y * vx;
+    const py = load<f32>(params + P_ISOCENTER_Y_MM) + x * uy + y * vy;
+    const pz = load<f32>(params + P_ISOCENTER_Z_MM) + x * uz + y * vz;
+    const highX = originX + <f32>nx * voxelX, highY = originY + <f32>ny * voxelY, highZ = <f32>nz * voxelZ;
+    const entry = boxEntryAxis(px, py, pz, u, v, w, originX, originY, highX, highY, highZ);
+    if (entry < 0) {
+      addCounter(worker, W_ESCAPED_ENERGY, energyUnits(params, <f64>energy));
+      addCounter(worker, W_MISSED_HISTORIES, 1);
+      return false;
+    }
+    // The distance to the face it enters through (negative: upstream of the isocentre plane).
+    const t = entry == 0 ? ((u > 0 ? originX : highX) - px) / u : entry == 1 ? ((v > 0 ? originY : highY) - py) / v : ((w > 0 ? <f32>0 : highZ) - pz) / w;
+    x = entry == 0 ? (u > 0 ? originX : highX) : px + t * u;
+    y = entry == 1 ? (v > 0 ? originY : highY) : py + t * v;
+    z = entry == 2 ? (w > 0 ? <f32>0 : highZ) : pz + t * w;
+    ix = min(max(<i32>floor<f32>((x - originX) / voxelX), 0), nx - 1);
+    iy = min(max(<i32>floor<f32>((y - originY) / voxelY), 0), ny - 1);
+    iz = min(max(<i32>floor<f32>(z / voxelZ), 0), nz - 1);
+    // The fluence by depth counts primaries through the z = 0 face.
+    enteringDepth = entry == 2 && w > 0;
   }
-  // The primary enters slab 0 (the fluence by depth: finishStep).
-  const entering = <usize>load<u32>(worker + W_SLAB_PRIMARIES_PTR);
-  store<i64>(entering, load<i64>(entering) + 1);
-  setF(worker, L_X, lane, x); setF(worker, L_Y, lane, y); setF(worker, L_Z, lane, 0);
+  if (enteringDepth) {
+    // The primary enters slab 0 (the fluence by depth: finishStep).
+    const entering = <usize>load<u32>(worker + W_SLAB_PRIMARIES_PTR);
+    store<i64>(entering, load<i64>(entering) + 1);
+  }
+  setF(worker, L_X, lane, x); setF(worker, L_Y, lane, y); setF(worker, L_Z, lane, z);
   setF(worker, L_U, lane, u); setF(worker, L_V, lane, v); setF(worker, L_W, lane, w);
-  setI(worker, L_IX, lane, ix); setI(worker, L_IY, lane, iy); setI(worker, L_IZ, lane, 0);
+  setI(worker, L_IX, lane, ix); setI(worker, L_IY, lane, iy); setI(worker, L_IZ, lane, iz);
   setF(worker, L_RAD_LENGTHS, lane, 0); setF(worker, L_SCATTER_INTEGRAL, lane, 0); setF(worker, L_THETA2, lane, 0);
   setI(worker, L_STEP, lane, 0);
   setI(worker, L_HISTORY_LO, lane, <i32>historyLo); setI(worker, L_HISTORY_HI, lane, <i32>historyHi);
@@ -109,13 +181,13 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
   if (nuclearOn(params)) sampleMeanFreePaths(params, worker, lane, 0, 2);
   setF(worker, L_PREV_ENERGY, lane, energy);
   setI(worker, L_SPECIES, lane, load<i32>(params + P_BEAM_SPECIES));
-  const voxel = voxelIndex(params, ix, iy, 0);
+  const voxel = voxelIndex(params, ix, iy, iz);
   loadMaterial(params, worker, lane, <i32>load<u8>(<usize>load<u32>(params + P_MATERIAL_INDEX_PTR) + <usize>voxel));
   setRangeFromEnergy(params, worker, lane, energy);
   if (getF(worker, L_RANGE, lane) <= getF(worker, L_CUTOFF_RANGE, lane)) {
     // Below the cut-off on entry: absorbed in the entrance voxel.
     const units = energyUnits(params, <f64>energy);
-    recordDeposit(worker, lane, voxel, 0, units);
+    recordDeposit(worker, lane, voxel, iz, units);
     addCounter(worker, W_CUTOFF_ENERGY, units);
     flushHistory(worker, lane);
     return false;

@@ -59,7 +59,22 @@
 @inline export const P_LIBRARY_LOG_ENERGY_MIN: i32 = 164;    // ln of the first bin's MeV/u (f32)
 @inline export const P_LIBRARY_INV_LOG_ENERGY_STEP: i32 = 168; // bins per unit of ln E (f32)
 @inline export const P_TABLE_MAX_ENERGY_MEV_PER_U: i32 = 172; // the tables' highest energy: products above it are capped (ionReaction.ts)
-@inline export const PARAMS_BYTES: i32 = 176;
+@inline export const P_SOURCE_MODE: i32 = 176;         // 0: beam along +z into the z = 0 face; 1: the room's geometry (beamGeometry.ts)
+@inline export const P_BEAM_U_X: i32 = 180;            // beam's-eye-view x, unit vector (f32 x3)
+@inline export const P_BEAM_U_Y: i32 = 184;
+@inline export const P_BEAM_U_Z: i32 = 188;
+@inline export const P_BEAM_V_X: i32 = 192;            // beam's-eye-view y
+@inline export const P_BEAM_V_Y: i32 = 196;
+@inline export const P_BEAM_V_Z: i32 = 200;
+@inline export const P_BEAM_DIR_X: i32 = 204;          // beam direction, source to isocentre
+@inline export const P_BEAM_DIR_Y: i32 = 208;
+@inline export const P_BEAM_DIR_Z: i32 = 212;
+@inline export const P_ISOCENTER_X_MM: i32 = 216;      // isocentre, transport frame (mm)
+@inline export const P_ISOCENTER_Y_MM: i32 = 220;
+@inline export const P_ISOCENTER_Z_MM: i32 = 224;
+@inline export const P_SOURCE_AXIS_DISTANCE_X_MM: i32 = 228; // virtual source distances (mm), 0: parallel
+@inline export const P_SOURCE_AXIS_DISTANCE_Y_MM: i32 = 232;
+@inline export const PARAMS_BYTES: i32 = 240;
 
 // ---- material block header (then the tables) ----
 @inline export const M_LOG_RANGE_MIN: i32 = 0;

@@ -15,7 +15,9 @@
 //     the increase of theta0^2, so the total does not depend on the step size.
 //  4. Random-hinge transport: the deflection happens at a uniformly sampled
 //     point of the step, which gives the correct mean square lateral
-//     displacement (s^2 theta^2/3) and angle-displacement correlation.
+//     displacement (s^2 theta^2/3) and angle-displacement correlation. In the
+//     phantom's own geometry (beams along +z) primaries are displaced in x and
+//     y only; in the room's (P_SOURCE_MODE 1) in z too.
 //  5. Nuclear events (protons, P_NUCLEAR; products in nuclear.ts). The lane
 //     carries the number of mean free paths left to its next event, -ln u,
 //     and mu/rho (cm^2/g) at its current range (T_NUCLEAR_AT_RANGE). The step
@@ -88,7 +90,7 @@ import {
   L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP, L_Z_OVER_A, L_RADIATION_LENGTH, L_CUTOFF_RANGE,
   L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME, L_CROSSED_PLANE, L_SCRATCH, L_ENERGY_OFFSET,
   L_MFP, L_NUCLEAR_MU, L_STREAM, L_LET_MEDIUM, L_LET_WATER, L_STEP_LENGTH, L_RANGE_POSITION,
-  P_SCORE_LET, T_WATER_STOPPING_AT_RANGE,
+  P_SCORE_LET, T_WATER_STOPPING_AT_RANGE, P_SOURCE_MODE,
 } from './layout';
 import { philox4x32 } from './philox';
 import { logf, sinHalfPi, normalFromUniform, uniformFromBits, wordThreshold } from './fastmath';
@@ -113,7 +115,8 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   const yStart = load<f32>(lanes + L_Y);
   let x = xStart;
   let y = yStart;
-  let z = load<f32>(lanes + L_Z);
+  const zStart = load<f32>(lanes + L_Z);
+  let z = zStart;
   const u = load<f32>(lanes + L_U);
   const v = load<f32>(lanes + L_V);
   const w = load<f32>(lanes + L_W);
@@ -287,8 +290,15 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   y = crossY ? planeY : y;
   z = crossZ ? planeZ : z;
   const hinge = (<f32>1.0 - uHinge) * s;
-  const displacedX = x + hinge * (u2 - u);
-  const displacedY = y + hinge * (v2 - v);
+  // z is the depth axis of the phantom's own geometry: its primaries run along it, so the hinge
+  // displaces x and y, and z only to second order, left out. The room's geometry (beams from any
+  // side) displaces every axis but the one whose plane the step ended on: that one stays on it
+  // (its displacement there is of second order for a particle crossing it head-on, and pulling it
+  // back across would cost a step of zero length). The phantom's geometry keeps its bits.
+  const anyDirection = load<i32>(params + P_SOURCE_MODE) != 0;
+  const displacedX = anyDirection && crossX ? planeX : x + hinge * (u2 - u);
+  const displacedY = anyDirection && crossY ? planeY : y + hinge * (v2 - v);
+  const displacedZ = !anyDirection || crossZ ? z : z + hinge * (w2 - w);
   const ixFloor = <i32>floor<f32>((displacedX - originX) / voxelX);
   const iyFloor = <i32>floor<f32>((displacedY - originY) / voxelY);
   const ixCrossed = ix + (u > 0 ? 1 : -1);
@@ -299,10 +309,12 @@ export function stepScalar(params: usize, worker: usize, lane: i32): void {
   // the index of an unmoved coordinate makes zero-length steps always progress).
   ix = crossX && displacedX == planeX ? ixCrossed : (displacedX != xStart ? ixFloor : ix);
   iy = crossY && displacedY == planeY ? iyCrossed : (displacedY != yStart ? iyFloor : iy);
-  iz = crossZ ? iz + (w > 0 ? 1 : -1) : iz;
+  const izCrossed = iz + (w > 0 ? 1 : -1);
+  const izFloor = <i32>floor<f32>(displacedZ / voxelZ);
+  iz = crossZ ? izCrossed : (anyDirection && displacedZ != zStart ? izFloor : iz);
   store<f32>(lanes + L_X, displacedX);
   store<f32>(lanes + L_Y, displacedY);
-  store<f32>(lanes + L_Z, z);
+  store<f32>(lanes + L_Z, displacedZ);
   store<i32>(lanes + L_IX, ix);
   store<i32>(lanes + L_IY, iy);
   store<i32>(lanes + L_IZ, iz);

@@ -14,7 +14,7 @@ import {
   L_LOG_RANGE_MIN, L_INV_LOG_RANGE_STEP, L_Z_OVER_A, L_RADIATION_LENGTH, L_CUTOFF_RANGE,
   L_TABLE_PTR, L_VOXEL, L_VOXEL_Z, L_OUTCOME, L_CROSSED_PLANE, L_RNG_0, L_ENERGY_OFFSET, L_SCRATCH,
   L_MFP, L_NUCLEAR_MU, L_STREAM, L_LET_MEDIUM, L_LET_WATER, L_STEP_LENGTH, L_RANGE_POSITION,
-  P_SCORE_LET, T_WATER_STOPPING_AT_RANGE,
+  P_SCORE_LET, T_WATER_STOPPING_AT_RANGE, P_SOURCE_MODE,
 } from './layout';
 import { philox4x32x4 } from './philox';
 import { logf4, sinHalfPi4, normalFromUniform4, uniformFromBits4, wordThreshold4 } from './fastmath4';
@@ -272,8 +272,15 @@ export function stepSimd(params: usize, worker: usize): void {
   y = v128.bitselect(planeY, y, crossY);
   z = v128.bitselect(planeZ, z, crossZ);
   const hinge = f32x4.mul(f32x4.sub(one, uHinge), s);
-  const displacedX = f32x4.add(x, f32x4.mul(hinge, f32x4.sub(u2, u)));
-  const displacedY = f32x4.add(y, f32x4.mul(hinge, f32x4.sub(v2, v)));
+  // The hinge displacement (stepScalar.ts, step 4): x and y in the phantom's geometry; in the
+  // room's, every axis but the crossed one.
+  const anyDirection = load<i32>(params + P_SOURCE_MODE) != 0;
+  let displacedX = f32x4.add(x, f32x4.mul(hinge, f32x4.sub(u2, u)));
+  let displacedY = f32x4.add(y, f32x4.mul(hinge, f32x4.sub(v2, v)));
+  if (anyDirection) {
+    displacedX = v128.bitselect(planeX, displacedX, crossX);
+    displacedY = v128.bitselect(planeY, displacedY, crossY);
+  }
   const ixFloor = i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.div(f32x4.sub(displacedX, originX), voxelX)));
   const iyFloor = i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.div(f32x4.sub(displacedY, originY), voxelY)));
   // +1 where the direction component is positive, -1 otherwise (the masks are -1 where true).
@@ -281,7 +288,15 @@ export function stepSimd(params: usize, worker: usize): void {
   const iyCrossed = i32x4.add(iy, v128.bitselect(ones, i32x4.splat(-1), vPositive));
   ix = v128.bitselect(ixCrossed, v128.bitselect(ixFloor, ix, f32x4.ne(displacedX, xStart)), v128.and(crossX, f32x4.eq(displacedX, planeX)));
   iy = v128.bitselect(iyCrossed, v128.bitselect(iyFloor, iy, f32x4.ne(displacedY, yStart)), v128.and(crossY, f32x4.eq(displacedY, planeY)));
-  iz = v128.bitselect(i32x4.add(iz, v128.bitselect(ones, i32x4.splat(-1), wPositive)), iz, crossZ);
+  const izCrossed = i32x4.add(iz, v128.bitselect(ones, i32x4.splat(-1), wPositive));
+  if (anyDirection) {
+    const displacedZ = v128.bitselect(z, f32x4.add(z, f32x4.mul(hinge, f32x4.sub(w2, w))), crossZ);
+    const izFloor = i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.div(displacedZ, voxelZ)));
+    iz = v128.bitselect(izCrossed, v128.bitselect(izFloor, iz, f32x4.ne(displacedZ, zStart)), crossZ);
+    z = displacedZ;
+  } else {
+    iz = v128.bitselect(izCrossed, iz, crossZ);
+  }
   v128.store(lanes + L_X, displacedX);
   v128.store(lanes + L_Y, displacedY);
   v128.store(lanes + L_Z, z);

@@ -757,6 +757,7 @@ fn transportParticle() {
     var x = p.pos.x;
     var y = p.pos.y;
     var z = p.pos.z;
+    let zStart = z;
     let r = random(step, p.stream);
     let uTheta = uniformFromBits(r.x);
     let uPhi = uniformFromBits(r.y);
@@ -879,15 +880,22 @@ fn transportParticle() {
     if (crossY) { y = planeY; }
     if (crossZ) { z = planeZ; }
     let hinge = (1.0 - uHinge) * s;
-    let displacedX = x + hinge * (d2.x - dir.x);
-    let displacedY = y + hinge * (d2.y - dir.y);
+    // The hinge displacement (stepScalar.ts, step 4): x and y in the phantom's geometry; in the room's, every axis but the crossed one.
+    let anyDirection = pi(P_SOURCE_MODE) != 0;
+    let displacedX = select(x + hinge * (d2.x - dir.x), planeX, anyDirection && crossX);
+    let displacedY = select(y + hinge * (d2.y - dir.y), planeY, anyDirection && crossY);
     let ixFloor = i32(floor((displacedX - originX) / voxelX));
     let iyFloor = i32(floor((displacedY - originY) / voxelY));
     let ixCrossed = p.ix + select(-1, 1, dir.x > 0.0);
     let iyCrossed = p.iy + select(-1, 1, dir.y > 0.0);
     p.ix = select(select(p.ix, ixFloor, displacedX != xStart), ixCrossed, crossX && displacedX == planeX);
     p.iy = select(select(p.iy, iyFloor, displacedY != yStart), iyCrossed, crossY && displacedY == planeY);
-    if (crossZ) { p.iz = p.iz + select(-1, 1, dir.z > 0.0); }
+    let izCrossed = p.iz + select(-1, 1, dir.z > 0.0);
+    if (anyDirection) {
+      let displacedZ = select(z + hinge * (d2.z - dir.z), z, crossZ);
+      p.iz = select(select(p.iz, i32(floor(displacedZ / voxelZ)), displacedZ != zStart), izCrossed, crossZ);
+      z = displacedZ;
+    } else if (crossZ) { p.iz = izCrossed; }
     if (primary && crossZ && dir.z > 0.0 && p.iz < nz) { enterSlab(u32(p.iz)); }
     if (primary && crossZ && dir.z > 0.0 && p.iz == pi(P_PROBE_Z_INDEX)) {
       // Lateral probe (primaries): positions relative to the grid's low corner, so the fixed-point sums stay non-negative.
@@ -957,6 +965,25 @@ fn transportParticle() {
   }
 }
 
+/** lanes.ts: boxEntryAxis, the axis through whose face the ray enters the box, -1 if it misses. */
+fn boxEntryAxis(point: vec3<f32>, d: vec3<f32>, low: vec3<f32>, high: vec3<f32>) -> i32 {
+  var enter = -3.4e38;
+  var leave = 3.4e38;
+  var axis = -1;
+  for (var a = 0; a < 3; a++) {
+    if (d[a] == 0.0) {
+      if (point[a] < low[a] || point[a] > high[a]) { return -1; }
+      continue;
+    }
+    let t1 = (low[a] - point[a]) / d[a];
+    let t2 = (high[a] - point[a]) / d[a];
+    let near = min(t1, t2);
+    if (near > enter) { enter = near; axis = a; }
+    leave = min(leave, max(t1, t2));
+  }
+  return select(-1, axis, enter <= leave);
+}
+
 fn runHistory(lo: u32, hi: u32) {
   historyLo = lo;
   historyHi = hi;
@@ -966,30 +993,70 @@ fn runHistory(lo: u32, hi: u32) {
   let words = random(0u, 0u);
   let energy0 = max(pf(P_BEAM_ENERGY_MEV_PER_U) + pf(P_BEAM_ENERGY_SIGMA_MEV_PER_U) * normalFromUniform(uniformFromBits(words.z)), 0.0);
   let spot = gaussianPair(uniformFromBits(words.x), uniformFromBits(words.y));
-  let x = pf(P_BEAM_CENTER_X_MM) + pf(P_SPOT_SIGMA_X_MM) * spot.x;
-  let y = pf(P_BEAM_CENTER_Y_MM) + pf(P_SPOT_SIGMA_Y_MM) * spot.y;
+  // The spot's position: in the phantom's x, y (sourceMode 0) or in the beam's eye view at the isocentre plane (1).
+  var x = pf(P_BEAM_CENTER_X_MM) + pf(P_SPOT_SIGMA_X_MM) * spot.x;
+  var y = pf(P_BEAM_CENTER_Y_MM) + pf(P_SPOT_SIGMA_Y_MM) * spot.y;
+  var z = 0.0;
   var dir = vec3<f32>(0.0, 0.0, 1.0);
+  var thetaX = 0.0;
+  var thetaY = 0.0;
   if (pf(P_DIVERGENCE_SIGMA_X_RAD) > 0.0 || pf(P_DIVERGENCE_SIGMA_Y_RAD) > 0.0) {
     let w2 = random(1u, 0u);
     let g = gaussianPair(uniformFromBits(w2.x), uniformFromBits(w2.y));
-    let thetaX = pf(P_DIVERGENCE_SIGMA_X_RAD) * g.x;
-    let thetaY = pf(P_DIVERGENCE_SIGMA_Y_RAD) * g.y;
+    thetaX = pf(P_DIVERGENCE_SIGMA_X_RAD) * g.x;
+    thetaY = pf(P_DIVERGENCE_SIGMA_Y_RAD) * g.y;
     let norm = 1.0 / sqrt(1.0 + thetaX * thetaX + thetaY * thetaY);
     dir = vec3<f32>(thetaX * norm, thetaY * norm, norm);
   }
   addWordCounter(C_HISTORIES, 1u);
   countEnergy(C_INCIDENT_ENERGY, energy0 * massNumber);
-  let ix = i32(floor((x - pf(P_ORIGIN_X_MM)) / pf(P_VOXEL_X_MM)));
-  let iy = i32(floor((y - pf(P_ORIGIN_Y_MM)) / pf(P_VOXEL_Y_MM)));
-  if (ix < 0 || iy < 0 || ix >= pi(P_NX) || iy >= pi(P_NY)) {
-    countEnergy(C_ESCAPED_ENERGY, energy0 * massNumber);
-    addWordCounter(C_MISSED_HISTORIES, 1u);
-    return;
+  let originX = pf(P_ORIGIN_X_MM); let originY = pf(P_ORIGIN_Y_MM);
+  let voxelX = pf(P_VOXEL_X_MM); let voxelY = pf(P_VOXEL_Y_MM); let voxelZ = pf(P_VOXEL_Z_MM);
+  let nx = pi(P_NX); let ny = pi(P_NY); let nz = pi(P_NZ);
+  var ix = 0; var iy = 0; var iz = 0;
+  var enteringDepth = true;
+  if (pi(P_SOURCE_MODE) == 0) {
+    ix = i32(floor((x - originX) / voxelX));
+    iy = i32(floor((y - originY) / voxelY));
+    if (ix < 0 || iy < 0 || ix >= nx || iy >= ny) {
+      countEnergy(C_ESCAPED_ENERGY, energy0 * massNumber);
+      addWordCounter(C_MISSED_HISTORIES, 1u);
+      return;
+    }
+  } else {
+    // The room's geometry (lanes.ts: startHistory, the same operations).
+    let sourceX = pf(P_SOURCE_AXIS_DISTANCE_X_MM); let sourceY = pf(P_SOURCE_AXIS_DISTANCE_Y_MM);
+    let slopeX = select(0.0, pf(P_BEAM_CENTER_X_MM) / sourceX, sourceX > 0.0) + thetaX;
+    let slopeY = select(0.0, pf(P_BEAM_CENTER_Y_MM) / sourceY, sourceY > 0.0) + thetaY;
+    let norm = 1.0 / sqrt(1.0 + slopeX * slopeX + slopeY * slopeY);
+    let bu = vec3<f32>(pf(P_BEAM_U_X), pf(P_BEAM_U_Y), pf(P_BEAM_U_Z));
+    let bv = vec3<f32>(pf(P_BEAM_V_X), pf(P_BEAM_V_Y), pf(P_BEAM_V_Z));
+    let bd = vec3<f32>(pf(P_BEAM_DIR_X), pf(P_BEAM_DIR_Y), pf(P_BEAM_DIR_Z));
+    dir = (bd + slopeX * bu + slopeY * bv) * norm;
+    let point = vec3<f32>(pf(P_ISOCENTER_X_MM), pf(P_ISOCENTER_Y_MM), pf(P_ISOCENTER_Z_MM)) + x * bu + y * bv;
+    let low = vec3<f32>(originX, originY, 0.0);
+    let high = vec3<f32>(originX + f32(nx) * voxelX, originY + f32(ny) * voxelY, f32(nz) * voxelZ);
+    let entry = boxEntryAxis(point, dir, low, high);
+    if (entry < 0) {
+      countEnergy(C_ESCAPED_ENERGY, energy0 * massNumber);
+      addWordCounter(C_MISSED_HISTORIES, 1u);
+      return;
+    }
+    let face = select(high, low, dir > vec3<f32>(0.0));
+    let t = (face[entry] - point[entry]) / dir[entry];
+    x = select(point.x + t * dir.x, face.x, entry == 0);
+    y = select(point.y + t * dir.y, face.y, entry == 1);
+    z = select(point.z + t * dir.z, face.z, entry == 2);
+    ix = clamp(i32(floor((x - originX) / voxelX)), 0, nx - 1);
+    iy = clamp(i32(floor((y - originY) / voxelY)), 0, ny - 1);
+    iz = clamp(i32(floor(z / voxelZ)), 0, nz - 1);
+    // The fluence by depth counts primaries through the z = 0 face.
+    enteringDepth = entry == 2 && dir.z > 0.0;
   }
-  enterSlab(0u);
-  p.pos = vec3<f32>(x, y, 0.0);
+  if (enteringDepth) { enterSlab(0u); }
+  p.pos = vec3<f32>(x, y, z);
   p.dir = dir;
-  p.ix = ix; p.iy = iy; p.iz = 0;
+  p.ix = ix; p.iy = iy; p.iz = iz;
   p.radiationLengths = 0.0; p.scatterIntegral = 0.0; p.theta2 = 0.0;
   // The primary is particle 0: steps on Philox word 1, nuclear numbers on 2 (nuclear.ts).
   p.stream = 1u;
@@ -1000,7 +1067,7 @@ fn runHistory(lo: u32, hi: u32) {
   secondaryCount = 0u;
   stackSize = 0u;
   primaryEvents = 0u;
-  openVoxel = voxelOf(ix, iy, 0);
+  openVoxel = voxelOf(ix, iy, iz);
   openUnits = vec2<u32>(0u, 0u);
   letVoxel = openVoxel;
   for (var k = 0u; k < LET_FIELDS; k++) { letOpen[k] = vec2<u32>(0u, 0u); }

@@ -29,6 +29,10 @@ const ctSource = z.strictObject({
   ], { error: 'expected { densityFile, materialFile } (MCsquare) or { csvFile }' }).optional(),
 });
 
+/** Angles of the gantry and couch (degrees), as DICOM RT Plans give them. */
+const angleDeg = z.number().finite().min(0, 'must be at least 0 degrees').lt(360, 'must be below 360 degrees');
+/** Virtual source distances of beam lines (about 1.5 to 3 m for scanning magnets), within wide bounds. */
+const sourceDistanceMm = z.number().finite().min(100, 'must be at least 100 mm').max(1e5, 'must be at most 100000 mm');
 /** Positions within 10 m of the phantom's centre: beyond any treatment room. */
 const positionMm = z.number().finite().min(-1e4, 'must be at least -10000 mm').max(1e4, 'must be at most 10000 mm');
 const xy = z.tuple([positionMm, positionMm]);
@@ -87,10 +91,31 @@ export const configSchema = z.strictObject({
     energySpreadMeVPerU: nonNegative.default(0),
     /** One-sigma Gaussian spot size in x and y (mm). */
     spotSigmaMm: numberOrPair.default(3),
-    /** Beam axis position (x, y) in mm; the phantom is centred on (0, 0). */
+    /**
+     * Beam axis position (x, y) in mm: without gantryAngleDeg the phantom's (x, y), the beam running
+     * along +z into its z = 0 face; with it, the spot's position at the isocentre plane in the beam's
+     * eye view (IEC 61217 gantry X, Y; src/beam/beamGeometry.ts).
+     */
     centerMm: xy.default([0, 0]),
     /** One-sigma angular divergence in x and y (mrad); 0 = parallel. */
     divergenceSigmaMrad: divergenceMrad.default(0),
+    /** IEC 61217 gantry angle (degrees, [0, 360)): the beam comes from the gantry's side toward the isocentre. */
+    gantryAngleDeg: angleDeg.optional(),
+    /** IEC 61217 patient support (couch) angle (degrees, [0, 360)); needs gantryAngleDeg. */
+    couchAngleDeg: angleDeg.optional(),
+    /** The isocentre in the phantom's frame (mm; on a CT the CT's frame); default: the phantom's centre. Needs gantryAngleDeg. */
+    isocenterMm: xyz.optional(),
+    /**
+     * Distance from the virtual source to the isocentre (mm), one for x and y or [x, y]: spots are
+     * aimed from it (divergent scanning); omitted: parallel spots. Needs gantryAngleDeg.
+     */
+    sourceAxisDistanceMm: z.union([sourceDistanceMm, z.tuple([sourceDistanceMm, sourceDistanceMm])],
+      { error: 'expected a distance from 100 to 100000 mm, or an [x, y] pair of them' }).optional(),
+  }).superRefine((b, context) => {
+    if (b.gantryAngleDeg !== undefined) return;
+    for (const key of ['couchAngleDeg', 'isocenterMm', 'sourceAxisDistanceMm'] as const) {
+      if (b[key] !== undefined) context.addIssue({ code: 'custom', path: [key], message: 'needs beam.gantryAngleDeg (the beam\'s direction in the room, IEC 61217)' });
+    }
   }).refine((b) => !(b.energyMeVPerU > 0) || b.energySpreadMeVPerU <= b.energyMeVPerU / 3, {
     error: 'must be at most a third of energyMeVPerU (a wider Gaussian spread would reach negative energies)', path: ['energySpreadMeVPerU'],
   }).prefault({}),
@@ -264,6 +289,9 @@ export function parseConfig(input: unknown, options: ParseConfigOptions = {}): R
     const taken = CT_REPLACES.filter((key) => phantom[key] !== undefined && JSON.stringify(phantom[key]) !== JSON.stringify(PHANTOM_DEFAULTS[key]));
     if (taken.length > 0) throw new BraggInputError(`${what}: phantom.ct: the CT gives the grid, materials and densities; leave out phantom.${taken.join(', phantom.')}`);
     if (input!.solver === 'deterministic') throw new BraggInputError(`${what}: phantom.ct: the deterministic solver takes phantoms of regions only; use the Monte Carlo (solver 'montecarlo')`);
+  }
+  if (isPlainObject(input) && input.solver === 'deterministic' && isPlainObject(input.beam) && input.beam.gantryAngleDeg !== undefined) {
+    throw new BraggInputError(`${what}: beam.gantryAngleDeg: the deterministic solver takes beams along +z only; use the Monte Carlo (solver 'montecarlo')`);
   }
   const result = resolvedConfigSchema.safeParse(input ?? {});
   if (result.success) return result.data;

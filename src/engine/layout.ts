@@ -34,8 +34,18 @@ export const PARAMS = {
   libraryLogEnergyMin: [164, 'f32'], libraryInvLogEnergyStep: [168, 'f32'],
   /** The tables' highest energy (MeV/u): reaction products are capped there (assembly/ionReaction.ts). */
   tableMaxEnergyMeVPerU: [172, 'f32'],
+  /** 0: the beam along +z into the z = 0 face; 1: the room's geometry (src/beam/beamGeometry.ts), the fields below. */
+  sourceMode: [176, 'i32'],
+  /** Beam's-eye-view x and y and the beam direction: unit vectors in the transport frame. */
+  beamUX: [180, 'f32'], beamUY: [184, 'f32'], beamUZ: [188, 'f32'],
+  beamVX: [192, 'f32'], beamVY: [196, 'f32'], beamVZ: [200, 'f32'],
+  beamDirX: [204, 'f32'], beamDirY: [208, 'f32'], beamDirZ: [212, 'f32'],
+  /** The isocentre in the transport frame (mm). */
+  isocenterXMm: [216, 'f32'], isocenterYMm: [220, 'f32'], isocenterZMm: [224, 'f32'],
+  /** Virtual source to isocentre distances (mm) for x and y; 0: parallel. */
+  sourceAxisDistanceXMm: [228, 'f32'], sourceAxisDistanceYMm: [232, 'f32'],
 } as const satisfies Record<string, readonly [number, 'i32' | 'u32' | 'f32']>;
-export const PARAMS_BYTES = 176;
+export const PARAMS_BYTES = 240;
 /** Library records (bytes, f32 fields; counts and species as exact integer values): events (first product, products, neutral share, local share), products (species, E/A ratio, cos theta, cos phi, sin phi). */
 export const LIBRARY_EVENT_BYTES = 16;
 export const LIBRARY_PRODUCT_BYTES = 20;

@@ -6,8 +6,8 @@
  * Frame: the CT's own, as the MetaImage and NRRD readers give it (DICOM LPS, mm). Transport x
  * and y are the patient's x and y; transport depth z is the patient's z less that of the CT's
  * low-z face (the kernels count depth from 0), kept as zShiftMm so that every output sits on the
- * CT in a viewer. The beam (config.beam.centerMm: patient x, y) travels along +z, entering the
- * low-z face; gantry and couch angles are not yet supported. Air outside the body is transported
+ * CT in a viewer. Without a gantry angle the beam (config.beam.centerMm: patient x, y) travels
+ * along +z into the low-z face; with one, from the room (src/beam/beamGeometry.ts). Air outside the body is transported
  * like any other voxel (the calibration's air material and density).
  */
 import { BraggInputError } from '../errors.js';
