@@ -17,7 +17,7 @@ import {
   L_CROSSED_PLANE, L_SCRATCH, L_MFP, L_STREAM, L_SECONDARIES, L_STACK_SIZE,
   LENGTH_UNITS_PER_MM, P_VOXEL_Z_MM, P_SOURCE_MODE, P_BEAM_U_X, P_BEAM_U_Y, P_BEAM_U_Z, P_BEAM_V_X, P_BEAM_V_Y, P_BEAM_V_Z,
   P_BEAM_DIR_X, P_BEAM_DIR_Y, P_BEAM_DIR_Z, P_ISOCENTER_X_MM, P_ISOCENTER_Y_MM, P_ISOCENTER_Z_MM,
-  P_SOURCE_AXIS_DISTANCE_X_MM, P_SOURCE_AXIS_DISTANCE_Y_MM,
+  P_SOURCE_AXIS_DISTANCE_X_MM, P_SOURCE_AXIS_DISTANCE_Y_MM, P_SPOT_COUNT, PARAMS_BYTES, SPOT_BYTES, SPOT_FIRST_HISTORY, SPOT_BEAM, SPOT_FRAME,
 } from './layout';
 import { philox4x32 } from './philox';
 import { logf, sinHalfPi, normalFromUniform, uniformFromBits } from './fastmath';
@@ -61,6 +61,21 @@ function gaussianPair(uRadius: f32, uAzimuth: f32, out: usize): void {
  * (entered outside the phantom, or below the cut-off).
  */
 /**
+ * The record of the plan's spot that history h draws: the last whose first history is at most h
+ * (histories go to spots in order: src/beam/planSpots.ts), by bisection.
+ */
+function spotOfHistory(params: usize, history: u32): usize {
+  const spots = params + <usize>PARAMS_BYTES;
+  let low = 0, high = load<i32>(params + P_SPOT_COUNT) - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (load<u32>(spots + <usize>(middle * SPOT_BYTES + SPOT_FIRST_HISTORY)) <= history) low = middle;
+    else high = middle - 1;
+  }
+  return spots + <usize>(low * SPOT_BYTES);
+}
+
+/**
  * The axis (0 x, 1 y, 2 z) through whose face the ray from p along d enters the box
  * [lo, hi] (lo z = 0), or -1 if it misses it: the slab method (Kay and Kajiya, SIGGRAPH 1986),
  * as src/beam/beamGeometry.ts rayEntry.
@@ -90,18 +105,30 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
   const seedHi = load<u32>(params + P_SEED_HI);
   const words = laneField(worker, L_SCRATCH, lane * 4);
   philox4x32(0, 0, historyLo, historyHi, seedLo, seedHi, words);
-  const energy = max<f32>(load<f32>(params + P_BEAM_ENERGY_MEV_PER_U)
-    + load<f32>(params + P_BEAM_ENERGY_SIGMA_MEV_PER_U) * normalFromUniform(uniformFromBits(load<u32>(words, 8))), 0);
+  // The beam's fields and frame: the run's (sourceMode 0, 1), or the record of the plan's spot that
+  // this history draws (2), whose fields lie in the same order (layout.ts: SPOT).
+  const sourceMode = load<i32>(params + P_SOURCE_MODE);
+  let beam: usize = params + P_BEAM_ENERGY_MEV_PER_U;
+  let frame: usize = params + P_BEAM_U_X;
+  if (sourceMode == 2) {
+    const spot = spotOfHistory(params, historyLo);
+    beam = spot + SPOT_BEAM;
+    frame = spot + SPOT_FRAME;
+  }
+  const energy = max<f32>(load<f32>(beam, P_BEAM_ENERGY_MEV_PER_U - P_BEAM_ENERGY_MEV_PER_U)
+    + load<f32>(beam, P_BEAM_ENERGY_SIGMA_MEV_PER_U - P_BEAM_ENERGY_MEV_PER_U) * normalFromUniform(uniformFromBits(load<u32>(words, 8))), 0);
   // Spot: 2-D Gaussian (the pair overwrites the first two random words, already used).
   gaussianPair(uniformFromBits(load<u32>(words)), uniformFromBits(load<u32>(words, 4)), words);
   // The spot's position: in the phantom's x, y (sourceMode 0) or in the beam's eye view at the isocentre plane (1).
-  let x = load<f32>(params + P_BEAM_CENTER_X_MM) + load<f32>(params + P_SPOT_SIGMA_X_MM) * load<f32>(words);
-  let y = load<f32>(params + P_BEAM_CENTER_Y_MM) + load<f32>(params + P_SPOT_SIGMA_Y_MM) * load<f32>(words, 4);
+  const centerX = load<f32>(beam, P_BEAM_CENTER_X_MM - P_BEAM_ENERGY_MEV_PER_U);
+  const centerY = load<f32>(beam, P_BEAM_CENTER_Y_MM - P_BEAM_ENERGY_MEV_PER_U);
+  let x = centerX + load<f32>(beam, P_SPOT_SIGMA_X_MM - P_BEAM_ENERGY_MEV_PER_U) * load<f32>(words);
+  let y = centerY + load<f32>(beam, P_SPOT_SIGMA_Y_MM - P_BEAM_ENERGY_MEV_PER_U) * load<f32>(words, 4);
   let z: f32 = 0;
   let u: f32 = 0, v: f32 = 0, w: f32 = 1;
   let thetaX: f32 = 0, thetaY: f32 = 0;
-  const divergenceX = load<f32>(params + P_DIVERGENCE_SIGMA_X_RAD);
-  const divergenceY = load<f32>(params + P_DIVERGENCE_SIGMA_Y_RAD);
+  const divergenceX = load<f32>(beam, P_DIVERGENCE_SIGMA_X_RAD - P_BEAM_ENERGY_MEV_PER_U);
+  const divergenceY = load<f32>(beam, P_DIVERGENCE_SIGMA_Y_RAD - P_BEAM_ENERGY_MEV_PER_U);
   if (divergenceX > 0 || divergenceY > 0) {
     philox4x32(1, 0, historyLo, historyHi, seedLo, seedHi, words);
     gaussianPair(uniformFromBits(load<u32>(words)), uniformFromBits(load<u32>(words, 4)), words);
@@ -119,7 +146,7 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
   const nx = load<i32>(params + P_NX), ny = load<i32>(params + P_NY), nz = load<i32>(params + P_NZ);
   let ix: i32 = 0, iy: i32 = 0, iz: i32 = 0;
   let enteringDepth = true;
-  if (load<i32>(params + P_SOURCE_MODE) == 0) {
+  if (sourceMode == 0) {
     ix = <i32>floor<f32>((x - originX) / voxelX);
     iy = <i32>floor<f32>((y - originY) / voxelY);
     if (ix < 0 || iy < 0 || ix >= nx || iy >= ny) {
@@ -131,18 +158,18 @@ export function startHistory(params: usize, worker: usize, lane: i32, historyLo:
     // The room's geometry (src/beam/beamGeometry.ts): aimed from the virtual source through the spot
     // centre, spread by the divergence; from the spot's point at the isocentre plane back along the
     // direction to where it enters the phantom's box (slab method), through vacuum.
-    const sourceX = load<f32>(params + P_SOURCE_AXIS_DISTANCE_X_MM), sourceY = load<f32>(params + P_SOURCE_AXIS_DISTANCE_Y_MM);
-    const slopeX = (sourceX > 0 ? load<f32>(params + P_BEAM_CENTER_X_MM) / sourceX : <f32>0) + thetaX;
-    const slopeY = (sourceY > 0 ? load<f32>(params + P_BEAM_CENTER_Y_MM) / sourceY : <f32>0) + thetaY;
+    const sourceX = load<f32>(frame, P_SOURCE_AXIS_DISTANCE_X_MM - P_BEAM_U_X), sourceY = load<f32>(frame, P_SOURCE_AXIS_DISTANCE_Y_MM - P_BEAM_U_X);
+    const slopeX = (sourceX > 0 ? centerX / sourceX : <f32>0) + thetaX;
+    const slopeY = (sourceY > 0 ? centerY / sourceY : <f32>0) + thetaY;
     const norm = <f32>1.0 / sqrt<f32>(<f32>1.0 + slopeX * slopeX + slopeY * slopeY);
-    const ux = load<f32>(params + P_BEAM_U_X), uy = load<f32>(params + P_BEAM_U_Y), uz = load<f32>(params + P_BEAM_U_Z);
-    const vx = load<f32>(params + P_BEAM_V_X), vy = load<f32>(params + P_BEAM_V_Y), vz = load<f32>(params + P_BEAM_V_Z);
-    u = (load<f32>(params + P_BEAM_DIR_X) + slopeX * ux + slopeY * vx) * norm;
-    v = (load<f32>(params + P_BEAM_DIR_Y) + slopeX * uy + slopeY * vy) * norm;
-    w = (load<f32>(params + P_BEAM_DIR_Z) + slopeX * uz + slopeY * vz) * norm;
-    const px = load<f32>(params + P_ISOCENTER_X_MM) + x * ux + y * vx;
-    const py = load<f32>(params + P_ISOCENTER_Y_MM) + x * uy + y * vy;
-    const pz = load<f32>(params + P_ISOCENTER_Z_MM) + x * uz + y * vz;
+    const ux = load<f32>(frame, P_BEAM_U_X - P_BEAM_U_X), uy = load<f32>(frame, P_BEAM_U_Y - P_BEAM_U_X), uz = load<f32>(frame, P_BEAM_U_Z - P_BEAM_U_X);
+    const vx = load<f32>(frame, P_BEAM_V_X - P_BEAM_U_X), vy = load<f32>(frame, P_BEAM_V_Y - P_BEAM_U_X), vz = load<f32>(frame, P_BEAM_V_Z - P_BEAM_U_X);
+    u = (load<f32>(frame, P_BEAM_DIR_X - P_BEAM_U_X) + slopeX * ux + slopeY * vx) * norm;
+    v = (load<f32>(frame, P_BEAM_DIR_Y - P_BEAM_U_X) + slopeX * uy + slopeY * vy) * norm;
+    w = (load<f32>(frame, P_BEAM_DIR_Z - P_BEAM_U_X) + slopeX * uz + slopeY * vz) * norm;
+    const px = load<f32>(frame, P_ISOCENTER_X_MM - P_BEAM_U_X) + x * ux + y * vx;
+    const py = load<f32>(frame, P_ISOCENTER_Y_MM - P_BEAM_U_X) + x * uy + y * vy;
+    const pz = load<f32>(frame, P_ISOCENTER_Z_MM - P_BEAM_U_X) + x * uz + y * vz;
     const highX = originX + <f32>nx * voxelX, highY = originY + <f32>ny * voxelY, highZ = <f32>nz * voxelZ;
     const entry = boxEntryAxis(px, py, pz, u, v, w, originX, originY, highX, highY, highZ);
     if (entry < 0) {

@@ -74,6 +74,13 @@
 @inline export const P_ISOCENTER_Z_MM: i32 = 224;
 @inline export const P_SOURCE_AXIS_DISTANCE_X_MM: i32 = 228; // virtual source distances (mm), 0: parallel
 @inline export const P_SOURCE_AXIS_DISTANCE_Y_MM: i32 = 232;
+@inline export const P_SPOT_COUNT: i32 = 236;          // sourceMode 2: spot records after the parameters
+// A plan's spot record (layout.ts: SPOT): the beam's fields as at P_BEAM_ENERGY_MEV_PER_U, the frame
+// as at P_BEAM_U_X, then its first history (u32).
+@inline export const SPOT_BEAM: i32 = 0;
+@inline export const SPOT_FRAME: i32 = 32;
+@inline export const SPOT_FIRST_HISTORY: i32 = 88;
+@inline export const SPOT_BYTES: i32 = 96;
 @inline export const PARAMS_BYTES: i32 = 240;
 
 // ---- material block header (then the tables) ----

@@ -965,6 +965,17 @@ fn transportParticle() {
   }
 }
 
+/** lanes.ts: spotOfHistory, the first word of the record of the plan's spot that history h draws. */
+fn spotOfHistory(history: u32) -> u32 {
+  var low = 0u;
+  var high = pu(P_SPOT_COUNT) - 1u;
+  while (low < high) {
+    let middle = (low + high + 1u) >> 1u;
+    if (pu(PARAMS_WORDS + middle * SPOT_WORDS + SPOT_FIRST_HISTORY) <= history) { low = middle; } else { high = middle - 1u; }
+  }
+  return PARAMS_WORDS + low * SPOT_WORDS;
+}
+
 /** lanes.ts: boxEntryAxis, the axis through whose face the ray enters the box, -1 if it misses. */
 fn boxEntryAxis(point: vec3<f32>, d: vec3<f32>, low: vec3<f32>, high: vec3<f32>) -> i32 {
   var enter = -3.4e38;
@@ -991,20 +1002,34 @@ fn runHistory(lo: u32, hi: u32) {
 
   // Source (lanes.ts: startHistory).
   let words = random(0u, 0u);
-  let energy0 = max(pf(P_BEAM_ENERGY_MEV_PER_U) + pf(P_BEAM_ENERGY_SIGMA_MEV_PER_U) * normalFromUniform(uniformFromBits(words.z)), 0.0);
-  let spot = gaussianPair(uniformFromBits(words.x), uniformFromBits(words.y));
+  // The beam's fields and frame: the run's (sourceMode 0, 1) or the record of the plan's spot this
+  // history draws (2), in the same order (lanes.ts: startHistory; layout.ts: SPOT).
+  let sourceMode = pi(P_SOURCE_MODE);
+  var beam = P_BEAM_ENERGY_MEV_PER_U;
+  var frame = P_BEAM_U_X;
+  if (sourceMode == 2) {
+    let spot = spotOfHistory(lo);
+    beam = spot + SPOT_BEAM;
+    frame = spot + SPOT_FRAME;
+  }
+  let energy0 = max(pf(beam) + pf(beam + P_BEAM_ENERGY_SIGMA_MEV_PER_U - P_BEAM_ENERGY_MEV_PER_U) * normalFromUniform(uniformFromBits(words.z)), 0.0);
+  let spotXY = gaussianPair(uniformFromBits(words.x), uniformFromBits(words.y));
   // The spot's position: in the phantom's x, y (sourceMode 0) or in the beam's eye view at the isocentre plane (1).
-  var x = pf(P_BEAM_CENTER_X_MM) + pf(P_SPOT_SIGMA_X_MM) * spot.x;
-  var y = pf(P_BEAM_CENTER_Y_MM) + pf(P_SPOT_SIGMA_Y_MM) * spot.y;
+  let centerX = pf(beam + P_BEAM_CENTER_X_MM - P_BEAM_ENERGY_MEV_PER_U);
+  let centerY = pf(beam + P_BEAM_CENTER_Y_MM - P_BEAM_ENERGY_MEV_PER_U);
+  var x = centerX + pf(beam + P_SPOT_SIGMA_X_MM - P_BEAM_ENERGY_MEV_PER_U) * spotXY.x;
+  var y = centerY + pf(beam + P_SPOT_SIGMA_Y_MM - P_BEAM_ENERGY_MEV_PER_U) * spotXY.y;
   var z = 0.0;
   var dir = vec3<f32>(0.0, 0.0, 1.0);
   var thetaX = 0.0;
   var thetaY = 0.0;
-  if (pf(P_DIVERGENCE_SIGMA_X_RAD) > 0.0 || pf(P_DIVERGENCE_SIGMA_Y_RAD) > 0.0) {
+  let divergenceX = pf(beam + P_DIVERGENCE_SIGMA_X_RAD - P_BEAM_ENERGY_MEV_PER_U);
+  let divergenceY = pf(beam + P_DIVERGENCE_SIGMA_Y_RAD - P_BEAM_ENERGY_MEV_PER_U);
+  if (divergenceX > 0.0 || divergenceY > 0.0) {
     let w2 = random(1u, 0u);
     let g = gaussianPair(uniformFromBits(w2.x), uniformFromBits(w2.y));
-    thetaX = pf(P_DIVERGENCE_SIGMA_X_RAD) * g.x;
-    thetaY = pf(P_DIVERGENCE_SIGMA_Y_RAD) * g.y;
+    thetaX = divergenceX * g.x;
+    thetaY = divergenceY * g.y;
     let norm = 1.0 / sqrt(1.0 + thetaX * thetaX + thetaY * thetaY);
     dir = vec3<f32>(thetaX * norm, thetaY * norm, norm);
   }
@@ -1015,7 +1040,7 @@ fn runHistory(lo: u32, hi: u32) {
   let nx = pi(P_NX); let ny = pi(P_NY); let nz = pi(P_NZ);
   var ix = 0; var iy = 0; var iz = 0;
   var enteringDepth = true;
-  if (pi(P_SOURCE_MODE) == 0) {
+  if (sourceMode == 0) {
     ix = i32(floor((x - originX) / voxelX));
     iy = i32(floor((y - originY) / voxelY));
     if (ix < 0 || iy < 0 || ix >= nx || iy >= ny) {
@@ -1025,15 +1050,16 @@ fn runHistory(lo: u32, hi: u32) {
     }
   } else {
     // The room's geometry (lanes.ts: startHistory, the same operations).
-    let sourceX = pf(P_SOURCE_AXIS_DISTANCE_X_MM); let sourceY = pf(P_SOURCE_AXIS_DISTANCE_Y_MM);
-    let slopeX = select(0.0, pf(P_BEAM_CENTER_X_MM) / sourceX, sourceX > 0.0) + thetaX;
-    let slopeY = select(0.0, pf(P_BEAM_CENTER_Y_MM) / sourceY, sourceY > 0.0) + thetaY;
+    let f = frame - P_BEAM_U_X;
+    let sourceX = pf(f + P_SOURCE_AXIS_DISTANCE_X_MM); let sourceY = pf(f + P_SOURCE_AXIS_DISTANCE_Y_MM);
+    let slopeX = select(0.0, centerX / sourceX, sourceX > 0.0) + thetaX;
+    let slopeY = select(0.0, centerY / sourceY, sourceY > 0.0) + thetaY;
     let norm = 1.0 / sqrt(1.0 + slopeX * slopeX + slopeY * slopeY);
-    let bu = vec3<f32>(pf(P_BEAM_U_X), pf(P_BEAM_U_Y), pf(P_BEAM_U_Z));
-    let bv = vec3<f32>(pf(P_BEAM_V_X), pf(P_BEAM_V_Y), pf(P_BEAM_V_Z));
-    let bd = vec3<f32>(pf(P_BEAM_DIR_X), pf(P_BEAM_DIR_Y), pf(P_BEAM_DIR_Z));
+    let bu = vec3<f32>(pf(f + P_BEAM_U_X), pf(f + P_BEAM_U_Y), pf(f + P_BEAM_U_Z));
+    let bv = vec3<f32>(pf(f + P_BEAM_V_X), pf(f + P_BEAM_V_Y), pf(f + P_BEAM_V_Z));
+    let bd = vec3<f32>(pf(f + P_BEAM_DIR_X), pf(f + P_BEAM_DIR_Y), pf(f + P_BEAM_DIR_Z));
     dir = (bd + slopeX * bu + slopeY * bv) * norm;
-    let point = vec3<f32>(pf(P_ISOCENTER_X_MM), pf(P_ISOCENTER_Y_MM), pf(P_ISOCENTER_Z_MM)) + x * bu + y * bv;
+    let point = vec3<f32>(pf(f + P_ISOCENTER_X_MM), pf(f + P_ISOCENTER_Y_MM), pf(f + P_ISOCENTER_Z_MM)) + x * bu + y * bv;
     let low = vec3<f32>(originX, originY, 0.0);
     let high = vec3<f32>(originX + f32(nx) * voxelX, originY + f32(ny) * voxelY, f32(nz) * voxelZ);
     let entry = boxEntryAxis(point, dir, low, high);

@@ -4,7 +4,7 @@ import {
   PARAMS, PARAMS_BYTES, MATERIAL_HEADER, MATERIAL_HEADER_BYTES, WORKER_POINTERS, WORKER_COUNTERS,
   WORKER_BYTES, LANE_STATE_BYTES, LANES, LIST_ENTRY_BYTES, STACK_CAPACITY, STACK_FIELDS, MATERIAL_TABLES, ENERGY_UNITS_PER_MEV, ENERGY_SQ_UNITS_PER_MEV2,
   LENGTH_UNITS_PER_MM, LET_FIELDS, LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM, LET_LENGTH_UNITS_PER_MM, LET_LENGTH_UNITS_PER_MM_KEV_PER_UM,
-  LET_LIST_CAPACITY, LET_LIST_ENTRY_BYTES, LIBRARY_EVENT_BYTES, LIBRARY_PRODUCT_BYTES,
+  LET_LIST_CAPACITY, LET_LIST_ENTRY_BYTES, LIBRARY_EVENT_BYTES, LIBRARY_PRODUCT_BYTES, SPOT, SPOT_BYTES,
 } from '../src/engine/layout.js';
 
 // assembly/layout.ts and src/engine/layout.ts describe the same memory: hold them to each other.
@@ -22,6 +22,17 @@ describe('shared-memory layout', () => {
     expect(constants.get('PARAMS_BYTES')).toBe(PARAMS_BYTES);
     const last = Math.max(...Object.values(PARAMS).map(([o]) => o));
     expect(last + 4).toBeLessThanOrEqual(PARAMS_BYTES);
+  });
+
+  it('a spot record mirrors the beam\'s parameters and frame, in both descriptions', () => {
+    for (const [name, offset] of Object.entries(SPOT)) expect(constants.get(`SPOT_${snake(name)}`), name).toBe(offset);
+    expect(constants.get('SPOT_BYTES')).toBe(SPOT_BYTES);
+    // the beam fields beamEnergyMeVPerU ... divergenceSigmaYRad, then beamUX ... sourceAxisDistanceYMm, in the params' order
+    expect(PARAMS.divergenceSigmaYRad[0] - PARAMS.beamEnergyMeVPerU[0]).toBe(28);
+    expect(SPOT.frame - SPOT.beam).toBeGreaterThanOrEqual(32);
+    expect(PARAMS.sourceAxisDistanceYMm[0] - PARAMS.beamUX[0]).toBe(52);
+    expect(SPOT.firstHistory).toBeGreaterThanOrEqual(SPOT.frame + 56);
+    expect(SPOT.firstHistory + 4).toBeLessThanOrEqual(SPOT_BYTES);
   });
 
   it('material header, worker block and lane state agree', () => {

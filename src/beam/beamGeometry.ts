@@ -49,10 +49,24 @@ export function roomToPatient(gantryDeg: number, couchDeg: number, v: Vector): V
 /** Rounds away the last bits of sin and cos at multiples of 90 degrees, so that axis-aligned beams are exactly axis-aligned. */
 const tidy = (v: Vector): Vector => v.map((c) => (Math.abs(c) < 1e-15 ? 0 : Math.abs(Math.abs(c) - 1) < 1e-15 ? Math.sign(c) : c)) as unknown as Vector;
 
+/** A beam's or a plan field's place in the room. */
+export interface RoomGeometry {
+  readonly gantryAngleDeg: number;
+  readonly couchAngleDeg?: number | undefined;
+  readonly isocenterMm?: Vector | undefined;
+  readonly sourceAxisDistanceMm?: number | readonly [number, number] | undefined;
+}
+
 /** The room geometry of the beam, or null for the phantom's own (no gantryAngleDeg). */
 export function beamFrame(config: ResolvedConfig, shape: PhantomShape, zShiftMm = 0): BeamFrame | null {
-  const { gantryAngleDeg, couchAngleDeg = 0, isocenterMm, sourceAxisDistanceMm } = config.beam;
+  const { gantryAngleDeg, couchAngleDeg, isocenterMm, sourceAxisDistanceMm } = config.beam;
   if (gantryAngleDeg === undefined) return null;
+  return roomFrame({ gantryAngleDeg, couchAngleDeg, isocenterMm, sourceAxisDistanceMm }, shape, zShiftMm);
+}
+
+/** The frame of a beam in the room (the isocentre given in the phantom's frame, default its centre). */
+export function roomFrame(geometry: RoomGeometry, shape: PhantomShape, zShiftMm = 0): BeamFrame {
+  const { gantryAngleDeg, couchAngleDeg = 0, isocenterMm, sourceAxisDistanceMm } = geometry;
   const centre: Vector = [
     shape.originMm[0] + (shape.nx * shape.voxelSizeMm[0]) / 2,
     shape.originMm[1] + (shape.ny * shape.voxelSizeMm[1]) / 2,
@@ -66,6 +80,16 @@ export function beamFrame(config: ResolvedConfig, shape: PhantomShape, zShiftMm 
     isocenterMm: isocenterMm ? [isocenterMm[0], isocenterMm[1], isocenterMm[2] - zShiftMm] : centre,
     sourceAxisDistanceMm: [sad[0], sad[1]],
   };
+}
+
+/** Whether the central ray of a spot aimed at (x, y) in the isocentre plane enters the phantom. */
+export function centralRayEnters(frame: BeamFrame, xMm: number, yMm: number, shape: PhantomShape): boolean {
+  const [sx, sy] = frame.sourceAxisDistanceMm;
+  const slope = [sx > 0 ? xMm / sx : 0, sy > 0 ? yMm / sy : 0];
+  const direction = [0, 1, 2].map((a) => frame.direction[a]! + slope[0]! * frame.u[a]! + slope[1]! * frame.v[a]!) as unknown as Vector;
+  const point = [0, 1, 2].map((a) => frame.isocenterMm[a]! + xMm * frame.u[a]! + yMm * frame.v[a]!) as unknown as Vector;
+  const high = [0, 1, 2].map((a) => shape.originMm[a]! + [shape.nx, shape.ny, shape.nz][a]! * shape.voxelSizeMm[a]!) as unknown as Vector;
+  return rayEntry(point, direction, shape.originMm, high) !== null;
 }
 
 /**

@@ -8,20 +8,23 @@ import { BraggInputError } from '../errors.js';
 
 /** Far above any real config (regions and materials included), far below a memory problem. */
 export const MAX_CONFIG_BYTES = 1 << 20;
+/** A plan of MAX_PLAN_SPOTS spots is about 10 MB of JSON. */
+export const MAX_PLAN_BYTES = 32 << 20;
 
-export async function readConfigFile(path: string): Promise<unknown> {
+/** A JSON file of at most `maxBytes`, named in messages by `flag` (--config, --plan). */
+export async function readConfigFile(path: string, flag = '--config', maxBytes = MAX_CONFIG_BYTES): Promise<unknown> {
   let text: string;
   try {
     const handle = await open(path, 'r');
     try {
-      const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+      const buffer = Buffer.alloc(maxBytes + 1);
       let length = 0;
       for (;;) {
         const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
         if (bytesRead === 0) break;
         length += bytesRead;
-        if (length > MAX_CONFIG_BYTES) {
-          throw new BraggInputError(`--config ${path}: larger than ${MAX_CONFIG_BYTES / 2 ** 20} MiB; a config is a small JSON file`);
+        if (length > maxBytes) {
+          throw new BraggInputError(`${flag} ${path}: larger than ${maxBytes / 2 ** 20} MiB; ${flag === '--config' ? 'a config is a small JSON file' : 'too large'}`);
         }
       }
       text = buffer.toString('utf8', 0, length);
@@ -30,11 +33,11 @@ export async function readConfigFile(path: string): Promise<unknown> {
     }
   } catch (error) {
     if (error instanceof BraggInputError) throw error;
-    throw new BraggInputError(`--config ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new BraggInputError(`${flag} ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new BraggInputError(`--config ${path}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
+    throw new BraggInputError(`${flag} ${path}: not valid JSON (${(error as Error).message.split('\n')[0]})`);
   }
 }

@@ -10,7 +10,7 @@ import { parseConfig, type ResolvedConfig } from '../config/schema.js';
 import { openOutputFolder, writeFileAtomically } from '../io/index.js';
 import { BraggInputError } from '../errors.js';
 import { parseNumberOption } from './numbers.js';
-import { readConfigFile } from './configFile.js';
+import { readConfigFile, MAX_PLAN_BYTES } from './configFile.js';
 import { loadPhantom } from '../geometry/loadPhantom.js';
 import { dirname, resolve } from 'node:path';
 import { onTermination } from './signals.js';
@@ -22,14 +22,14 @@ interface RunOptions {
   solver?: 'montecarlo' | 'deterministic';
   /** false with --no-nuclear, --no-let (commander: true otherwise, which leaves the config's value). */
   nuclear?: boolean; let?: boolean;
-  ct?: string; huCalibration?: string;
+  ct?: string; huCalibration?: string; plan?: string;
 }
 
 /** Config fields that flags set, so that messages name the flag the user typed. */
 const FLAG_FIELDS = {
   'beam.particle': '--particle', 'beam.energyMeVPerU': '--energy', 'transport.histories': '--histories',
   'transport.seed': '--seed', 'transport.kernel': '--kernel', solver: '--solver', 'phantom.ct.file': '--ct',
-  'phantom.ct.calibration': '--hu-calibration',
+  'phantom.ct.calibration': '--hu-calibration', plan: '--plan',
 } as const;
 
 /** The config file (validated alone first, so a wrong-typed section is named), then the flags over it. */
@@ -61,7 +61,9 @@ async function configFromCommandLine(options: RunOptions): Promise<ResolvedConfi
     ...(options.solver !== undefined ? { solver: options.solver } : {}),
     ...(options.ct !== undefined || options.huCalibration !== undefined ? { phantom: { ...base.phantom, ct: { ...base.phantom?.ct, ...ct, ...calibration } } } : {}),
   };
-  const config = parseConfig(withFlags, { fieldNames: FLAG_FIELDS });
+  // --plan FILE: a JSON plan, { "fields": [...] } (the config's "plan" section).
+  const plan = options.plan === undefined ? undefined : await readConfigFile(options.plan, '--plan', MAX_PLAN_BYTES);
+  const config = parseConfig(plan === undefined ? withFlags : { ...withFlags, plan }, { fieldNames: FLAG_FIELDS });
   return loadPhantom(config, { baseDir: options.config === undefined ? process.cwd() : dirname(resolve(options.config)) });
 }
 

@@ -83,6 +83,26 @@ const slabRegion = z.strictObject({
   zMaxMm: phantomEdgeMm,
 }).refine((s) => s.zMinMm < s.zMaxMm, { error: 'zMinMm must be below zMaxMm', path: ['zMaxMm'] });
 
+/** A spot: [x, y] at the isocentre plane in the beam's eye view (mm, IEC gantry X, Y) and its weight (particles, or any unit: relative). */
+const planSpot = z.tuple([positionMm, positionMm, z.number().finite().positive('must be a positive weight')], { error: 'expected a spot [xMm, yMm, weight]' });
+const planLayer = z.strictObject({
+  energyMeVPerU: positive,
+  energySpreadMeVPerU: nonNegative.default(0),
+  spotSigmaMm: numberOrPair.default(3),
+  divergenceSigmaMrad: divergenceMrad.default(0),
+  spots: z.array(planSpot).min(1, 'must hold at least one spot'),
+}).refine((l) => l.energySpreadMeVPerU <= l.energyMeVPerU / 3, { error: 'must be at most a third of energyMeVPerU', path: ['energySpreadMeVPerU'] });
+const planField = z.strictObject({
+  gantryAngleDeg: angleDeg,
+  couchAngleDeg: angleDeg.default(0),
+  isocenterMm: xyz.optional(),
+  sourceAxisDistanceMm: z.union([sourceDistanceMm, z.tuple([sourceDistanceMm, sourceDistanceMm])],
+    { error: 'expected a distance from 100 to 100000 mm, or an [x, y] pair of them' }).optional(),
+  layers: z.array(planLayer).min(1, 'must hold at least one energy layer'),
+});
+/** Spots in one plan: each is a 96-byte record the kernels read (layout.ts: SPOT). */
+export const MAX_PLAN_SPOTS = 200_000;
+
 export const configSchema = z.strictObject({
   beam: z.strictObject({
     particle: ionId.default('proton'),
@@ -166,6 +186,15 @@ export const configSchema = z.strictObject({
      */
     nuclear: z.boolean().optional(),
   }).prefault({}),
+  /**
+   * A treatment plan (src/beam/planSpots.ts): fields at their gantry and couch angles, energy layers,
+   * spots with weights; the beam then gives only the particle. Histories go to spots in proportion
+   * to their weights.
+   */
+  plan: z.strictObject({ fields: z.array(planField).min(1, 'must hold at least one field') }).superRefine((plan, context) => {
+    const spots = plan.fields.reduce((n, f) => n + f.layers.reduce((m, l) => m + l.spots.length, 0), 0);
+    if (spots > MAX_PLAN_SPOTS) context.addIssue({ code: 'custom', path: ['fields'], message: `holds ${spots} spots, more than the ${MAX_PLAN_SPOTS} supported` });
+  }).optional(),
   /** 'montecarlo' (default) or 'deterministic': the phase-space solver (2-D, dose integrated over y). */
   solver: z.enum(['montecarlo', 'deterministic']).default('montecarlo'),
   /** Grid and step of the deterministic solver (src/deterministic/README.md). */
@@ -195,6 +224,12 @@ export const configSchema = z.strictObject({
  */
 const resolvedConfigSchema = configSchema.transform((config) => ({
   ...config,
+  // With a plan, the beam's energy and spread are its highest layer's (the tables must reach them).
+  beam: config.plan ? {
+    ...config.beam,
+    energyMeVPerU: Math.max(...config.plan.fields.flatMap((f) => f.layers.map((l) => l.energyMeVPerU))),
+    energySpreadMeVPerU: Math.max(...config.plan.fields.flatMap((f) => f.layers.map((l) => l.energySpreadMeVPerU))),
+  } : config.beam,
   transport: {
     ...config.transport,
     nuclear: config.transport.nuclear ?? (config.beam.particle === 'proton' || config.solver === 'montecarlo'),
@@ -255,6 +290,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** The phantom fields a CT replaces, and their defaults. */
 const CT_REPLACES = ['sizeMm', 'voxelSizeMm', 'material', 'densityGPerCm3', 'regions'] as const;
 const PHANTOM_DEFAULTS: Record<string, unknown> = configSchema.shape.phantom.parse({});
+const BEAM_DEFAULTS: Record<string, unknown> = configSchema.shape.beam.parse({});
+
+/** The beam's energy and spread as the resolved config takes them from a plan (its highest layer's), from the raw input. */
+function planBeamFields(plan: unknown): Record<string, unknown> {
+  const layers = isPlainObject(plan) && Array.isArray(plan.fields)
+    ? plan.fields.flatMap((f: unknown) => (isPlainObject(f) && Array.isArray(f.layers) ? f.layers.filter(isPlainObject) : []))
+    : [];
+  const highest = (key: string, fallback: number) => Math.max(...layers.map((l: Record<string, unknown>) => (typeof l[key] === 'number' ? l[key] as number : fallback)));
+  return layers.length ? { energyMeVPerU: highest('energyMeVPerU', NaN), energySpreadMeVPerU: highest('energySpreadMeVPerU', 0) } : {};
+}
 
 export interface ParseConfigOptions {
   /** Where the config came from, for messages (e.g. '--config plan.json'). */
@@ -289,6 +334,15 @@ export function parseConfig(input: unknown, options: ParseConfigOptions = {}): R
     const taken = CT_REPLACES.filter((key) => phantom[key] !== undefined && JSON.stringify(phantom[key]) !== JSON.stringify(PHANTOM_DEFAULTS[key]));
     if (taken.length > 0) throw new BraggInputError(`${what}: phantom.ct: the CT gives the grid, materials and densities; leave out phantom.${taken.join(', phantom.')}`);
     if (input!.solver === 'deterministic') throw new BraggInputError(`${what}: phantom.ct: the deterministic solver takes phantoms of regions only; use the Monte Carlo (solver 'montecarlo')`);
+  }
+  if (isPlainObject(input) && input.plan !== undefined) {
+    const beam = isPlainObject(input.beam) ? input.beam : {};
+    // (a resolved config, passed again, holds the defaults and the energy and spread taken from the plan)
+    const derived = planBeamFields(input.plan);
+    const given = Object.keys(beam).filter((key) => key !== 'particle' && beam[key] !== undefined
+      && JSON.stringify(beam[key]) !== JSON.stringify(BEAM_DEFAULTS[key]) && beam[key] !== derived[key]);
+    if (given.length > 0) throw new BraggInputError(`${what}: plan: its fields, layers and spots give the beam; leave out beam.${given.join(', beam.')} (beam.particle stays)`);
+    if (input.solver === 'deterministic') throw new BraggInputError(`${what}: plan: the deterministic solver takes one beam along +z; use the Monte Carlo (solver 'montecarlo')`);
   }
   if (isPlainObject(input) && input.solver === 'deterministic' && isPlainObject(input.beam) && input.beam.gantryAngleDeg !== undefined) {
     throw new BraggInputError(`${what}: beam.gantryAngleDeg: the deterministic solver takes beams along +z only; use the Monte Carlo (solver 'montecarlo')`);

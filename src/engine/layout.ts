@@ -44,8 +44,20 @@ export const PARAMS = {
   isocenterXMm: [216, 'f32'], isocenterYMm: [220, 'f32'], isocenterZMm: [224, 'f32'],
   /** Virtual source to isocentre distances (mm) for x and y; 0: parallel. */
   sourceAxisDistanceXMm: [228, 'f32'], sourceAxisDistanceYMm: [232, 'f32'],
+  /** sourceMode 2 (a plan): the spot records that follow the parameters (SPOT_BYTES each, SPOT). */
+  spotCount: [236, 'i32'],
 } as const satisfies Record<string, readonly [number, 'i32' | 'u32' | 'f32']>;
 export const PARAMS_BYTES = 240;
+
+/**
+ * A plan's spot record (sourceMode 2), right after the parameters: the beam's fields in the order
+ * of PARAMS' beamEnergyMeVPerU ... divergenceSigmaYRad, then the field's frame in the order of
+ * beamUX ... sourceAxisDistanceYMm, so that a kernel reads a spot where it would read the beam;
+ * then the first history that draws it (u32: histories are assigned to spots in order, in
+ * proportion to their weights: src/beam/planSpots.ts).
+ */
+export const SPOT = { beam: 0, frame: 32, firstHistory: 88 } as const;
+export const SPOT_BYTES = 96;
 /** Library records (bytes, f32 fields; counts and species as exact integer values): events (first product, products, neutral share, local share), products (species, E/A ratio, cos theta, cos phi, sin phi). */
 export const LIBRARY_EVENT_BYTES = 16;
 export const LIBRARY_PRODUCT_BYTES = 20;

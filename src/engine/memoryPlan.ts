@@ -4,7 +4,7 @@
  * known before anything is allocated, so a run that would not fit fails first.
  */
 import { RegionPlan, WASM32_MAX_PAGES, WASM_PAGE_BYTES } from './regions.js';
-import { PARAMS_BYTES, WORKER_BYTES, LANE_STATE_BYTES, LANES, LIST_ENTRY_BYTES, LET_FIELDS, LET_LIST_CAPACITY, LET_LIST_ENTRY_BYTES } from './layout.js';
+import { PARAMS_BYTES, SPOT_BYTES, WORKER_BYTES, LANE_STATE_BYTES, LANES, LIST_ENTRY_BYTES, LET_FIELDS, LET_LIST_CAPACITY, LET_LIST_ENTRY_BYTES } from './layout.js';
 import { BraggInputError } from '../errors.js';
 
 export interface WorkerRegions {
@@ -25,6 +25,8 @@ export interface MemoryPlan {
   readonly pages: number;
   readonly totalBytes: number;
   readonly params: number;
+  /** The parameters and a plan's spot records after them (layout.ts: SPOT). */
+  readonly paramsBytes: number;
   readonly materialIndex: number;
   readonly density: number;
   readonly tables: number;
@@ -51,6 +53,8 @@ export interface MemoryRequest {
   readonly charges?: number;
   /** Refuse plans above this many bytes (never above the wasm32 ceiling of 4 GiB). */
   readonly limitBytes?: number;
+  /** A treatment plan's spots, whose records follow the parameters (default 0). */
+  readonly spots?: number;
 }
 
 export function planMemory(request: MemoryRequest): MemoryPlan {
@@ -58,7 +62,8 @@ export function planMemory(request: MemoryRequest): MemoryPlan {
   const listCapacity = request.listCapacity ?? DEFAULT_LIST_CAPACITY;
   const limitBytes = request.limitBytes ?? WASM32_MAX_PAGES * WASM_PAGE_BYTES;
   const plan = new RegionPlan();
-  const params = plan.reserve('params', PARAMS_BYTES);
+  const paramsBytes = PARAMS_BYTES + SPOT_BYTES * (request.spots ?? 0);
+  const params = plan.reserve('params', paramsBytes);
   const materialIndex = plan.reserve('materialIndex', voxels);
   const density = plan.reserve('density', voxels * 4);
   const tables = plan.reserve('tables', tableBytes);
@@ -88,5 +93,5 @@ export function planMemory(request: MemoryRequest): MemoryPlan {
     const which = limit === ceiling ? 'the 4 GiB wasm32 limit' : `the memory limit of ${mib(limit)}`;
     throw new BraggInputError(`the run needs ${mib(plan.totalBytes)} of shared memory (${workers} worker${workers === 1 ? '' : 's'}), more than ${which}: use fewer voxels or threads${request.scoreLet ? ', or set scoring.let to false (CLI: --no-let)' : ''}`);
   }
-  return { pages: plan.pages, totalBytes: plan.totalBytes, params, materialIndex, density, tables, tablesBytes: tableBytes, control, listCapacity, workers: workerRegions };
+  return { pages: plan.pages, totalBytes: plan.totalBytes, params, paramsBytes, materialIndex, density, tables, tablesBytes: tableBytes, control, listCapacity, workers: workerRegions };
 }

@@ -9,11 +9,12 @@ import type { IonId } from '../physics/index.js';
 import type { Ion, Material, MaterialId } from '../physics/index.js';
 import { BraggInputError } from '../errors.js';
 import { buildPhantom, phantomShape, type Phantom, type PhantomShape } from '../geometry/phantom.js';
-import { beamFrame, rayEntry, type BeamFrame } from '../beam/beamGeometry.js';
+import { beamFrame, centralRayEnters, type BeamFrame } from '../beam/beamGeometry.js';
+import { planSpots, SPOT_FLOATS, type PlanSpots } from '../beam/planSpots.js';
 import { buildTables, writeTables, type PackedTables } from './materialTables.js';
 import { libraryBytes, reactionLayout, writeLibrary } from './reactionTables.js';
 import { planMemory, type MemoryPlan, type MemoryRequest } from './memoryPlan.js';
-import { PARAMS, WORKER_POINTERS, WORKER_COUNTERS, ENERGY_UNITS_PER_MEV, LET_FIELDS, type WorkerCounter } from './layout.js';
+import { PARAMS, PARAMS_BYTES, SPOT, SPOT_BYTES, WORKER_POINTERS, WORKER_COUNTERS, ENERGY_UNITS_PER_MEV, LET_FIELDS, type WorkerCounter } from './layout.js';
 import { checkLetBound } from './letResults.js';
 import { createSharedMemory, instantiateKernel, type KernelVariant } from './kernel.js';
 import { nextTurn } from '../runtime/environment.js';
@@ -136,12 +137,12 @@ export function probeIndexFor(config: ResolvedConfig, phantom: PhantomShape): nu
 }
 
 /** The beam axis must hit the phantom's entrance face. */
-/** The kernels' source parameters (layout.ts: sourceMode ...). */
-function sourceParams(frame: BeamFrame | null) {
+/** The kernels' source parameters (layout.ts: sourceMode ...): the beam along +z (0), in the room (1), a plan's spots (2). */
+function sourceParams(frame: BeamFrame | null, spots: PlanSpots | null) {
   const zero = [0, 0, 0] as const;
   const [u, v, d, iso] = frame ? [frame.u, frame.v, frame.direction, frame.isocenterMm] : [zero, zero, zero, zero];
   return {
-    sourceMode: frame ? 1 : 0, beamUX: u[0], beamUY: u[1], beamUZ: u[2], beamVX: v[0], beamVY: v[1], beamVZ: v[2],
+    sourceMode: spots ? 2 : frame ? 1 : 0, spotCount: spots?.firstHistory.length ?? 0, beamUX: u[0], beamUY: u[1], beamUZ: u[2], beamVX: v[0], beamVY: v[1], beamVZ: v[2],
     beamDirX: d[0], beamDirY: d[1], beamDirZ: d[2], isocenterXMm: iso[0], isocenterYMm: iso[1], isocenterZMm: iso[2],
     sourceAxisDistanceXMm: frame?.sourceAxisDistanceMm[0] ?? 0, sourceAxisDistanceYMm: frame?.sourceAxisDistanceMm[1] ?? 0,
   };
@@ -151,12 +152,7 @@ function checkBeamAim(config: ResolvedConfig, phantom: PhantomShape, frame: Beam
   const [cx, cy] = config.beam.centerMm;
   if (frame) {
     // The spot's central ray: from the virtual source through (cx, cy) at the isocentre plane.
-    const [sx, sy] = frame.sourceAxisDistanceMm;
-    const slope = [sx > 0 ? cx / sx : 0, sy > 0 ? cy / sy : 0];
-    const direction = [0, 1, 2].map((a) => frame.direction[a]! + slope[0]! * frame.u[a]! + slope[1]! * frame.v[a]!) as [number, number, number];
-    const point = [0, 1, 2].map((a) => frame.isocenterMm[a]! + cx * frame.u[a]! + cy * frame.v[a]!) as [number, number, number];
-    const high = [0, 1, 2].map((a) => phantom.originMm[a]! + [phantom.nx, phantom.ny, phantom.nz][a]! * phantom.voxelSizeMm[a]!) as [number, number, number];
-    if (rayEntry(point, direction, phantom.originMm, high) === null) {
+    if (!centralRayEnters(frame, cx, cy, phantom)) {
       throw new BraggInputError(`beam.centerMm [${cx}, ${cy}]: the spot's central ray at gantry ${config.beam.gantryAngleDeg} and couch ${config.beam.couchAngleDeg ?? 0} degrees misses the phantom`);
     }
     return;
@@ -229,8 +225,11 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
   const protonSpecies = species.findIndex((s) => s.id === 'proton');
   const packed = buildTables(species, materials);
   checkEnergies(config, packed);
-  const frame = beamFrame(config, shape, config.phantom.voxels?.zShiftMm ?? 0);
-  checkBeamAim(config, shape, frame);
+  const zShiftMm = config.phantom.voxels?.zShiftMm ?? 0;
+  const frame = beamFrame(config, shape, zShiftMm);
+  // A plan's spots are checked one by one (planSpots); a beam's axis here.
+  const spots = planSpots(config, shape, zShiftMm);
+  if (!spots) checkBeamAim(config, shape, frame);
   const maxHistories = maxHistoriesFor(config, ion);
   if (config.transport.histories > maxHistories) {
     throw new BraggInputError(`transport.histories ${config.transport.histories} is more than one run can tally for this beam (${maxHistories}): split it into runs with different seeds`);
@@ -248,7 +247,7 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
   const request = {
     charges,
     voxels, nz: shape.nz, tableBytes: blockBytes + library.events + library.products, workers, scoreLet,
-    controlBytes: options.controlBytes, limitBytes: options.memoryLimitBytes,
+    controlBytes: options.controlBytes, limitBytes: options.memoryLimitBytes, spots: spots?.firstHistory.length ?? 0,
   };
   const plan = options.fitWorkers ? planMostWorkers(request) : planMemory(request);
   const phantom = buildPhantom(config, (id) => material(id).densityGPerCm3);
@@ -296,8 +295,15 @@ export function prepareRun(config: ResolvedConfig, workers = 1, options: Prepare
     libraryLogEnergyMin: grid ? Math.log(grid[0]!) : 0,
     libraryInvLogEnergyStep: grid && grid.length > 1 ? (grid.length - 1) / Math.log(grid[grid.length - 1]! / grid[0]!) : 0,
     tableMaxEnergyMeVPerU: f32AtMost(packed.energyMaxMeVPerU),
-    ...sourceParams(frame),
+    ...sourceParams(frame, spots),
   });
+  if (spots) {
+    spots.firstHistory.forEach((first, k) => {
+      const record = plan.params + PARAMS_BYTES + k * SPOT_BYTES;
+      new Float32Array(buffer, record, SPOT_FLOATS).set(spots.floats.subarray(k * SPOT_FLOATS, (k + 1) * SPOT_FLOATS));
+      view.setUint32(record + SPOT.firstHistory, first, true);
+    });
+  }
   for (const w of plan.workers) {
     view.setUint32(w.block + WORKER_POINTERS.energySumPtr, w.energySum, true);
     view.setUint32(w.block + WORKER_POINTERS.energySqPtr, w.energySq, true);

@@ -13,7 +13,7 @@
 import type { ResolvedConfig } from '../config/schema.js';
 import { BraggInputError } from '../errors.js';
 import { prepareRun, type RawTallies, type RunOptions } from '../engine/monteCarlo.js';
-import { PARAMS_BYTES, ENERGY_UNITS_PER_MEV, LENGTH_UNITS_PER_MM, WORKER_COUNTERS, LET_FIELDS, type WorkerCounter } from '../engine/layout.js';
+import { ENERGY_UNITS_PER_MEV, LENGTH_UNITS_PER_MM, WORKER_COUNTERS, LET_FIELDS, type WorkerCounter } from '../engine/layout.js';
 import { requestGpuDevice, type GpuDevice } from './device.js';
 import { shaderSource } from './shaders.js';
 import { wgslPreamble, GPU_COUNTER_PAIRS, GPU_COUNTER_WORDS, GPU_COUNTER_BYTES } from './wgslPreamble.js';
@@ -125,7 +125,7 @@ export async function runWebGpu(config: ResolvedConfig, options: WebGpuOptions =
     : 1;
   const memory = run.memory.buffer;
   const shared = {
-    params: storage(device, new Uint8Array(memory.slice(run.plan.params, run.plan.params + PARAMS_BYTES))),
+    params: storage(device, new Uint8Array(memory.slice(run.plan.params, run.plan.params + run.plan.paramsBytes))),
     materialIndex: storage(device, Uint32Array.from(phantom.materialIndex)),
     density: storage(device, new Float32Array(phantom.densityGPerCm3)),
     tables: storage(device, new Uint8Array(memory.slice(run.plan.tables, run.plan.tables + run.plan.tablesBytes))),

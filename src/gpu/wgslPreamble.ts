@@ -4,7 +4,7 @@
  * parameter block and material tables as the WASM kernel, by the same offsets.
  */
 import {
-  PARAMS, MATERIAL_HEADER, MATERIAL_HEADER_BYTES, MATERIAL_TABLES, ENERGY_UNITS_PER_MEV, LENGTH_UNITS_PER_MM, STACK_CAPACITY,
+  PARAMS, PARAMS_BYTES, SPOT, SPOT_BYTES, MATERIAL_HEADER, MATERIAL_HEADER_BYTES, MATERIAL_TABLES, ENERGY_UNITS_PER_MEV, LENGTH_UNITS_PER_MM, STACK_CAPACITY,
   LET_FIELDS, LIBRARY_EVENT_BYTES, LIBRARY_PRODUCT_BYTES, LET_ENERGY_UNITS_PER_MEV_KEV_PER_UM, LET_LENGTH_UNITS_PER_MM, LET_LENGTH_UNITS_PER_MM_KEV_PER_UM,
 } from '../engine/layout.js';
 import { KERNEL_CONSTANTS, MAX_STEPS_PER_HISTORY } from '../engine/kernelConstants.js';
@@ -26,6 +26,9 @@ const f32 = (v: number) => (Math.abs(v) >= 1e21 || (v !== 0 && Math.abs(v) < 1e-
 export function wgslPreamble(workgroupSize: number): string {
   const lines: string[] = [];
   for (const [name, [offset]] of Object.entries(PARAMS)) lines.push(`const P_${constantName(name)}: u32 = ${offset / 4}u;`);
+  // a plan's spot records follow the parameters in the params buffer (layout.ts: SPOT), in words
+  lines.push(`const PARAMS_WORDS: u32 = ${PARAMS_BYTES / 4}u;`, `const SPOT_WORDS: u32 = ${SPOT_BYTES / 4}u;`);
+  for (const [name, offset] of Object.entries(SPOT)) lines.push(`const SPOT_${constantName(name)}: u32 = ${offset / 4}u;`);
   for (const [name, offset] of Object.entries(MATERIAL_HEADER)) lines.push(`const M_${constantName(name)}: u32 = ${offset / 4}u;`);
   lines.push(`const M_HEADER_FLOATS: u32 = ${MATERIAL_HEADER_BYTES / 4}u;`);
   MATERIAL_TABLES.forEach((name, k) => lines.push(`const T_${constantName(name)}: u32 = ${k}u;`));
