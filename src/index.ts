@@ -53,3 +53,11 @@ export {
 export type { HuCalibration, CalibratedCt } from './geometry/huCalibration.js';
 export type { Phantom } from './geometry/phantom.js';
 export type { MetaImage, MetaElementType, MetaVoxels } from './io/metaImage.js';
+
+// Beams: the room's geometry (IEC 61217), plans, beam models.
+export { roomToPatient, roomFrame, rayEntry } from './beam/beamGeometry.js';
+export type { BeamFrame, RoomGeometry } from './beam/beamGeometry.js';
+export { planSpots } from './beam/planSpots.js';
+export { GENERIC_PROTON_MODEL, beamAt, planInParticles } from './beam/beamModel.js';
+export type { BeamModel, BeamModelEnergy, FieldInMU } from './beam/beamModel.js';
+export { parseBeamModel } from './beam/beamModelSchema.js';

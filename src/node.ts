@@ -13,3 +13,7 @@ export { readNrrd, parseNrrdHeader, encodeNrrd } from './io/nrrd.js';
 export { loadPhantom } from './geometry/loadPhantom.js';
 export { readDicomCtFolder } from './io/dicom/ctFolder.js';
 export type { CtSeries, CtSeriesIdentifiers } from './io/dicom/ctSeries.js';
+export { readPlanFile } from './io/planFile.js';
+export { rtIonPlanFromBytes } from './io/dicom/rtIonPlan.js';
+export type { RtIonPlan } from './io/dicom/rtIonPlan.js';
+export { encodeRtDose } from './io/dicom/rtDose.js';

@@ -8,8 +8,6 @@ import { BraggInputError } from '../errors.js';
 
 /** Far above any real config (regions and materials included), far below a memory problem. */
 export const MAX_CONFIG_BYTES = 1 << 20;
-/** A plan of MAX_PLAN_SPOTS spots is about 10 MB of JSON. */
-export const MAX_PLAN_BYTES = 32 << 20;
 
 /** A JSON file of at most `maxBytes`, named in messages by `flag` (--config, --plan). */
 export async function readConfigFile(path: string, flag = '--config', maxBytes = MAX_CONFIG_BYTES): Promise<unknown> {

@@ -10,7 +10,9 @@ import { parseConfig, type ResolvedConfig } from '../config/schema.js';
 import { openOutputFolder, writeFileAtomically } from '../io/index.js';
 import { BraggInputError } from '../errors.js';
 import { parseNumberOption } from './numbers.js';
-import { readConfigFile, MAX_PLAN_BYTES } from './configFile.js';
+import { readConfigFile } from './configFile.js';
+import { readPlanFile } from '../io/planFile.js';
+import { parseBeamModel } from '../beam/beamModelSchema.js';
 import { loadPhantom } from '../geometry/loadPhantom.js';
 import { dirname, resolve } from 'node:path';
 import { onTermination } from './signals.js';
@@ -22,7 +24,7 @@ interface RunOptions {
   solver?: 'montecarlo' | 'deterministic';
   /** false with --no-nuclear, --no-let (commander: true otherwise, which leaves the config's value). */
   nuclear?: boolean; let?: boolean;
-  ct?: string; huCalibration?: string; plan?: string;
+  ct?: string; huCalibration?: string; plan?: string; beamModel?: string;
 }
 
 /** Config fields that flags set, so that messages name the flag the user typed. */
@@ -61,9 +63,13 @@ async function configFromCommandLine(options: RunOptions): Promise<ResolvedConfi
     ...(options.solver !== undefined ? { solver: options.solver } : {}),
     ...(options.ct !== undefined || options.huCalibration !== undefined ? { phantom: { ...base.phantom, ct: { ...base.phantom?.ct, ...ct, ...calibration } } } : {}),
   };
-  // --plan FILE: a JSON plan, { "fields": [...] } (the config's "plan" section).
-  const plan = options.plan === undefined ? undefined : await readConfigFile(options.plan, '--plan', MAX_PLAN_BYTES);
-  const config = parseConfig(plan === undefined ? withFlags : { ...withFlags, plan }, { fieldNames: FLAG_FIELDS });
+  // --plan FILE: a DICOM RT Ion Plan (through the beam model) or a JSON plan section { "fields": [...] }.
+  const model = options.beamModel === undefined ? undefined : parseBeamModel(await readConfigFile(options.beamModel, '--beam-model'), `--beam-model ${options.beamModel}`);
+  if (model && options.plan === undefined) throw new BraggInputError('--beam-model converts a DICOM RT Ion Plan: give --plan too');
+  const planFile = options.plan === undefined ? undefined : await readPlanFile(options.plan, model);
+  const withPlan = planFile === undefined ? withFlags
+    : { ...withFlags, plan: planFile.plan, ...(planFile.particle ? { beam: { ...withFlags.beam, particle: planFile.particle } } : {}) };
+  const config = parseConfig(withPlan, { fieldNames: FLAG_FIELDS });
   return loadPhantom(config, { baseDir: options.config === undefined ? process.cwd() : dirname(resolve(options.config)) });
 }
 

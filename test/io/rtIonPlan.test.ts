@@ -1,0 +1,89 @@
+// DICOM RT Ion Plan in (src/io/dicom/rtIonPlan.ts) through a beam model (src/beam/beamModel.ts):
+// a small plan written here with dcmjs, as a planning system would, read with all its spots and MU.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import dcmjs from 'dcmjs';
+import { rtIonPlanFromBytes } from '../../src/io/dicom/rtIonPlan.js';
+import { GENERIC_PROTON_MODEL, beamAt, planInParticles } from '../../src/beam/beamModel.js';
+import { parseBeamModel } from '../../src/beam/beamModelSchema.js';
+import { getIon, getMaterial, stoppingPower } from '../../src/physics/index.js';
+
+const bin = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+
+type Point = Record<string, unknown>;
+/** An RT Ion Plan of one proton beam: two layers (100 and 120 MeV) of spots, 20 MU, closing control points of weight 0. */
+function ionPlan(edit: { energy2?: number; beam?: Record<string, unknown>; modality?: string } = {}): Uint8Array {
+  const layer = (index: number, energy: number, map: number[], weights: number[], cumulative: number): Point[] => [
+    { ControlPointIndex: index, NominalBeamEnergy: energy, CumulativeMetersetWeight: cumulative, NumberOfScanSpotPositions: weights.length,
+      ScanSpotPositionMap: map, ScanSpotMetersetWeights: weights, ScanSpotTuneID: '3.0', NumberOfPaintings: 1 },
+    { ControlPointIndex: index + 1, NominalBeamEnergy: energy, CumulativeMetersetWeight: cumulative + weights.reduce((a, b) => a + b, 0),
+      NumberOfScanSpotPositions: weights.length, ScanSpotPositionMap: map, ScanSpotMetersetWeights: weights.map(() => 0), ScanSpotTuneID: '3.0', NumberOfPaintings: 1 },
+  ];
+  const points = [...layer(0, 100, [0, 0, 5, 0], [3, 2], 0), ...layer(2, edit.energy2 ?? 120, [-5, 0, 0, 5], [4, 1], 5)];
+  Object.assign(points[0]!, { GantryAngle: 90, PatientSupportAngle: 0, IsocenterPosition: [0, 0, 30], GantryRotationDirection: 'NONE' });
+  const dataset = {
+    SOPClassUID: '1.2.840.10008.5.1.4.1.1.481.8', SOPInstanceUID: '1.2.826.0.1.3680043.9.7777.10', Modality: edit.modality ?? 'RTPLAN',
+    StudyInstanceUID: '1.2.826.0.1.3680043.9.7777.2', SeriesInstanceUID: '1.2.826.0.1.3680043.9.7777.11', FrameOfReferenceUID: '1.2.826.0.1.3680043.9.7777.4',
+    PatientID: 'BRAGG-TEST', PatientName: 'Slab^Phantom', RTPlanLabel: 'TEST', RTPlanGeometry: 'PATIENT',
+    FractionGroupSequence: [{ FractionGroupNumber: 1, NumberOfFractionsPlanned: 1, NumberOfBeams: 1, ReferencedBeamSequence: [{ ReferencedBeamNumber: 1, BeamMeterset: 20 }] }],
+    IonBeamSequence: [{
+      BeamNumber: 1, BeamName: 'LAT', BeamType: 'STATIC', RadiationType: 'PROTON', TreatmentDeliveryType: 'TREATMENT', ScanMode: 'MODULATED',
+      VirtualSourceAxisDistances: [2000, 1800], FinalCumulativeMetersetWeight: 10, NumberOfControlPoints: points.length,
+      IonControlPointSequence: points, ...edit.beam,
+    }],
+    _meta: { TransferSyntaxUID: { Value: ['1.2.840.10008.1.2.1'], vr: 'UI' } },
+  };
+  return new Uint8Array(dcmjs.data.datasetToBuffer(dataset));
+}
+
+describe('DICOM RT Ion Plan', () => {
+  it('reads every spot with its MU (BeamMeterset x weight / FinalCumulativeMetersetWeight), angles, isocentre and sources', () => {
+    const plan = rtIonPlanFromBytes(ionPlan(), 'plan.dcm');
+    expect(plan.particle).toBe('proton');
+    expect(plan.label).toBe('TEST');
+    expect(plan.fields).toEqual([{
+      gantryAngleDeg: 90, couchAngleDeg: 0, isocenterMm: [0, 0, 30], sourceAxisDistanceMm: [2000, 1800],
+      layers: [{ nominalMeVPerU: 100, spots: [[0, 0, 6], [5, 0, 4]] }, { nominalMeVPerU: 120, spots: [[-5, 0, 8], [0, 5, 2]] }],
+    }]);
+    // through the generic model: MU x protons per MU, which goes as 1 / S_air(E), 1e8 at 100 MeV
+    const particles = planInParticles(plan.fields, GENERIC_PROTON_MODEL);
+    expect(particles.fields[0]!.layers[0]!.spots[0]![2]).toBeCloseTo(6e8, -2);
+    const ratio = stoppingPower(getIon('proton'), getMaterial('air'), 100) / stoppingPower(getIon('proton'), getMaterial('air'), 120);
+    expect(particles.fields[0]!.layers[1]!.spots[0]![2] / 8e8).toBeCloseTo(ratio, 10);
+    expect(ratio).toBeGreaterThan(1.1);  // fewer charges per proton at higher energy: more protons per MU
+    expect(beamAt(GENERIC_PROTON_MODEL, 150, 'x').spotSigmaMm[0]).toBeCloseTo(4.5, 10);  // 6 mm at 70 MeV to 3 mm at 230, linear
+  });
+
+  it('refuses what it cannot deliver, each in one line', () => {
+    expect(() => rtIonPlanFromBytes(ionPlan({ modality: 'CT' }), 'ct.dcm')).toThrow(/ct\.dcm: Modality CT, .*expected an RT Ion Plan/);
+    expect(() => rtIonPlanFromBytes(ionPlan({ beam: { RangeShifterSequence: [{ RangeShifterNumber: 1, RangeShifterID: 'RS', RangeShifterType: 'BINARY' }] } }), 'p.dcm'))
+      .toThrow(/beam 1 'LAT'\): has a RangeShifter, which is not modelled yet/);
+    expect(() => rtIonPlanFromBytes(ionPlan({ beam: { RadiationType: 'ION' } }), 'p.dcm')).toThrow(/RadiationType ION: only PROTON plans are read/);
+    expect(() => planInParticles(rtIonPlanFromBytes(ionPlan({ energy2: 250 }), 'p.dcm').fields, GENERIC_PROTON_MODEL))
+      .toThrow(/plan field 1, layer 2: nominal energy 250 MeV is outside the beam model .* \(70 to 230 MeV\)/);
+    expect(() => rtIonPlanFromBytes(new Uint8Array(200), 'zeros.dcm')).toThrow(/zeros\.dcm: not a DICOM file/);
+    expect(() => parseBeamModel({ name: 'm', particle: 'proton', sourceAxisDistanceMm: [2000, 2000], energies: [] }, 'model.json')).toThrow(/model\.json: energies: must hold at least one energy/);
+  });
+
+  it('bragg run --plan plan.dcm computes it on a phantom; an energy beyond the model exits 2 with one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bragg-rtplan-'));
+    writeFileSync(join(dir, 'plan.dcm'), ionPlan());
+    writeFileSync(join(dir, 'high.dcm'), ionPlan({ energy2: 250 }));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ phantom: { sizeMm: [60, 60, 60], voxelSizeMm: [2, 2, 2] } }));
+    const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'run', '--config', join(dir, 'config.json'), '--histories', '300', '--threads', '1', ...args], { encoding: 'utf8', timeout: 120_000 });
+    const ok = run('--plan', join(dir, 'plan.dcm'), '--out', join(dir, 'out'));
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
+    expect(summary.config.plan.fields[0].layers.map((l: { energyMeVPerU: number }) => l.energyMeVPerU)).toEqual([100, 120]);
+    expect(summary.energyDepositedMeVPerPrimary).toBeGreaterThan(50);
+    const bad = run('--plan', join(dir, 'high.dcm'), '--out', join(dir, 'out2'));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/nominal energy 250 MeV is outside the beam model/);
+  });
+});
