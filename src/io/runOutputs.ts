@@ -40,6 +40,7 @@ export function summaryDocument(result: SimulationResult | DeterministicResult):
     ...result.summary,
     lateralProbe: result.lateralProbe,
     materialIds: phantomShape(result.config).materials,
+    ...(result.config.plan ? { planParticles: planParticles(result.config) } : {}),
     warnings: result.warnings,
     config: result.config,
   };
@@ -63,6 +64,14 @@ function metaImageFiles(name: string, values: Float64Array | Float32Array | Uint
   return [{ name: `${name}.mhd`, contents: mhd }, { name: `${name}.raw`, contents: raw }];
 }
 
+/** The particles of a plan (the sum of its spots' weights), or null without a plan. */
+export function planParticles(config: ResolvedConfig): number | null {
+  if (!config.plan) return null;
+  let total = 0;
+  for (const field of config.plan.fields) for (const layer of field.layers) for (const spot of layer.spots) total += spot[2];
+  return total;
+}
+
 const isMonteCarlo = (result: SimulationResult | DeterministicResult): result is SimulationResult => !('solver' in result.summary);
 
 /** rtdose.dcm: the dose to medium per primary on the run's grid (the CT's frame and identifiers where it came from a DICOM CT). */
@@ -72,10 +81,14 @@ function rtDoseFile(result: SimulationResult): Uint8Array {
   const [dz, dy, dx] = summary.voxelSizeMm;
   const [z0, y0, x0] = summary.gridOriginMm;
   const voxels = result.config.phantom.voxels;
+  // A plan's dose: per history times the plan's particles (its total weight, the weights being particles).
+  const particles = planParticles(result.config);
   return encodeRtDose({
-    dose: result.dose, dimSize: [nx, ny, nz], spacingMm: [dx, dy, dz], firstCentreMm: [x0 + dx / 2, y0 + dy / 2, z0 + dz / 2],
+    dose: particles === null ? result.dose : result.dose.map((d) => d * particles),
+    dimSize: [nx, ny, nz], spacingMm: [dx, dy, dz], firstCentreMm: [x0 + dx / 2, y0 + dy / 2, z0 + dz / 2],
     ...(voxels instanceof CtPhantom && voxels.dicom ? { identifiers: voxels.dicom } : {}),
-    comment: 'dose to medium, Gy per primary particle', software: `bragg-engine ${summary.engineVersion}`, doseTo: 'MEDIUM',
+    comment: particles === null ? 'dose to medium, Gy per primary particle' : `dose to medium, Gy, plan of ${particles.toPrecision(6)} particles`,
+    software: `bragg-engine ${summary.engineVersion}`, doseTo: 'MEDIUM',
   });
 }
 

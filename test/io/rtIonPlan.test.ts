@@ -81,6 +81,16 @@ describe('DICOM RT Ion Plan', () => {
     const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
     expect(summary.config.plan.fields[0].layers.map((l: { energyMeVPerU: number }) => l.energyMeVPerU)).toEqual([100, 120]);
     expect(summary.energyDepositedMeVPerPrimary).toBeGreaterThan(50);
+    // 10 MU at 100 MeV and 10 at 120 MeV: 1e9 protons and 1e9 S_air(100) / S_air(120)
+    const ratio = stoppingPower(getIon('proton'), getMaterial('air'), 100) / stoppingPower(getIon('proton'), getMaterial('air'), 120);
+    expect(summary.planParticles / (1e9 * (1 + ratio))).toBeCloseTo(1, 12);
+    // the RT Dose holds the plan's dose in Gy: dose.npy (per history) times its particles (pydicom reads it)
+    const python = ['python3', '/usr/bin/python3'].find((exe) => spawnSync(exe, ['-c', 'import pydicom, numpy'], { stdio: 'ignore' }).status === 0);
+    if (!python) throw new Error('no python3 with pydicom and numpy found; install python3-pydicom and python3-numpy');
+    const script = "import sys, numpy, pydicom\nd = pydicom.dcmread(sys.argv[1] + '/rtdose.dcm')\nprint(float((d.pixel_array * float(d.DoseGridScaling)).max()), float(numpy.load(sys.argv[1] + '/dose.npy').max()), d.DoseComment)";
+    const [rtMax, npyMax] = spawnSync(python, ['-c', script, join(dir, 'out')], { encoding: 'utf8' }).stdout.split(' ').map(Number);
+    expect(rtMax! / (npyMax! * summary.planParticles)).toBeCloseTo(1, 6);
+    expect(rtMax).toBeGreaterThan(1e-3);  // Gy, not Gy per proton
     const bad = run('--plan', join(dir, 'high.dcm'), '--out', join(dir, 'out2'));
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
