@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runCommand } from './runCommand.js';
+import { sobpCommand } from './sobpCommand.js';
 import { rangeCommand } from './rangeCommand.js';
 import { compareCommand, DEFAULT_OVERLAY_PATH } from './compareCommand.js';
 import { BraggInputError } from '../errors.js';
@@ -72,6 +73,17 @@ program.command('range')
   .requiredOption('--material <id>', 'material id, e.g. water, pmma, compact-bone')
   .option('--json', 'print one JSON object')
   .action(rangeCommand);
+
+program.command('sobp')
+  .description('build a spread-out Bragg peak plan over a depth range of water (pristine peaks weighted by non-negative least squares) for `bragg run --plan`')
+  .requiredOption('--from <mm>', 'proximal target depth (mm)')
+  .requiredOption('--to <mm>', 'distal target depth (mm)')
+  .addOption(new Option('--particle <name>', 'beam particle').choices(['proton', 'helium', 'carbon', 'oxygen']))
+  .option('--spacing <mm>', 'range step between pristine peaks (mm, default 2)')
+  .option('--histories <n>', 'histories per pristine peak (default 20000)')
+  .option('--out <file>', 'plan file to write', 'sobp-plan.json')
+  .option('--json', 'print one JSON object')
+  .action(sobpCommand);
 
 program.command('compare')
   .description('compare two output folders of `bragg run` (dose integrated over y): 2-D gamma, R80, depth-dose overlay plot')
