@@ -61,3 +61,5 @@ export { planSpots } from './beam/planSpots.js';
 export { GENERIC_PROTON_MODEL, beamAt, planInParticles } from './beam/beamModel.js';
 export type { BeamModel, BeamModelEnergy, FieldInMU } from './beam/beamModel.js';
 export { parseBeamModel } from './beam/beamModelSchema.js';
+export { roiMask, roiDoses, dvhMetrics, cumulativeDvh } from './analysis/dvh.js';
+export type { DoseGrid, DvhMetrics } from './analysis/dvh.js';

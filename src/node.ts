@@ -17,3 +17,7 @@ export { readPlanFile } from './io/planFile.js';
 export { rtIonPlanFromBytes } from './io/dicom/rtIonPlan.js';
 export type { RtIonPlan } from './io/dicom/rtIonPlan.js';
 export { encodeRtDose } from './io/dicom/rtDose.js';
+export { rtStructFromBytes } from './io/dicom/rtStruct.js';
+export type { StructureSet, RegionOfInterest, PlanarContour } from './io/dicom/rtStruct.js';
+export { dvhOutputs } from './io/dvhFiles.js';
+export type { RunOutputOptions } from './io/runOutputs.js';

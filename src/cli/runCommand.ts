@@ -12,6 +12,9 @@ import { BraggInputError } from '../errors.js';
 import { parseNumberOption } from './numbers.js';
 import { readConfigFile } from './configFile.js';
 import { readPlanFile } from '../io/planFile.js';
+import { rtStructFromBytes, type StructureSet } from '../io/dicom/rtStruct.js';
+import { readWhole, regularFileBytes } from '../io/metaImage.js';
+import { CtPhantom } from '../geometry/ctPhantom.js';
 import { parseBeamModel } from '../beam/beamModelSchema.js';
 import { loadPhantom } from '../geometry/loadPhantom.js';
 import { dirname, resolve } from 'node:path';
@@ -24,7 +27,7 @@ interface RunOptions {
   solver?: 'montecarlo' | 'deterministic';
   /** false with --no-nuclear, --no-let (commander: true otherwise, which leaves the config's value). */
   nuclear?: boolean; let?: boolean;
-  ct?: string; huCalibration?: string; plan?: string; beamModel?: string;
+  ct?: string; huCalibration?: string; plan?: string; beamModel?: string; structures?: string;
 }
 
 /** Config fields that flags set, so that messages name the flag the user typed. */
@@ -149,8 +152,28 @@ function progressBar(options: RunOptions, unit: string): { onProgress?: Simulate
   };
 }
 
+/** --structures FILE: an RT Structure Set, read and checked before any transport (on a DICOM CT, the same frame of reference). */
+async function structuresFromCommandLine(options: RunOptions, config: ResolvedConfig): Promise<StructureSet | undefined> {
+  if (options.structures === undefined) return undefined;
+  if (config.solver === 'deterministic') throw new BraggInputError('--structures: DVHs are taken of the Monte Carlo\'s 3-D dose; the deterministic solver\'s is integrated over y');
+  const size = await regularFileBytes(options.structures, `--structures ${options.structures}`, 'the structure set');
+  if (size > MAX_STRUCTURE_SET_BYTES) throw new BraggInputError(`--structures ${options.structures}: ${size} bytes, more than a structure set (at most ${MAX_STRUCTURE_SET_BYTES})`);
+  const structures = rtStructFromBytes(await readWhole(options.structures, `--structures ${options.structures}`, size), options.structures);
+  const ct = config.phantom.voxels;
+  const frame = ct instanceof CtPhantom ? ct.dicom?.frameOfReferenceUid : undefined;
+  if (frame && structures.frameOfReferenceUid && frame !== structures.frameOfReferenceUid) {
+    throw new BraggInputError(`--structures ${options.structures}: frame of reference ${structures.frameOfReferenceUid} is not the CT's (${frame})`);
+  }
+  return structures;
+}
+
+/** A structure set of many ROIs and fine contours is a few tens of MB. */
+const MAX_STRUCTURE_SET_BYTES = 256 * 2 ** 20;
+
 export async function runCommand(options: RunOptions): Promise<void> {
   const config = await configFromCommandLine(options);
+  const structures = await structuresFromCommandLine(options, config);
+  const outputOptions = structures ? { structures } : {};
   const runOptions = simulateOptions(options);
   if (config.solver === 'deterministic') {
     // Histories and seeds belong to the Monte Carlo: say so rather than ignore them silently.
@@ -170,9 +193,9 @@ export async function runCommand(options: RunOptions): Promise<void> {
     }
     for (const text of result.warnings) warn(text);
     if (!isDeterministic(result)) warnAboutDiagnostics(result);
-    await folder.publish(runOutputFiles(result));
+    await folder.publish(runOutputFiles(result, outputOptions));
     const text = isDeterministic(result) ? deterministicText(result) : monteCarloText(result);
-    process.stdout.write(options.json ? JSON.stringify(summaryDocument(result)) + '\n' : text + `  outputs in ${options.out}/\n`);
+    process.stdout.write(options.json ? JSON.stringify(summaryDocument(result, outputOptions)) + '\n' : text + `  outputs in ${options.out}/\n`);
   } catch (error) {
     await folder.abandon();
     throw error;

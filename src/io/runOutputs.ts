@@ -6,7 +6,8 @@
  * uncertainty 0); where the Monte Carlo scored LET, let_d.npy, let_t.npy,
  * let_d_primaries.npy (LET in water, keV/um) and let_d_medium.npy, and an
  * LETd column in depth_dose.csv (the deterministic solver scores no LET); for the Monte Carlo,
- * rtdose.dcm (DICOM RT Dose, io/dicom/rtDose.ts). writeRunOutputs publishes them as one set with
+ * rtdose.dcm (DICOM RT Dose, io/dicom/rtDose.ts); with an RT Structure Set, dvh.csv and dvh.svg
+ * (io/dvhFiles.ts). writeRunOutputs publishes them as one set with
  * manifest.json (outputFolder.ts).
  */
 import type { SimulationResult } from '../simulate.js';
@@ -17,6 +18,8 @@ import { phantomShape } from '../geometry/phantom.js';
 import { encodeNpy } from './npy.js';
 import { encodeRtDose } from './dicom/rtDose.js';
 import { CtPhantom } from '../geometry/ctPhantom.js';
+import type { StructureSet } from './dicom/rtStruct.js';
+import { dvhOutputs } from './dvhFiles.js';
 import { encodeMetaImage, type MetaElementType, type MetaVoxels } from './metaImage.js';
 import { depthDoseCsv } from './depthDoseCsv.js';
 import { depthDoseSvg } from './depthDoseSvg.js';
@@ -34,13 +37,20 @@ export function geometryLabel(config: ResolvedConfig): string {
   return `${material} with ${parts.join(' and ')}`;
 }
 
-/** summary.json: the summary, the lateral probe, the material list of material.npy, the warnings and the resolved config (every default filled in). */
-export function summaryDocument(result: SimulationResult | DeterministicResult): Record<string, unknown> {
+/** What a run's outputs add to the result: an RT Structure Set for DVHs. */
+export interface RunOutputOptions {
+  readonly structures?: StructureSet;
+}
+
+/** summary.json: the summary, the lateral probe, the material list of material.npy, the warnings and the resolved config (every default filled in); with structures, the DVH metrics. */
+export function summaryDocument(result: SimulationResult | DeterministicResult, options: RunOutputOptions = {}): Record<string, unknown> {
+  const dvh = options.structures && isMonteCarlo(result) ? runDvh(result, options.structures) : null;
   return {
     ...result.summary,
     lateralProbe: result.lateralProbe,
     materialIds: phantomShape(result.config).materials,
     ...(result.config.plan ? { planParticles: planParticles(result.config) } : {}),
+    ...(dvh ? { dvh: { doseUnit: dvh.unit, vAtLevelIs: 'fraction of the volume at 20 % of the grid\'s maximum dose or more', rois: dvh.outputs.metrics } } : {}),
     warnings: result.warnings,
     config: result.config,
   };
@@ -74,6 +84,17 @@ export function planParticles(config: ResolvedConfig): number | null {
 
 const isMonteCarlo = (result: SimulationResult | DeterministicResult): result is SimulationResult => !('solver' in result.summary);
 
+/** The dose the DVHs are taken of: a plan's in Gy, otherwise per primary; on the run's grid in the patient frame. */
+function runDvh(result: SimulationResult, structures: StructureSet) {
+  const [nz, ny, nx] = result.summary.gridShape;
+  const [dz, dy, dx] = result.summary.voxelSizeMm;
+  const [z0, y0, x0] = result.summary.gridOriginMm;
+  const particles = planParticles(result.config);
+  const dose = particles === null ? result.dose : result.dose.map((d) => d * particles);
+  const unit = particles === null ? 'Gy per primary' : 'Gy';
+  return { unit, outputs: dvhOutputs(dose, { nx, ny, nz, voxelSizeMm: [dx, dy, dz], lowCornerMm: [x0, y0, z0] }, structures, unit) };
+}
+
 /** rtdose.dcm: the dose to medium per primary on the run's grid (the CT's frame and identifiers where it came from a DICOM CT). */
 function rtDoseFile(result: SimulationResult): Uint8Array {
   const { summary } = result;
@@ -92,8 +113,9 @@ function rtDoseFile(result: SimulationResult): Uint8Array {
   });
 }
 
-export function runOutputFiles(result: SimulationResult | DeterministicResult): OutputFile[] {
+export function runOutputFiles(result: SimulationResult | DeterministicResult, options: RunOutputOptions = {}): OutputFile[] {
   const { summary, depthDose, config } = result;
+  const dvh = options.structures && isMonteCarlo(result) ? runDvh(result, options.structures).outputs : null;
   const maps = phantomMaps(config, summary.gridShape);
   const lets = 'let' in result ? result.let : null;
   const byCharge = 'doseByCharge' in result ? result.doseByCharge : null;
@@ -106,7 +128,8 @@ export function runOutputFiles(result: SimulationResult | DeterministicResult): 
   const solver = 'solver' in summary ? ' (deterministic)' : '';
   const title = `${summary.energyMeVPerU} MeV/u ${summary.particle} in ${geometryLabel(config)}${solver}`;
   return [
-    { name: 'summary.json', contents: JSON.stringify(summaryDocument(result), null, 2) + '\n' },
+    { name: 'summary.json', contents: JSON.stringify(summaryDocument(result, options), null, 2) + '\n' },
+    ...(dvh ? [{ name: 'dvh.csv', contents: dvh.csv }, { name: 'dvh.svg', contents: dvh.svg }] : []),
     { name: 'depth_dose.csv', contents: depthDoseCsv(series) },
     { name: 'depth_dose.svg', contents: depthDoseSvg({ series, r80Mm: summary.r80Mm, title }) },
     { name: 'dose.npy', contents: encodeNpy(result.dose, summary.gridShape) },
@@ -132,10 +155,10 @@ export function runOutputFiles(result: SimulationResult | DeterministicResult): 
 }
 
 /** Publishes a run's outputs into `dir` as one set (the API's counterpart of `bragg run --out`). */
-export async function writeRunOutputs(dir: string, result: SimulationResult | DeterministicResult): Promise<void> {
+export async function writeRunOutputs(dir: string, result: SimulationResult | DeterministicResult, options: RunOutputOptions = {}): Promise<void> {
   const folder = await openOutputFolder(dir, { label: 'output folder' });
   try {
-    await folder.publish(runOutputFiles(result));
+    await folder.publish(runOutputFiles(result, options));
   } catch (error) {
     await folder.abandon();
     throw error;

@@ -13,6 +13,7 @@ import { parseConfig } from '../../src/config/schema.js';
 import { loadPhantom } from '../../src/geometry/loadPhantom.js';
 import { getMaterial } from '../../src/physics/materials.js';
 import { readDicomCtFolder } from '../../src/io/dicom/ctFolder.js';
+import { rtStructFile, square } from '../helpers/rtStruct.js';
 
 const [nx, ny, nz] = [20, 20, 60];
 const VOXEL_MM = 2;
@@ -112,6 +113,33 @@ print(json.dumps({'frame': d.FrameOfReferenceUID, 'study': d.StudyInstanceUID, '
     expect(read.max).toBeGreaterThan(0);
     expect(read.maxError).toBeLessThanOrEqual(read.max * 2 ** -31);
     expect(readFileSync(join(out, 'dose.mhd'), 'utf8')).toMatch(/^Offset = -19 -19 101$/m);
+  });
+
+  it('bragg run --ct --plan --structures: a plan on the CT with the DVHs of its ROIs; structures on another frame exit 2', () => {
+    const dir = writeSeries();
+    writeFileSync(join(dir, 'calibration.csv'), calibration());
+    // the bone slab (depths 30-50 mm: z 130-150) as an ROI, 10 x 10 mm, on the slab's slices
+    const planes = Array.from({ length: 10 }, (_, k) => FIRST_Z_MM + 2 * (15 + k));
+    writeFileSync(join(dir, 'rs.dcm'), rtStructFile([{ name: 'Slab core', contours: planes.map((z) => square(-5, 5, -5, 5, z)) }]));
+    writeFileSync(join(dir, 'other.dcm'), rtStructFile([{ name: 'X', contours: [square(-5, 5, -5, 5, 131)] }], '1.2.3.999'));
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify({ fields: [{ gantryAngleDeg: 90, couchAngleDeg: 90, layers: [{ energyMeVPerU: 100, spots: [[0, 0, 1e9]] }] }] }));
+    const bin = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+    const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'run', '--ct', '.', '--hu-calibration', 'calibration.csv', '--plan', 'plan.json',
+      '--histories', '300', '--threads', '1', ...args], { encoding: 'utf8', timeout: 120_000, cwd: dir });
+    const r = run('--structures', 'rs.dcm', '--out', 'out');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'));
+    // voxel centres -5 ... 3 in x and y (on the edge at -5 in, at 5 out: half-open) on 10 slices of 2 mm voxels: 250 voxels, 2 cm^3
+    expect(summary.dvh.rois[0]).toMatchObject({ name: 'Slab core', voxels: 250 });
+    expect(summary.dvh.rois[0].volumeCm3).toBeCloseTo(2, 10);
+    expect(summary.dvh.doseUnit).toBe('Gy');
+    expect(summary.dvh.rois[0].meanDose).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, 'out', 'dvh.csv'), 'utf8').split('\n')[0]).toBe('"dose (Gy)","Slab core (% volume)"');
+    expect(readFileSync(join(dir, 'out', 'dvh.svg'), 'utf8')).toContain('Slab core');
+    const other = run('--structures', 'other.dcm', '--out', 'out2');
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/frame of reference 1\.2\.3\.999 is not the CT's/);
   });
 
   it('refuses malformed series, each in one line naming what is wrong', async () => {
