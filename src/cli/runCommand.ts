@@ -19,7 +19,7 @@ import { parseBeamModel } from '../beam/beamModelSchema.js';
 import { loadPhantom } from '../geometry/loadPhantom.js';
 import { dirname, resolve } from 'node:path';
 import { onTermination } from './signals.js';
-import { runOutputFiles, summaryDocument } from '../io/runOutputs.js';
+import { runOutputFiles, summaryDocument, rtDoseFits } from '../io/runOutputs.js';
 
 interface RunOptions {
   config?: string; particle?: string; energy?: string; histories?: string; seed?: string;
@@ -38,7 +38,7 @@ const FLAG_FIELDS = {
 } as const;
 
 /** The config file (validated alone first, so a wrong-typed section is named), then the flags over it. */
-async function configFromCommandLine(options: RunOptions): Promise<ResolvedConfig> {
+async function configFromCommandLine(options: RunOptions): Promise<{ config: ResolvedConfig; referencedPlanUid: string | undefined }> {
   const file = options.config === undefined ? {} : await readConfigFile(options.config);
   // Validated alone first; the flags then go over the file as written, so that defaults that
   // depend on other fields (transport.nuclear on the particle) are resolved once, with the flags.
@@ -70,10 +70,18 @@ async function configFromCommandLine(options: RunOptions): Promise<ResolvedConfi
   const model = options.beamModel === undefined ? undefined : parseBeamModel(await readConfigFile(options.beamModel, '--beam-model'), `--beam-model ${options.beamModel}`);
   if (model && options.plan === undefined) throw new BraggInputError('--beam-model converts a DICOM RT Ion Plan: give --plan too');
   const planFile = options.plan === undefined ? undefined : await readPlanFile(options.plan, model);
+  if (planFile && (file as { plan?: unknown }).plan !== undefined) throw new BraggInputError(`--plan ${options.plan}: the config file has a plan section too; give one of them`);
+  if (planFile?.particle && options.particle !== undefined && options.particle !== planFile.particle) {
+    throw new BraggInputError(`--particle ${options.particle}: the RT Ion Plan ${options.plan} is a ${planFile.particle} plan`);
+  }
   const withPlan = planFile === undefined ? withFlags
     : { ...withFlags, plan: planFile.plan, ...(planFile.particle ? { beam: { ...withFlags.beam, particle: planFile.particle } } : {}) };
-  const config = parseConfig(withPlan, { fieldNames: FLAG_FIELDS });
-  return loadPhantom(config, { baseDir: options.config === undefined ? process.cwd() : dirname(resolve(options.config)) });
+  const config = await loadPhantom(parseConfig(withPlan, { fieldNames: FLAG_FIELDS }), { baseDir: options.config === undefined ? process.cwd() : dirname(resolve(options.config)) });
+  const ctFrame = config.phantom.voxels instanceof CtPhantom ? config.phantom.voxels.dicom?.frameOfReferenceUid : undefined;
+  if (planFile?.dicom && ctFrame && planFile.dicom.frameOfReferenceUid && planFile.dicom.frameOfReferenceUid !== ctFrame) {
+    throw new BraggInputError(`--plan ${options.plan}: frame of reference ${planFile.dicom.frameOfReferenceUid} is not the CT's (${ctFrame})`);
+  }
+  return { config, referencedPlanUid: planFile?.dicom?.sopInstanceUid };
 }
 
 /** Run options from the flags (validated again by simulate()). */
@@ -171,9 +179,9 @@ async function structuresFromCommandLine(options: RunOptions, config: ResolvedCo
 const MAX_STRUCTURE_SET_BYTES = 256 * 2 ** 20;
 
 export async function runCommand(options: RunOptions): Promise<void> {
-  const config = await configFromCommandLine(options);
+  const { config, referencedPlanUid } = await configFromCommandLine(options);
   const structures = await structuresFromCommandLine(options, config);
-  const outputOptions = structures ? { structures } : {};
+  const outputOptions = { ...(structures ? { structures } : {}), ...(referencedPlanUid ? { referencedPlanUid } : {}) };
   const runOptions = simulateOptions(options);
   if (config.solver === 'deterministic') {
     // Histories and seeds belong to the Monte Carlo: say so rather than ignore them silently.
@@ -193,6 +201,7 @@ export async function runCommand(options: RunOptions): Promise<void> {
     }
     for (const text of result.warnings) warn(text);
     if (!isDeterministic(result)) warnAboutDiagnostics(result);
+    if (!isDeterministic(result) && !rtDoseFits(result)) warn('rtdose.dcm left out: DICOM frames stop at 65535 rows and columns');
     await folder.publish(runOutputFiles(result, outputOptions));
     const text = isDeterministic(result) ? deterministicText(result) : monteCarloText(result);
     process.stdout.write(options.json ? JSON.stringify(summaryDocument(result, outputOptions)) + '\n' : text + `  outputs in ${options.out}/\n`);

@@ -157,10 +157,11 @@ function checkBeamAim(config: ResolvedConfig, phantom: PhantomShape, frame: Beam
     }
     return;
   }
-  const halfX = (phantom.nx * phantom.voxelSizeMm[0]) / 2;
-  const halfY = (phantom.ny * phantom.voxelSizeMm[1]) / 2;
-  if (Math.abs(cx) >= halfX || Math.abs(cy) >= halfY) {
-    throw new BraggInputError(`beam.centerMm [${cx}, ${cy}] misses the phantom, whose entrance face spans x and y within ±${halfX} and ±${halfY} mm`);
+  // The entrance face spans the phantom's x and y (centred for phantoms of regions; a CT's own for a CT).
+  const [lowX, lowY] = phantom.originMm;
+  const highX = lowX + phantom.nx * phantom.voxelSizeMm[0], highY = lowY + phantom.ny * phantom.voxelSizeMm[1];
+  if (!(cx >= lowX && cx < highX && cy >= lowY && cy < highY)) {
+    throw new BraggInputError(`beam.centerMm [${cx}, ${cy}] misses the phantom, whose entrance face spans x from ${lowX} to ${highX} mm and y from ${lowY} to ${highY} mm`);
   }
 }
 

@@ -17,17 +17,25 @@ export interface PlanFile {
   readonly plan: unknown;
   /** The particle an RT Ion Plan names (a JSON plan leaves it to the config). */
   readonly particle?: string;
+  /** An RT Ion Plan's identity: the RT Dose refers to it; its frame of reference must be the CT's. */
+  readonly dicom?: { readonly sopInstanceUid: string; readonly frameOfReferenceUid: string };
 }
 
-export async function readPlanFile(path: string, model: BeamModel = GENERIC_PROTON_MODEL): Promise<PlanFile> {
+export async function readPlanFile(path: string, beamModel?: BeamModel): Promise<PlanFile> {
+  const model = beamModel ?? GENERIC_PROTON_MODEL;
+  const modelGiven = beamModel !== undefined;
   const size = await regularFileBytes(path, `--plan ${path}`, 'the plan');
   if (size > MAX_PLAN_FILE_BYTES) throw new BraggInputError(`--plan ${path}: ${size} bytes, more than a plan (at most ${MAX_PLAN_FILE_BYTES})`);
   const bytes = await readWhole(path, `--plan ${path}`, size);
   if (isDicomFile(bytes)) {
     const ionPlan = rtIonPlanFromBytes(bytes, path);
     if (ionPlan.particle !== model.particle) throw new BraggInputError(`--plan ${path}: a ${ionPlan.particle} plan, but the beam model '${model.name}' is for ${model.particle}s`);
-    return { plan: planInParticles(ionPlan.fields, model), particle: ionPlan.particle };
+    return {
+      plan: planInParticles(ionPlan.fields, model), particle: ionPlan.particle,
+      dicom: { sopInstanceUid: ionPlan.sopInstanceUid, frameOfReferenceUid: ionPlan.frameOfReferenceUid },
+    };
   }
+  if (modelGiven) throw new BraggInputError(`--plan ${path}: a JSON plan is in particles already; --beam-model converts a DICOM RT Ion Plan's MU`);
   try {
     return { plan: JSON.parse(new TextDecoder().decode(bytes)) };
   } catch (error) {

@@ -16,7 +16,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { phantomMaps } from '../engine/phantomMaps.js';
 import { phantomShape } from '../geometry/phantom.js';
 import { encodeNpy } from './npy.js';
-import { encodeRtDose } from './dicom/rtDose.js';
+import { encodeRtDose, RT_DOSE_MAX_SIDE } from './dicom/rtDose.js';
 import { CtPhantom } from '../geometry/ctPhantom.js';
 import type { StructureSet } from './dicom/rtStruct.js';
 import { dvhOutputs } from './dvhFiles.js';
@@ -40,6 +40,8 @@ export function geometryLabel(config: ResolvedConfig): string {
 /** What a run's outputs add to the result: an RT Structure Set for DVHs. */
 export interface RunOutputOptions {
   readonly structures?: StructureSet;
+  /** The DICOM RT Ion Plan the run computed: the RT Dose refers to it, and its dose is a fraction's. */
+  readonly referencedPlanUid?: string;
 }
 
 /** summary.json: the summary, the lateral probe, the material list of material.npy, the warnings and the resolved config (every default filled in); with structures, the DVH metrics. */
@@ -82,6 +84,10 @@ export function planParticles(config: ResolvedConfig): number | null {
   return total;
 }
 
+/** Whether the grid's frames fit DICOM's 16-bit Rows and Columns (else rtdose.dcm is left out: runCommand warns). */
+export const rtDoseFits = (result: SimulationResult | DeterministicResult): boolean =>
+  result.summary.gridShape[1] <= RT_DOSE_MAX_SIDE && result.summary.gridShape[2] <= RT_DOSE_MAX_SIDE;
+
 const isMonteCarlo = (result: SimulationResult | DeterministicResult): result is SimulationResult => !('solver' in result.summary);
 
 /** The dose the DVHs are taken of: a plan's in Gy, otherwise per primary; on the run's grid in the patient frame. */
@@ -96,7 +102,7 @@ function runDvh(result: SimulationResult, structures: StructureSet) {
 }
 
 /** rtdose.dcm: the dose to medium per primary on the run's grid (the CT's frame and identifiers where it came from a DICOM CT). */
-function rtDoseFile(result: SimulationResult): Uint8Array {
+function rtDoseFile(result: SimulationResult, options: RunOutputOptions): Uint8Array {
   const { summary } = result;
   const [nz, ny, nx] = summary.gridShape;
   const [dz, dy, dx] = summary.voxelSizeMm;
@@ -108,8 +114,10 @@ function rtDoseFile(result: SimulationResult): Uint8Array {
     dose: particles === null ? result.dose : result.dose.map((d) => d * particles),
     dimSize: [nx, ny, nz], spacingMm: [dx, dy, dz], firstCentreMm: [x0 + dx / 2, y0 + dy / 2, z0 + dz / 2],
     ...(voxels instanceof CtPhantom && voxels.dicom ? { identifiers: voxels.dicom } : {}),
-    comment: particles === null ? 'dose to medium, Gy per primary particle' : `dose to medium, Gy, plan of ${particles.toPrecision(6)} particles`,
+    comment: particles === null ? 'dose to medium, Gy per primary particle'
+      : `dose to medium, Gy${options.referencedPlanUid ? ' per fraction' : ''}, ${particles.toPrecision(6)} particles`,
     software: `bragg-engine ${summary.engineVersion}`, doseTo: 'MEDIUM',
+    ...(options.referencedPlanUid ? { referencedPlanUid: options.referencedPlanUid } : {}),
   });
 }
 
@@ -147,7 +155,7 @@ export function runOutputFiles(result: SimulationResult | DeterministicResult, o
     ...metaImageFiles('density', maps.densityGPerCm3, summary),
     ...metaImageFiles('material', maps.materialIndex, summary),
     ...(lets ? metaImageFiles('let_d', lets.dWaterKeVPerUm, summary) : []),
-    ...(isMonteCarlo(result) ? [{ name: 'rtdose.dcm', contents: rtDoseFile(result) }] : []),
+    ...(isMonteCarlo(result) && rtDoseFits(result) ? [{ name: 'rtdose.dcm', contents: rtDoseFile(result, options) }] : []),
     ...(byCharge ? [
       { name: 'dose_by_charge.npy', contents: encodeNpy(byCharge.doseGyPerPrimary, [byCharge.charges, ...summary.gridShape]) },
     ] : []),

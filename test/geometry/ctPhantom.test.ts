@@ -95,6 +95,19 @@ describe('a CT as the phantom', () => {
     expect(parseConfig(byDefault).phantom.voxels).toBe(byDefault.phantom.voxels);
   });
 
+  it('aims the beam along +z within the CT\'s own x and y, not the centred ones of a regions phantom', async () => {
+    const dir = scratch();
+    // the CT at x, y from 0 to 40 mm (first voxel centre at 1 mm)
+    writeCt(dir, { ...slabCt(), offsetMm: [1, 1, 101] });
+    const config = (centerMm: [number, number]) => loadPhantom(parseConfig({
+      beam: { energyMeVPerU: 70, centerMm }, transport: { histories: 50, seed: 1 },
+      phantom: { ct: { file: 'ct.mhd', calibration: { csvFile: 'calibration.csv' } } },
+    }), { baseDir: dir });
+    const inside = await simulate(await config([20, 20]), { threads: 1 });
+    expect(inside.summary.missedHistories).toBe(0);
+    await expect(simulate(await config([-10, 20]), { threads: 1 })).rejects.toThrow(/misses the phantom, whose entrance face spans x from 0 to 40 mm and y from 0 to 40 mm/);
+  });
+
   it('refuses what it cannot place, in one line naming the field', async () => {
     const dir = scratch();
     writeCt(dir);

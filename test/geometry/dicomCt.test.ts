@@ -2,7 +2,7 @@
 // written as CT slices with dcmjs (in shuffled order, beside other files), read into the same
 // phantom and the same dose as its regions, bit for bit; malformed series refused in one line.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -152,6 +152,12 @@ print(json.dumps({'frame': d.FrameOfReferenceUID, 'study': d.StudyInstanceUID, '
     await refused(writeSeries((k) => (k === 3 ? { columns: 21 } : {}))).toThrow(/its size, pixel spacing, orientation or pixel format differ/);
     await refused(writeSeries((k) => (k === 0 ? { transferSyntax: '1.2.840.10008.1.2.4.90' } : {}))).toThrow(/transfer syntax 1\.2\.840\.10008\.1\.2\.4\.90 is not read/);
     await refused(writeSeries(() => ({}), 1)).toThrow(/one CT slice/);
+    await refused(writeSeries((k) => (k === 2 ? { columns: 0 } : {}))).toThrow(/Rows 20 and Columns 0 must be positive integers/);
+    // a large file without the DICM marker beside the slices is passed over unread
+    const withArchive = writeSeries();
+    writeFileSync(join(withArchive, 'backup.zip'), new Uint8Array(260 * 2 ** 20));  // above a slice's 256 MiB
+    expect((await readDicomCtFolder(withArchive)).image.dimSize).toEqual([nx, ny, nz]);
+    rmSync(withArchive, { recursive: true });
     const empty = mkdtempSync(join(tmpdir(), 'bragg-dicom-'));
     writeFileSync(join(empty, 'plan.dcm'), slice(0, { modality: 'RTPLAN' }));
     mkdirSync(join(empty, 'sub'));

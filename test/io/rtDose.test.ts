@@ -48,13 +48,22 @@ describe('RT Dose', () => {
     expect(read).toMatchObject({
       sop: '1.2.840.10008.5.1.4.1.1.481.2', modality: 'RTDOSE', transfer: '1.2.840.10008.1.2.1', frames: nz, rows: ny, columns: nx,
       position: [-19, -18.75, 101.5], orientation: [1, 0, 0, 0, 1, 0], spacing: [2.5, 2], offsets: [0, 3, 6],
-      pointer: '(3004, 000C)', units: 'GY', type: 'PHYSICAL', summation: 'RECORD',
+      pointer: '(3004, 000C)', units: 'GY', type: 'PHYSICAL', summation: 'PLAN',
       frame_of_reference: '1.2.3.6', study: '1.2.3.4', patient: 'P-7', name: 'Slab^Phantom', heterogeneity: ['IMAGE'],
       shape: [nz, ny, nx],
     });
     const max = Math.max(...dose);
     (read.dose as number[]).forEach((d, i) => expect(Math.abs(d - dose[i]!)).toBeLessThanOrEqual(max * 2 ** -32));
     expect((read.dose as number[])[7]).toBe(0);
+    // a patient's name beyond ASCII is UTF-8 with SpecificCharacterSet, and a DICOM plan is referred to
+    const named = encodeRtDose({ dose, dimSize: [nx, ny, nz], spacingMm: [2, 2.5, 3], firstCentreMm: [0, 0, 0], identifiers: { ...identifiers, patientName: 'Müller^Jörg' },
+      comment: 'Gy', software: 'test', doseTo: 'MEDIUM', referencedPlanUid: '1.2.3.9' });
+    writeFileSync(join(dir, 'named.dcm'), named);
+    const python = ['python3', '/usr/bin/python3'].find((exe) => spawnSync(exe, ['-c', 'import pydicom'], { stdio: 'ignore' }).status === 0)!;
+    const check = spawnSync(python, ['-c', "import sys, pydicom\nd = pydicom.dcmread(sys.argv[1])\nprint(str(d.PatientName) + '|' + d.ReferencedRTPlanSequence[0].ReferencedSOPInstanceUID)", join(dir, 'named.dcm')], { encoding: 'utf8' });
+    expect(check.stdout.trim()).toBe('Müller^Jörg|1.2.3.9');
+    expect(() => encodeRtDose({ dose: new Float64Array(70000), dimSize: [70000, 1, 1], spacingMm: [1, 1, 1], firstCentreMm: [0, 0, 0], comment: '', software: '', doseTo: 'MEDIUM' }))
+      .toThrow(/DICOM Rows and Columns stop at 65535/);
     // the same dose and identifiers write the same bytes (UIDs derived from them)
     expect(Buffer.from(encodeRtDose({ dose, dimSize: [nx, ny, nz], spacingMm: [2, 2.5, 3], firstCentreMm: [-19, -18.75, 101.5], identifiers, comment: 'Gy per primary', software: 'test', doseTo: 'MEDIUM' })).equals(Buffer.from(file))).toBe(true);
   });

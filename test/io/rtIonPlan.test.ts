@@ -16,7 +16,7 @@ const bin = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url)
 
 type Point = Record<string, unknown>;
 /** An RT Ion Plan of one proton beam: two layers (100 and 120 MeV) of spots, 20 MU, closing control points of weight 0. */
-function ionPlan(edit: { energy2?: number; beam?: Record<string, unknown>; modality?: string } = {}): Uint8Array {
+function ionPlan(edit: { energy2?: number; beam?: Record<string, unknown>; modality?: string; first?: Record<string, unknown>; plan?: Record<string, unknown> } = {}): Uint8Array {
   const layer = (index: number, energy: number, map: number[], weights: number[], cumulative: number): Point[] => [
     { ControlPointIndex: index, NominalBeamEnergy: energy, CumulativeMetersetWeight: cumulative, NumberOfScanSpotPositions: weights.length,
       ScanSpotPositionMap: map, ScanSpotMetersetWeights: weights, ScanSpotTuneID: '3.0', NumberOfPaintings: 1 },
@@ -24,7 +24,7 @@ function ionPlan(edit: { energy2?: number; beam?: Record<string, unknown>; modal
       NumberOfScanSpotPositions: weights.length, ScanSpotPositionMap: map, ScanSpotMetersetWeights: weights.map(() => 0), ScanSpotTuneID: '3.0', NumberOfPaintings: 1 },
   ];
   const points = [...layer(0, 100, [0, 0, 5, 0], [3, 2], 0), ...layer(2, edit.energy2 ?? 120, [-5, 0, 0, 5], [4, 1], 5)];
-  Object.assign(points[0]!, { GantryAngle: 90, PatientSupportAngle: 0, IsocenterPosition: [0, 0, 30], GantryRotationDirection: 'NONE' });
+  Object.assign(points[0]!, { GantryAngle: 90, PatientSupportAngle: 0, IsocenterPosition: [0, 0, 30], GantryRotationDirection: 'NONE', ...edit.first });
   const dataset = {
     SOPClassUID: '1.2.840.10008.5.1.4.1.1.481.8', SOPInstanceUID: '1.2.826.0.1.3680043.9.7777.10', Modality: edit.modality ?? 'RTPLAN',
     StudyInstanceUID: '1.2.826.0.1.3680043.9.7777.2', SeriesInstanceUID: '1.2.826.0.1.3680043.9.7777.11', FrameOfReferenceUID: '1.2.826.0.1.3680043.9.7777.4',
@@ -35,6 +35,7 @@ function ionPlan(edit: { energy2?: number; beam?: Record<string, unknown>; modal
       VirtualSourceAxisDistances: [2000, 1800], FinalCumulativeMetersetWeight: 10, NumberOfControlPoints: points.length,
       IonControlPointSequence: points, ...edit.beam,
     }],
+    ...edit.plan,
     _meta: { TransferSyntaxUID: { Value: ['1.2.840.10008.1.2.1'], vr: 'UI' } },
   };
   return new Uint8Array(dcmjs.data.datasetToBuffer(dataset));
@@ -66,6 +67,10 @@ describe('DICOM RT Ion Plan', () => {
     expect(() => planInParticles(rtIonPlanFromBytes(ionPlan({ energy2: 250 }), 'p.dcm').fields, GENERIC_PROTON_MODEL))
       .toThrow(/plan field 1, layer 2: nominal energy 250 MeV is outside the beam model .* \(70 to 230 MeV\)/);
     expect(() => rtIonPlanFromBytes(new Uint8Array(200), 'zeros.dcm')).toThrow(/zeros\.dcm: not a DICOM file/);
+    expect(() => rtIonPlanFromBytes(ionPlan({ plan: { PatientSetupSequence: [{ PatientSetupNumber: 1, PatientPosition: 'FFS' }] } }), 'p.dcm')).toThrow(/PatientPosition FFS: only head-first supine/);
+    expect(() => rtIonPlanFromBytes(ionPlan({ first: { TableTopPitchAngle: 3 } }), 'p.dcm')).toThrow(/TableTopPitchAngle 3: only gantry and couch angles/);
+    expect(() => rtIonPlanFromBytes(ionPlan({ beam: { RangeModulatorSequence: [{ RangeModulatorNumber: 1, RangeModulatorID: 'RM', RangeModulatorType: 'FIXED' }] } }), 'p.dcm')).toThrow(/has a RangeModulator/);
+    expect(rtIonPlanFromBytes(ionPlan(), 'p.dcm').sopInstanceUid).toBe('1.2.826.0.1.3680043.9.7777.10');
     expect(() => parseBeamModel({ name: 'm', particle: 'proton', sourceAxisDistanceMm: [2000, 2000], energies: [] }, 'model.json')).toThrow(/model\.json: energies: must hold at least one energy/);
   });
 
@@ -95,5 +100,11 @@ describe('DICOM RT Ion Plan', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/nominal energy 250 MeV is outside the beam model/);
+    expect(run('--plan', join(dir, 'plan.dcm'), '--particle', 'carbon', '--out', join(dir, 'out3')).stderr).toMatch(/--particle carbon: the RT Ion Plan .* is a proton plan/);
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify({ fields: [{ gantryAngleDeg: 0, layers: [{ energyMeVPerU: 70, spots: [[0, 0, 1]] }] }] }));
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(GENERIC_PROTON_MODEL));
+    const jsonWithModel = run('--plan', join(dir, 'plan.json'), '--beam-model', join(dir, 'model.json'), '--out', join(dir, 'out4'));
+    expect(jsonWithModel.status).toBe(2);
+    expect(jsonWithModel.stderr).toMatch(/a JSON plan is in particles already; --beam-model converts/);
   });
 });

@@ -83,7 +83,8 @@ export function readDicomDataset(bytes: Uint8Array, file: string): { readonly da
     const transferSyntax = String(parsed.meta['00020010']?.Value?.[0] ?? '');
     return { dataset: dcmjs.data.DicomMetaDictionary.naturalizeDataset(parsed.dict), transferSyntax };
   } catch (error) {
-    return fail(`${file}: not a readable DICOM file (${(error as Error).message.split('\n')[0]})`);
+    // (dcmjs and the inflater it uses may throw strings, not Errors)
+    return fail(`${file}: not a readable DICOM file (${String((error as Error)?.message ?? error).split('\n')[0]})`);
   }
 }
 
@@ -100,6 +101,7 @@ export function ctSeriesFromFiles(files: readonly { readonly name: string; reado
     if (!TRANSFER_SYNTAXES.has(transferSyntax)) fail(`${name}: transfer syntax ${transferSyntax || '(none)'} is not read (only uncompressed little endian: ${[...TRANSFER_SYNTAXES.keys()].join(', ')}); decompress the series first`);
     const series = text(dataset, 'SeriesInstanceUID');
     const [rows, columns] = [numbers(dataset, 'Rows', 1, name)[0]!, numbers(dataset, 'Columns', 1, name)[0]!];
+    if (!(Number.isInteger(rows) && rows >= 1 && Number.isInteger(columns) && columns >= 1)) fail(`${name}: Rows ${rows} and Columns ${columns} must be positive integers`);
     const bits = numbers(dataset, 'BitsAllocated', 1, name)[0]!;
     const signed = numbers(dataset, 'PixelRepresentation', 1, name)[0]!;
     const samples = dataset.SamplesPerPixel === undefined ? 1 : numbers(dataset, 'SamplesPerPixel', 1, name)[0]!;

@@ -9,8 +9,10 @@
  * On a DICOM CT the dose carries the CT's patient, study and frame of reference, so a planning
  * system places it on the CT; otherwise new ones are made. UIDs are derived from the dose's
  * bytes and identifiers ('2.25.' and a number from SHA-256: PS3.5 B.2), so the same run writes
- * the same file. Without a DICOM RT Plan to refer to, DoseSummationType is RECORD (PLAN and BEAM
- * require a Referenced RT Plan Sequence).
+ * the same file. DoseSummationType is PLAN; for a DICOM RT Ion Plan the Referenced RT Plan Sequence
+ * names it (PS3.3 C.8.8.3: required for PLAN); a run without one (a JSON plan, a single beam) has no
+ * plan object to refer to and leaves it out, as research codes do (no summation type is defined
+ * without a referenced object). Strings beyond ASCII are UTF-8 with SpecificCharacterSet ISO_IR 192.
  */
 import { createHash } from 'node:crypto';
 import dcmjs from 'dcmjs';
@@ -31,9 +33,15 @@ export interface RtDoseInput {
   readonly software: string;
   /** 'MEDIUM' for dose to the voxel's medium (TissueHeterogeneityCorrection IMAGE), 'WATER' for dose to water (IMAGE and WATER). */
   readonly doseTo: 'MEDIUM' | 'WATER';
+  /** The DICOM RT Ion Plan the dose was computed for (Referenced RT Plan Sequence). */
+  readonly referencedPlanUid?: string;
 }
 
+/** RT Dose frames are Rows x Columns, unsigned 16-bit attributes (PS3.3 C.7.6.3). */
+export const RT_DOSE_MAX_SIDE = 65535;
+
 const RT_DOSE_STORAGE = '1.2.840.10008.5.1.4.1.1.481.2';
+const RT_ION_PLAN_STORAGE = '1.2.840.10008.5.1.4.1.1.481.8';
 const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 const MAX_PIXEL = 2 ** 32 - 1;
 
@@ -58,6 +66,7 @@ export function encodeRtDose(input: RtDoseInput): Uint8Array {
   const [dx, dy, dz] = input.spacingMm;
   const count = nx * ny * nz;
   if (input.dose.length !== count) throw new RangeError(`encodeRtDose: ${input.dose.length} doses for a ${nx} x ${ny} x ${nz} grid`);
+  if (nx > RT_DOSE_MAX_SIDE || ny > RT_DOSE_MAX_SIDE) throw new RangeError(`encodeRtDose: ${nx} x ${ny} frames: DICOM Rows and Columns stop at ${RT_DOSE_MAX_SIDE}`);
   let max = 0;
   for (let i = 0; i < count; i++) if (input.dose[i]! > max) max = input.dose[i]!;
   // The scaling as written (a DS), and the pixels from it, so that pixel x scaling is what readers get.
@@ -70,9 +79,13 @@ export function encodeRtDose(input: RtDoseInput): Uint8Array {
   const study = ids?.studyInstanceUid || derivedUid('study', seed, bytes);
   const frameOfReference = ids?.frameOfReferenceUid || derivedUid('frame', seed, bytes);
   const instance = derivedUid('instance', seed, bytes);
+  const patientName = ids?.patientName ?? 'bragg-engine^phantom', patientId = ids?.patientId ?? 'bragg-engine';
+  // Strings beyond ASCII (a patient's name) are written as UTF-8, which SpecificCharacterSet must say (PS3.3 C.12.1.1.2).
+  const ascii = [patientName, patientId, input.comment, input.software].every((t) => /^[\x20-\x7e]*$/.test(t));
   const dataset = {
+    ...(ascii ? {} : { SpecificCharacterSet: 'ISO_IR 192' }),
     SOPClassUID: RT_DOSE_STORAGE, SOPInstanceUID: instance, Modality: 'RTDOSE',
-    PatientName: ids?.patientName ?? 'bragg-engine^phantom', PatientID: ids?.patientId ?? 'bragg-engine', PatientBirthDate: '', PatientSex: '',
+    PatientName: patientName, PatientID: patientId, PatientBirthDate: '', PatientSex: '',
     StudyInstanceUID: study, StudyDate: '', StudyTime: '', ReferringPhysicianName: '', StudyID: '', AccessionNumber: '',
     SeriesInstanceUID: derivedUid('series', seed, bytes), SeriesNumber: 1, OperatorsName: '',
     FrameOfReferenceUID: frameOfReference, PositionReferenceIndicator: '',
@@ -84,7 +97,8 @@ export function encodeRtDose(input: RtDoseInput): Uint8Array {
     GridFrameOffsetVector: Array.from({ length: nz }, (_, k) => ds(k * dz)),
     SamplesPerPixel: 1, PhotometricInterpretation: 'MONOCHROME2', Rows: ny, Columns: nx,
     BitsAllocated: 32, BitsStored: 32, HighBit: 31, PixelRepresentation: 0,
-    DoseUnits: 'GY', DoseType: 'PHYSICAL', DoseSummationType: 'RECORD', DoseComment: input.comment.slice(0, 64),
+    DoseUnits: 'GY', DoseType: 'PHYSICAL', DoseSummationType: 'PLAN', DoseComment: input.comment.slice(0, 64),
+    ...(input.referencedPlanUid ? { ReferencedRTPlanSequence: [{ ReferencedSOPClassUID: RT_ION_PLAN_STORAGE, ReferencedSOPInstanceUID: input.referencedPlanUid }] } : {}),
     TissueHeterogeneityCorrection: input.doseTo === 'WATER' ? ['IMAGE', 'WATER'] : ['IMAGE'],
     DoseGridScaling: scaling,
     PixelData: [pixels.buffer],

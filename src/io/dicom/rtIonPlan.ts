@@ -8,8 +8,9 @@
  * ReferencedBeamSequence) x its weight / FinalCumulativeMetersetWeight. Spots of weight 0 (the
  * closing control point of a layer) are left out. Gantry, couch angle and isocentre are taken from
  * a beam's first control point (later ones may leave them out); VirtualSourceAxisDistances if given.
- * Range shifters, blocks and compensators are refused (not modelled yet); so are plans of more
- * than one fraction group and setup or verification beams only.
+ * Range shifters, range modulators, blocks and compensators are refused (not modelled yet); so are
+ * plans of more than one fraction group, setup or verification beams only, patient positions other
+ * than head-first supine and pitch or roll angles. The MU are a fraction's (BeamMeterset).
  */
 import { BraggInputError } from '../../errors.js';
 import type { FieldInMU } from '../../beam/beamModel.js';
@@ -33,6 +34,9 @@ export interface RtIonPlan {
   readonly particle: 'proton' | 'helium' | 'carbon' | 'oxygen';
   readonly label: string;
   readonly fields: readonly FieldInMU[];
+  /** For the RT Dose's Referenced RT Plan Sequence, and to check the CT's frame of reference. */
+  readonly sopInstanceUid: string;
+  readonly frameOfReferenceUid: string;
 }
 
 export function rtIonPlanFromBytes(bytes: Uint8Array, file: string): RtIonPlan {
@@ -41,6 +45,12 @@ export function rtIonPlanFromBytes(bytes: Uint8Array, file: string): RtIonPlan {
   const sop = String(dataset.SOPClassUID ?? '');
   if (dataset.Modality !== 'RTPLAN' || sop !== RT_ION_PLAN_STORAGE) {
     fail(`${file}: Modality ${String(dataset.Modality ?? '(none)')}, SOP class ${sop || '(none)'}: expected an RT Ion Plan (RTPLAN, ${RT_ION_PLAN_STORAGE})`);
+  }
+  // The room geometry (beamGeometry.ts) is that of a head-first supine patient.
+  for (const setup of items(dataset, 'PatientSetupSequence')) {
+    if (setup.PatientPosition !== undefined && setup.PatientPosition !== 'HFS') {
+      fail(`${file}: PatientPosition ${String(setup.PatientPosition)}: only head-first supine (HFS) plans are read`);
+    }
   }
   const groups = items(dataset, 'FractionGroupSequence');
   if (groups.length !== 1) fail(`${file}: ${groups.length} fraction groups (FractionGroupSequence): one is read`);
@@ -56,7 +66,7 @@ export function rtIonPlanFromBytes(bytes: Uint8Array, file: string): RtIonPlan {
   const fields = beams.map((beam, b): FieldInMU => {
     const where = `${file}: IonBeamSequence item ${b + 1} (beam ${String(beam.BeamNumber ?? '?')}${beam.BeamName ? ` '${String(beam.BeamName)}'` : ''})`;
     if (beam.ScanMode !== undefined && beam.ScanMode !== 'MODULATED' && beam.ScanMode !== 'MODULATED_SPEC') fail(`${where}: ScanMode ${String(beam.ScanMode)}: only spot scanning (MODULATED) is read`);
-    for (const keyword of ['RangeShifterSequence', 'IonBlockSequence', 'IonRangeCompensatorSequence']) {
+    for (const keyword of ['RangeShifterSequence', 'RangeModulatorSequence', 'IonBlockSequence', 'IonRangeCompensatorSequence']) {
       if (items(beam, keyword).length > 0) fail(`${where}: has a ${keyword.replace('Sequence', '')}, which is not modelled yet`);
     }
     const mu = meterset.get(Number(beam.BeamNumber)) ?? fail(`${where}: no BeamMeterset for it in the fraction group`);
@@ -67,6 +77,10 @@ export function rtIonPlanFromBytes(bytes: Uint8Array, file: string): RtIonPlan {
     const first = points[0]!;
     const gantry = one(first, 'GantryAngle') ?? fail(`${where}: control point 1 has no GantryAngle`);
     const couch = one(first, 'PatientSupportAngle') ?? 0;
+    for (const keyword of ['GantryPitchAngle', 'TableTopPitchAngle', 'TableTopRollAngle']) {
+      const angle = one(first, keyword) ?? 0;
+      if (angle !== 0) fail(`${where}: ${keyword} ${angle}: only gantry and couch angles are applied (pitch and roll must be 0)`);
+    }
     const iso = list(first.IsocenterPosition);
     if (iso.length !== 3 || iso.some((v) => !Number.isFinite(v))) fail(`${where}: control point 1 must give IsocenterPosition as three numbers`);
     const sad = list(beam.VirtualSourceAxisDistances);
@@ -92,5 +106,8 @@ export function rtIonPlanFromBytes(bytes: Uint8Array, file: string): RtIonPlan {
       layers,
     };
   });
-  return { particle, label: String(dataset.RTPlanLabel ?? ''), fields };
+  return {
+    particle, label: String(dataset.RTPlanLabel ?? ''), fields,
+    sopInstanceUid: String(dataset.SOPInstanceUID ?? ''), frameOfReferenceUid: String(dataset.FrameOfReferenceUID ?? ''),
+  };
 }
