@@ -6,6 +6,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runCommand } from './runCommand.js';
 import { sobpCommand } from './sobpCommand.js';
+import { exampleCommand } from './exampleCommand.js';
 import { rangeCommand } from './rangeCommand.js';
 import { compareCommand, DEFAULT_OVERLAY_PATH } from './compareCommand.js';
 import { BraggInputError } from '../errors.js';
@@ -74,6 +75,11 @@ program.command('range')
   .requiredOption('--material <id>', 'material id, e.g. water, pmma, compact-bone')
   .option('--json', 'print one JSON object')
   .action(rangeCommand);
+
+program.command('example')
+  .description('write a synthetic patient for the worked example: a DICOM CT series, an RT Structure Set and a JSON plan')
+  .option('--out <dir>', 'folder to write (published at once)', 'example')
+  .action(exampleCommand);
 
 program.command('sobp')
   .description('build a spread-out Bragg peak plan over a depth range of water (pristine peaks weighted by non-negative least squares) for `bragg run --plan`')

@@ -119,9 +119,14 @@ function monteCarloText(result: SimulationResult): string {
   const s = result.summary;
   return [
     `${s.histories} ${s.particle} histories at ${s.energyMeVPerU} MeV/u, seed ${s.seed}, ${s.backend}-${s.variant}, ${s.threads} thread${s.threads === 1 ? '' : 's'}`,
-    `  Bragg peak ${mm(s.peakDepthMm)}   R90 ${mm(s.r90Mm)}   R80 ${mm(s.r80Mm)}   R20 ${mm(s.r20Mm)}`,
-    `  entrance/peak ${s.entranceToPeak.toFixed(3)}   range straggling ${s.rangeStragglingMm.toFixed(2)} mm`
-      + (s.tailToPeak20Mm !== null && s.tailToPeak20Mm > 1e-3 ? `   tail 20 mm beyond the peak ${(100 * s.tailToPeak20Mm).toFixed(1)} % of the peak` : ''),
+    ...(result.config.plan || result.config.beam.gantryAngleDeg !== undefined
+      // depth-dose figures are along the grid's z, the beam's own axis only without a room geometry
+      ? [`  beams from the room (gantry angles): depth-dose figures along z left out; see dose.npy, rtdose.dcm${result.config.plan ? ' (the plan\'s dose in Gy)' : ''}`]
+      : [
+        `  Bragg peak ${mm(s.peakDepthMm)}   R90 ${mm(s.r90Mm)}   R80 ${mm(s.r80Mm)}   R20 ${mm(s.r20Mm)}`,
+        `  entrance/peak ${s.entranceToPeak.toFixed(3)}   range straggling ${s.rangeStragglingMm.toFixed(2)} mm`
+          + (s.tailToPeak20Mm !== null && s.tailToPeak20Mm > 1e-3 ? `   tail 20 mm beyond the peak ${(100 * s.tailToPeak20Mm).toFixed(1)} % of the peak` : ''),
+      ]),
     `  energy deposited ${s.energyDepositedMeVPerPrimary.toFixed(3)} MeV per primary`,
     ...(result.config.transport.nuclear
       ? [`  nuclear events ${s.nuclearEventsPerPrimary.toFixed(3)} per primary, ${s.neutralEnergyMeVPerPrimary.toFixed(3)} MeV per primary carried away by neutrals`]
