@@ -1,7 +1,7 @@
 /**
  * The files of a run's output folder, the same for both solvers:
  * summary.json, depth_dose.csv/.svg, dose.npy, uncertainty.npy, density.npy
- * and material.npy, the same four and let_d as MetaImage (.mhd + .raw, float32 and bytes) for
+ * and material.npy, the same four and let_d as MetaImage (.mhd + .raw, float32 and bytes) and NRRD for
  * viewers (the deterministic dose is integrated over y, its
  * uncertainty 0); where the Monte Carlo scored LET, let_d.npy, let_t.npy,
  * let_d_primaries.npy (LET in water, keV/um) and let_d_medium.npy, and an
@@ -21,6 +21,7 @@ import { CtPhantom } from '../geometry/ctPhantom.js';
 import type { StructureSet } from './dicom/rtStruct.js';
 import { dvhOutputs } from './dvhFiles.js';
 import { encodeMetaImage, type MetaElementType, type MetaVoxels } from './metaImage.js';
+import { encodeNrrd } from './nrrd.js';
 import { depthDoseCsv } from './depthDoseCsv.js';
 import { depthDoseSvg } from './depthDoseSvg.js';
 import { openOutputFolder, type OutputFile } from './outputFolder.js';
@@ -59,21 +60,22 @@ export function summaryDocument(result: SimulationResult | DeterministicResult, 
 }
 
 /**
- * `<name>.mhd` + `<name>.raw` of a [z, y, x] grid (MetaImage: x fastest, the same order), in the
+ * `<name>.mhd` + `<name>.raw` and `<name>.nrrd` of a [z, y, x] grid (x fastest, the same order), in the
  * phantom's frame (summary.gridOriginMm: for regions x and y centred on (0, 0) and z the depth; for
- * a CT the CT's own frame), Offset the first voxel's centre.
- * Doses and LET as float32, materials as bytes; viewers (3D Slicer, ITK-SNAP) open them directly.
+ * a CT the CT's own frame), Offset / space origin the first voxel's centre. Doses and LET as float32,
+ * materials as bytes; viewers (3D Slicer, ITK-SNAP) open either directly.
  */
-function metaImageFiles(name: string, values: Float64Array | Float32Array | Uint8Array, summary: SimulationResult['summary'] | DeterministicResult['summary']): OutputFile[] {
+function imageFiles(name: string, values: Float64Array | Float32Array | Uint8Array, summary: SimulationResult['summary'] | DeterministicResult['summary']): OutputFile[] {
   const [nz, ny, nx] = summary.gridShape;
   const [dz, dy, dx] = summary.voxelSizeMm;
   const [z0, y0, x0] = summary.gridOriginMm;
   const [voxels, elementType]: [MetaVoxels, MetaElementType] = values instanceof Uint8Array ? [values, 'MET_UCHAR'] : [Float32Array.from(values), 'MET_FLOAT'];
-  const { mhd, raw } = encodeMetaImage({
-    dimSize: [nx, ny, nz], spacingMm: [dx, dy, dz], offsetMm: [x0 + dx / 2, y0 + dy / 2, z0 + dz / 2],
+  const image = {
+    dimSize: [nx, ny, nz] as const, spacingMm: [dx, dy, dz] as const, offsetMm: [x0 + dx / 2, y0 + dy / 2, z0 + dz / 2] as const,
     direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], elementType, voxels,
-  }, name);
-  return [{ name: `${name}.mhd`, contents: mhd }, { name: `${name}.raw`, contents: raw }];
+  };
+  const { mhd, raw } = encodeMetaImage(image, name);
+  return [{ name: `${name}.mhd`, contents: mhd }, { name: `${name}.raw`, contents: raw }, { name: `${name}.nrrd`, contents: encodeNrrd(image) }];
 }
 
 /** The particles of a plan (the sum of its spots' weights), or null without a plan. */
@@ -150,11 +152,11 @@ export function runOutputFiles(result: SimulationResult | DeterministicResult, o
       { name: 'let_d_primaries.npy', contents: encodeNpy(lets.dPrimariesWaterKeVPerUm, summary.gridShape) },
       { name: 'let_d_medium.npy', contents: encodeNpy(lets.dMediumKeVPerUm, summary.gridShape) },
     ] : []),
-    ...metaImageFiles('dose', result.dose, summary),
-    ...metaImageFiles('uncertainty', result.uncertainty, summary),
-    ...metaImageFiles('density', maps.densityGPerCm3, summary),
-    ...metaImageFiles('material', maps.materialIndex, summary),
-    ...(lets ? metaImageFiles('let_d', lets.dWaterKeVPerUm, summary) : []),
+    ...imageFiles('dose', result.dose, summary),
+    ...imageFiles('uncertainty', result.uncertainty, summary),
+    ...imageFiles('density', maps.densityGPerCm3, summary),
+    ...imageFiles('material', maps.materialIndex, summary),
+    ...(lets ? imageFiles('let_d', lets.dWaterKeVPerUm, summary) : []),
     ...(isMonteCarlo(result) && rtDoseFits(result) ? [{ name: 'rtdose.dcm', contents: rtDoseFile(result, options) }] : []),
     ...(byCharge ? [
       { name: 'dose_by_charge.npy', contents: encodeNpy(byCharge.doseGyPerPrimary, [byCharge.charges, ...summary.gridShape]) },

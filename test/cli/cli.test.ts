@@ -22,9 +22,7 @@ describe('bragg run', () => {
     const r = bragg('run', '--histories', '300', '--energy', '70', '--seed', '3', '--out', out, '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['density.mhd', 'density.npy', 'density.raw', 'depth_dose.csv', 'depth_dose.svg', 'dose.mhd', 'dose.npy', 'dose.raw',
-      'let_d.mhd', 'let_d.npy', 'let_d.raw', 'let_d_medium.npy', 'let_d_primaries.npy', 'let_t.npy',
-      'manifest.json', 'material.mhd', 'material.npy', 'material.raw', 'rtdose.dcm', 'summary.json', 'uncertainty.mhd', 'uncertainty.npy', 'uncertainty.raw']);
+    expect(readdirSync(out).sort()).toEqual(['density.mhd', 'density.npy', 'density.nrrd', 'density.raw', 'depth_dose.csv', 'depth_dose.svg', 'dose.mhd', 'dose.npy', 'dose.nrrd', 'dose.raw', 'let_d.mhd', 'let_d.npy', 'let_d.nrrd', 'let_d.raw', 'let_d_medium.npy', 'let_d_primaries.npy', 'let_t.npy', 'manifest.json', 'material.mhd', 'material.npy', 'material.nrrd', 'material.raw', 'rtdose.dcm', 'summary.json', 'uncertainty.mhd', 'uncertainty.npy', 'uncertainty.nrrd', 'uncertainty.raw']);
     const summary = JSON.parse(r.stdout);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(summary);
     for (const key of ['particle', 'energyMeVPerU', 'histories', 'seed', 'backend', 'threads', 'peakDepthMm', 'r90Mm', 'r80Mm',

@@ -61,9 +61,17 @@ def load(name):
     dtype = {'MET_FLOAT': '<f4', 'MET_UCHAR': 'u1'}[keys['ElementType']]
     data = numpy.fromfile(sys.argv[1] + '/' + keys['ElementDataFile'], dtype=dtype).reshape(dims[::-1])
     return keys, data
+def load_nrrd(name):
+    raw = open(sys.argv[1] + '/' + name + '.nrrd', 'rb').read()
+    head, data = raw.split(b'\\n\\n', 1)
+    fields = dict(l.split(': ', 1) for l in head.decode().splitlines()[1:])
+    dims = [int(x) for x in fields['sizes'].split()]
+    return numpy.frombuffer(data, dtype={'float': '<f4', 'uint8': 'u1'}[fields['type']]).reshape(dims[::-1]), fields
 kd, dose = load('dose'); km, mat = load('material')
+nd, nf = load_nrrd('dose')
 ref = numpy.load(sys.argv[1] + '/dose.npy').astype('<f4')
-print(json.dumps({'same': bool((dose == ref).all()) and bool((mat == numpy.load(sys.argv[1] + '/material.npy')).all()),
+print(json.dumps({'same': bool((dose == ref).all()) and bool((mat == numpy.load(sys.argv[1] + '/material.npy')).all()) and bool((nd == ref).all()),
+  'nrrdOrigin': nf['space origin'], 'nrrdSpace': nf['space'],
   'spacing': [float(x) for x in kd['ElementSpacing'].split()], 'offset': [float(x) for x in kd['Offset'].split()], 'max': float(dose.max())}))`;
     const pm = spawnSync(python(), ['-c', mhd, out], { encoding: 'utf8' });
     expect(pm.status, pm.stderr).toBe(0);
@@ -74,6 +82,8 @@ print(json.dumps({'same': bool((dose == ref).all()) and bool((mat == numpy.load(
     const [z0, y0, x0] = summary.gridOriginMm;
     expect(image.spacing).toEqual([dx, dy, dz]);
     expect(image.offset).toEqual([x0 + dx / 2, y0 + dy / 2, z0 + dz / 2]);
+    expect(image.nrrdSpace).toBe('left-posterior-superior');
+    expect(image.nrrdOrigin).toBe(`(${[x0 + dx / 2, y0 + dy / 2, z0 + dz / 2].join(',')})`);
   });
 
   it('nuclear events are on by default for protons and the text summary reports them; --no-nuclear turns them off', () => {

@@ -18,8 +18,7 @@ describe('bragg run --solver deterministic, and bragg compare against the Monte 
     const det = bragg('run', '--solver', 'deterministic', '--energy', '70', '--no-nuclear', '--out', join(dir, 'det'), '--json');
     expect(det.stderr).toBe('');
     expect(det.code).toBe(0);
-    expect(readdirSync(join(dir, 'det')).sort()).toEqual(['density.mhd', 'density.npy', 'density.raw', 'depth_dose.csv', 'depth_dose.svg', 'dose.mhd', 'dose.npy', 'dose.raw',
-      'manifest.json', 'material.mhd', 'material.npy', 'material.raw', 'summary.json', 'uncertainty.mhd', 'uncertainty.npy', 'uncertainty.raw']);
+    expect(readdirSync(join(dir, 'det')).sort()).toEqual(['density.mhd', 'density.npy', 'density.nrrd', 'density.raw', 'depth_dose.csv', 'depth_dose.svg', 'dose.mhd', 'dose.npy', 'dose.nrrd', 'dose.raw', 'manifest.json', 'material.mhd', 'material.npy', 'material.nrrd', 'material.raw', 'summary.json', 'uncertainty.mhd', 'uncertainty.npy', 'uncertainty.nrrd', 'uncertainty.raw']);
     const summary = JSON.parse(det.stdout);
     expect(summary).toMatchObject({ solver: 'deterministic', doseProjection: 'integrated over y', doseUnit: 'Gy mm per primary', gridShape: [300, 1, 50] });
     expect(Math.abs(summary.energyBalance)).toBeLessThan(1e-9);
