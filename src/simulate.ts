@@ -10,6 +10,7 @@ import { BraggInputError } from './errors.js';
 import { doseResults, mergeTallies, type EnergyBookkeeping, type LateralProbe } from './engine/doseResults.js';
 import { depthDoseMetrics } from './analysis/depthDose.js';
 import { primaryFluence, primarySurvival, type SurvivalPoint } from './analysis/primaryFluence.js';
+import { doseToWater } from './scoring/doseToWater.js';
 import { chargeDose, type ChargeDose } from './engine/chargeDose.js';
 import { letResults, axisLet, type AxisLet, type LetResults } from './engine/letResults.js';
 import { runDeterministic } from './deterministic/solver.js';
@@ -151,6 +152,8 @@ export interface SimulationResult {
    * scored: scoring.let false, the deterministic solver, or a WebGPU grid whose LET buffer is beyond the GPU's limits (warnings say so).
    */
   readonly let: LetResults | null;
+  /** With scoring.doseToWater: the dose to water (Gy per primary, [nz, ny, nx]; scoring/doseToWater.ts). */
+  readonly doseToWater: Float64Array | null;
   /** Dose by the depositing particle's charge (scoring.doseByCharge), or null. */
   readonly doseByCharge: ChargeDose | null;
   /** Transport counts: steps taken, histories stopped by the step guard, deposit lists that overflowed. */
@@ -306,6 +309,7 @@ export async function simulate(config?: unknown, optionsInput?: SimulateOptions)
     warnings,
     lateralProbe: results.lateralProbe,
     let: lets,
+    doseToWater: lets && resolved.scoring.doseToWater ? doseToWater(dose, lets, tallies.phantom.densityGPerCm3) : null,
     diagnostics: {
       steps: results.steps, abortedHistories: results.abortedHistories, listOverflows: results.listOverflows,
       poolStartupSeconds: tallies.poolStartupSeconds, reduceSeconds: tallies.reduceSeconds, workerFailures: tallies.workerFailures,

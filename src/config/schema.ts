@@ -214,7 +214,12 @@ export const configSchema = z.strictObject({
      * depth-dose column per charge. 8 bytes per voxel and charge per thread.
      */
     doseByCharge: z.boolean().default(false),
-  }).prefault({}),
+    /**
+     * Also give the dose to water (src/scoring/doseToWater.ts: stopping-power ratios from the LET
+     * sums, so scoring.let must stay on): dose_water.npy, and rtdose.dcm and the DVHs in water.
+     */
+    doseToWater: z.boolean().default(false),
+  }).refine((s) => !s.doseToWater || s.let, { error: 'needs scoring.let (its stopping-power ratios come from the LET sums)', path: ['doseToWater'] }).prefault({}),
 });
 
 /**
@@ -343,6 +348,9 @@ export function parseConfig(input: unknown, options: ParseConfigOptions = {}): R
       && JSON.stringify(beam[key]) !== JSON.stringify(BEAM_DEFAULTS[key]) && beam[key] !== derived[key]);
     if (given.length > 0) throw new BraggInputError(`${what}: plan: its fields, layers and spots give the beam; leave out beam.${given.join(', beam.')} (beam.particle stays)`);
     if (input.solver === 'deterministic') throw new BraggInputError(`${what}: plan: the deterministic solver takes one beam along +z; use the Monte Carlo (solver 'montecarlo')`);
+  }
+  if (isPlainObject(input) && input.solver === 'deterministic' && isPlainObject(input.scoring) && input.scoring.doseToWater === true) {
+    throw new BraggInputError(`${what}: scoring.doseToWater: the deterministic solver scores no LET, whose sums give the stopping-power ratios; use the Monte Carlo`);
   }
   if (isPlainObject(input) && input.solver === 'deterministic' && isPlainObject(input.beam) && input.beam.gantryAngleDeg !== undefined) {
     throw new BraggInputError(`${what}: beam.gantryAngleDeg: the deterministic solver takes beams along +z only; use the Monte Carlo (solver 'montecarlo')`);

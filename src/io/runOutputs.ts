@@ -92,14 +92,23 @@ export const rtDoseFits = (result: SimulationResult | DeterministicResult): bool
 
 const isMonteCarlo = (result: SimulationResult | DeterministicResult): result is SimulationResult => !('solver' in result.summary);
 
-/** The dose the DVHs are taken of: a plan's in Gy, otherwise per primary; on the run's grid in the patient frame. */
+/** The dose of rtdose.dcm and the DVHs: to water with scoring.doseToWater, else to medium; a plan's in Gy, otherwise per primary. */
+function reportedDose(result: SimulationResult): { dose: Float64Array; unit: string; doseTo: 'MEDIUM' | 'WATER' } {
+  const particles = planParticles(result.config);
+  const base = result.doseToWater ?? result.dose;
+  const doseTo = result.doseToWater ? 'WATER' : 'MEDIUM';
+  return {
+    dose: particles === null ? base : base.map((d) => d * particles),
+    unit: `${particles === null ? 'Gy per primary' : 'Gy'}${doseTo === 'WATER' ? ', to water' : ''}`, doseTo,
+  };
+}
+
+/** The DVHs of the reported dose, on the run's grid in the patient frame. */
 function runDvh(result: SimulationResult, structures: StructureSet) {
   const [nz, ny, nx] = result.summary.gridShape;
   const [dz, dy, dx] = result.summary.voxelSizeMm;
   const [z0, y0, x0] = result.summary.gridOriginMm;
-  const particles = planParticles(result.config);
-  const dose = particles === null ? result.dose : result.dose.map((d) => d * particles);
-  const unit = particles === null ? 'Gy per primary' : 'Gy';
+  const { dose, unit } = reportedDose(result);
   return { unit, outputs: dvhOutputs(dose, { nx, ny, nz, voxelSizeMm: [dx, dy, dz], lowCornerMm: [x0, y0, z0] }, structures, unit) };
 }
 
@@ -112,13 +121,14 @@ function rtDoseFile(result: SimulationResult, options: RunOutputOptions): Uint8A
   const voxels = result.config.phantom.voxels;
   // A plan's dose: per history times the plan's particles (its total weight, the weights being particles).
   const particles = planParticles(result.config);
+  const reported = reportedDose(result);
   return encodeRtDose({
-    dose: particles === null ? result.dose : result.dose.map((d) => d * particles),
+    dose: reported.dose,
     dimSize: [nx, ny, nz], spacingMm: [dx, dy, dz], firstCentreMm: [x0 + dx / 2, y0 + dy / 2, z0 + dz / 2],
     ...(voxels instanceof CtPhantom && voxels.dicom ? { identifiers: voxels.dicom } : {}),
-    comment: particles === null ? 'dose to medium, Gy per primary particle'
-      : `dose to medium, Gy${options.referencedPlanUid ? ' per fraction' : ''}, ${particles.toPrecision(6)} particles`,
-    software: `bragg-engine ${summary.engineVersion}`, doseTo: 'MEDIUM',
+    comment: `dose to ${reported.doseTo === 'WATER' ? 'water' : 'medium'}, ` + (particles === null ? 'Gy per primary particle'
+      : `Gy${options.referencedPlanUid ? ' per fraction' : ''}, ${particles.toPrecision(6)} particles`),
+    software: `bragg-engine ${summary.engineVersion}`, doseTo: reported.doseTo,
     ...(options.referencedPlanUid ? { referencedPlanUid: options.referencedPlanUid } : {}),
   });
 }
@@ -146,6 +156,7 @@ export function runOutputFiles(result: SimulationResult | DeterministicResult, o
     { name: 'uncertainty.npy', contents: encodeNpy(result.uncertainty, summary.gridShape) },
     { name: 'density.npy', contents: encodeNpy(maps.densityGPerCm3, summary.gridShape) },
     { name: 'material.npy', contents: encodeNpy(maps.materialIndex, summary.gridShape) },
+    ...('doseToWater' in result && result.doseToWater ? [{ name: 'dose_water.npy', contents: encodeNpy(result.doseToWater, summary.gridShape) }] : []),
     ...(lets ? [
       { name: 'let_d.npy', contents: encodeNpy(lets.dWaterKeVPerUm, summary.gridShape) },
       { name: 'let_t.npy', contents: encodeNpy(lets.tWaterKeVPerUm, summary.gridShape) },
