@@ -11,6 +11,7 @@ import { rtIonPlanFromBytes } from '../../src/io/dicom/rtIonPlan.js';
 import { GENERIC_PROTON_MODEL, beamAt, planInParticles } from '../../src/beam/beamModel.js';
 import { parseBeamModel } from '../../src/beam/beamModelSchema.js';
 import { getIon, getMaterial, stoppingPower } from '../../src/physics/index.js';
+import { simulate } from '../../src/simulate.js';
 
 const bin = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
@@ -57,6 +58,23 @@ describe('DICOM RT Ion Plan', () => {
     expect(particles.fields[0]!.layers[1]!.spots[0]![2] / 8e8).toBeCloseTo(ratio, 10);
     expect(ratio).toBeGreaterThan(1.1);  // fewer charges per proton at higher energy: more protons per MU
     expect(beamAt(GENERIC_PROTON_MODEL, 150, 'x').spotSigmaMm[0]).toBeCloseTo(4.5, 10);  // 6 mm at 70 MeV to 3 mm at 230, linear
+  });
+
+  it('delivers the model\'s spot size at the isocentre in air (analytic: the model\'s sigma, air scattering adding < 1 %)', async () => {
+    // a beam along +z (gantry 90, couch 90) into 200 mm of air, the isocentre at 100 mm, where the probe records the primaries
+    for (const nominal of [70, 150, 230]) {
+      const beam = beamAt(GENERIC_PROTON_MODEL, nominal, 'test');
+      const plan = planInParticles([{ gantryAngleDeg: 90, couchAngleDeg: 90, isocenterMm: [0, 0, 100], layers: [{ nominalMeVPerU: nominal, spots: [[0, 0, 1]] }] }],
+        { ...GENERIC_PROTON_MODEL, energies: GENERIC_PROTON_MODEL.energies.map((e) => ({ ...e, divergenceSigmaMrad: [0, 0] as const })) });
+      const r = await simulate({
+        plan, phantom: { sizeMm: [200, 200, 200], voxelSizeMm: [5, 5, 2], material: 'air' },
+        transport: { histories: 4000, seed: nominal, nuclear: false }, scoring: { lateralProbeDepthMm: 100, let: false },
+      }, { threads: 1 });
+      const probe = r.lateralProbe!;
+      // sampling error of a sigma from 4000 primaries: 1.1 %
+      expect(Math.abs(probe.sigmaXMm / beam.spotSigmaMm[0] - 1)).toBeLessThan(0.04);
+      expect(Math.abs(probe.sigmaYMm / beam.spotSigmaMm[1] - 1)).toBeLessThan(0.04);
+    }
   });
 
   it('refuses what it cannot deliver, each in one line', () => {
