@@ -3,7 +3,8 @@
  * cumulative DVH and its usual metrics over them.
  *
  * Voxelisation: a voxel belongs to an ROI when its centre lies inside the ROI's contours on the
- * contour plane nearest the voxel's centre plane, within half a voxel in z; inside by the even-odd
+ * contour plane nearest the voxel's centre plane, within half the contour spacing (half a voxel
+ * beyond the first and last planes); inside by the even-odd
  * rule over all of that plane's contours (so a contour inside another is a hole), found by scan
  * lines through the voxel centres; a centre on an edge counts on the edge's low side in x and in y
  * (half-open, as raster fills do), so ROIs that share an edge share no voxel. Every voxel of the grid has the same volume, so volume
@@ -15,6 +16,9 @@
  * d or more.
  */
 import type { RegionOfInterest } from '../io/dicom/rtStruct.js';
+
+/** Contour z values within this are one plane (as rtStruct.ts reads a contour's points). */
+const PLANE_TOLERANCE_MM = 1e-3;
 
 export interface DoseGrid {
   readonly nx: number; readonly ny: number; readonly nz: number;
@@ -29,13 +33,22 @@ export function roiMask(roi: RegionOfInterest, grid: DoseGrid): Uint8Array {
   const [vx, vy, vz] = grid.voxelSizeMm;
   const [x0, y0, z0] = grid.lowCornerMm;
   const mask = new Uint8Array(nx * ny * nz);
-  const planes = [...new Set(roi.contours.map((c) => c.zMm))].sort((a, b) => a - b);
+  // Contour planes: z values within PLANE_TOLERANCE_MM are one plane (writers round decimal strings).
+  const planes: number[] = [];
+  for (const z of roi.contours.map((c) => c.zMm).sort((a, b) => a - b)) {
+    if (planes.length === 0 || z - planes[planes.length - 1]! > PLANE_TOLERANCE_MM) planes.push(z);
+  }
   for (let iz = 0; iz < nz; iz++) {
     const zc = z0 + (iz + 0.5) * vz;
-    let nearest = NaN, distance = Infinity;
-    for (const z of planes) if (Math.abs(z - zc) < distance) { distance = Math.abs(z - zc); nearest = z; }
-    if (!(distance <= vz / 2 + 1e-6)) continue;
-    const contours = roi.contours.filter((c) => c.zMm === nearest);
+    let nearest = -1, distance = Infinity;
+    planes.forEach((z, k) => { if (Math.abs(z - zc) < distance) { distance = Math.abs(z - zc); nearest = k; } });
+    if (nearest < 0) continue;
+    // A plane stands for the slab of half its spacing to its neighbours either side (half a voxel at the ends
+    // or with one plane), so contours drawn every few slices still fill the slices between them.
+    const gap = (k: number) => (k >= 0 && k < planes.length ? Math.abs(planes[k]! - planes[nearest]!) : vz);
+    const reach = Math.max(vz, zc >= planes[nearest]! ? gap(nearest + 1) : gap(nearest - 1)) / 2;
+    if (!(distance <= reach + 1e-6)) continue;
+    const contours = roi.contours.filter((c) => Math.abs(c.zMm - planes[nearest]!) <= PLANE_TOLERANCE_MM);
     for (let iy = 0; iy < ny; iy++) {
       const yc = y0 + (iy + 0.5) * vy;
       // x where the scan line crosses an edge (half-open in y, so a vertex is counted once)

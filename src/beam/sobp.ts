@@ -73,16 +73,21 @@ export function nonNegativeLeastSquares(columns: readonly Float64Array[], b: Flo
       }
     }
     const z = new Float64Array(n);
-    set.forEach((k, r) => { z[k] = matrix[r]![p]! / matrix[r]![r]!; });
+    // A pivot of (near) zero is a column the others already span: its weight is 0 (the loop then frees it).
+    const scale = Math.max(1e-300, ...set.map((_, r) => Math.abs(matrix[r]![r]!)));
+    set.forEach((k, r) => { z[k] = Math.abs(matrix[r]![r]!) > 1e-12 * scale ? matrix[r]![p]! / matrix[r]![r]! : 0; });
     return z;
   };
+  // A gradient below this is zero: relative to the problem's size (|A| |b|), not absolute.
+  const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
+  const tolerance = 1e-12 * Math.max(...columns.map(norm)) * norm(b);
   for (let iteration = 0; iteration < 3 * n + 10; iteration++) {
     const g = gradient(residual());
     let best = -1;
-    for (let k = 0; k < n; k++) if (!passive[k] && g[k]! > 1e-12 * (1 + Math.abs(g[k]!)) && (best < 0 || g[k]! > g[best]!)) best = k;
+    for (let k = 0; k < n; k++) if (!passive[k] && g[k]! > tolerance && (best < 0 || g[k]! > g[best]!)) best = k;
     if (best < 0) break;
     passive[best] = true;
-    for (;;) {
+    for (let inner = 0; inner <= n; inner++) {  // each pass frees at least one variable or ends
       const z = solvePassive();
       if ([...passive.keys()].every((k) => !passive[k] || z[k]! > 0)) { w.set(z); break; }
       // step from w toward z as far as keeps every passive weight non-negative, and free those that reach 0
@@ -103,6 +108,7 @@ export async function sobpPlan(request: SobpRequest): Promise<SobpPlan> {
   if (!(proximal > 0 && distal > proximal && distal <= 400)) throw new BraggInputError(`targetDepthMm must be two depths 0 < proximal < distal <= 400 mm (got ${proximal}, ${distal})`);
   const spacing = request.spacingMm ?? 2;
   if (!(spacing >= 0.5 && spacing <= 20)) throw new BraggInputError(`spacingMm must be from 0.5 to 20 mm (got ${spacing})`);
+  if (Math.floor(distal - 0.5) < Math.ceil(proximal - 0.5)) throw new BraggInputError(`targetDepthMm ${proximal} to ${distal} mm holds no 1 mm slice centre: the target must span at least one slice`);
   const particle = request.particle ?? 'proton';
   const ion = getIon(particle);
   const histories = request.histories ?? 20_000;
@@ -123,12 +129,13 @@ export async function sobpPlan(request: SobpRequest): Promise<SobpPlan> {
     });
     pristine.push(result.depthDose.dose);
   }
-  // Fit the depths whose slices lie inside the target to a flat dose of 1.
+  // Fit the depths whose slices (1 mm) lie inside the target to a flat dose of 1.
   const inside = [...pristine[0]!.keys()].filter((iz) => iz + 0.5 >= proximal && iz + 0.5 <= distal);
   const columns = pristine.map((d) => Float64Array.from(inside, (iz) => d[iz]!));
   const weights = nonNegativeLeastSquares(columns, new Float64Array(inside.length).fill(1));
   const fitted = inside.map((_, i) => columns.reduce((s, c, k) => s + c[i]! * weights[k]!, 0));
   const fittedFlatness = Math.max(...fitted.map((d) => Math.abs(d - 1)));
+  if (!weights.some((w) => w > 0)) throw new BraggInputError('the pristine peaks gave no dose in the target: no SOBP can be built there');
   const layers = energies.flatMap((energy, k) => (weights[k]! > 0 ? [{ energyMeVPerU: energy, spotSigmaMm: sigma, spots: [[0, 0, weights[k]!]] as [number, number, number][] }] : []));
   return { plan: { fields: [field(layers)] }, phantom, fittedFlatness };
 }

@@ -180,8 +180,8 @@ async function structuresFromCommandLine(options: RunOptions, config: ResolvedCo
   return structures;
 }
 
-/** A structure set of many ROIs and fine contours is a few tens of MB. */
-const MAX_STRUCTURE_SET_BYTES = 256 * 2 ** 20;
+/** A structure set of many ROIs and fine contours is a few MB; dcmjs needs about 50 times a file's size to parse it. */
+const MAX_STRUCTURE_SET_BYTES = 32 * 2 ** 20;
 
 export async function runCommand(options: RunOptions): Promise<void> {
   const { config, referencedPlanUid } = await configFromCommandLine(options);
@@ -207,6 +207,10 @@ export async function runCommand(options: RunOptions): Promise<void> {
     for (const text of result.warnings) warn(text);
     if (!isDeterministic(result)) warnAboutDiagnostics(result);
     if (!isDeterministic(result) && !rtDoseFits(result)) warn('rtdose.dcm left out: DICOM frames stop at 65535 rows and columns');
+    if (structures && !isDeterministic(result)) {
+      const rois = (summaryDocument(result, outputOptions).dvh as { rois: { name: string; voxels: number }[] } | undefined)?.rois ?? [];
+      for (const roi of rois) if (roi.voxels === 0) warn(`ROI '${roi.name}' holds no voxel of the dose grid (outside it, or thinner than a voxel): its DVH metrics are 0`);
+    }
     await folder.publish(runOutputFiles(result, outputOptions));
     const text = isDeterministic(result) ? deterministicText(result) : monteCarloText(result);
     process.stdout.write(options.json ? JSON.stringify(summaryDocument(result, outputOptions)) + '\n' : text + `  outputs in ${options.out}/\n`);

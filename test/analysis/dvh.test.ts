@@ -35,6 +35,16 @@ describe('structures and DVHs', () => {
     expect(count(one.subarray(0, 400))).toBe(100);
   });
 
+  it('fills the slices between contour planes drawn every few slices, and takes z within 0.001 mm as one plane', () => {
+    // a 20 x 20 mm square every 6 mm (z 101 ... 119 in steps of 6: 4 planes) on 2 mm slices: all 10 slices
+    const sparse = rtStructFromBytes(rtStructFile([{ name: 'Sparse', contours: [101, 107, 113, 119].map((z) => square(-10, 10, -10, 10, z)) }]), 's.dcm');
+    const mask = roiMask(sparse.rois[0]!, grid);
+    expect(count(mask)).toBe(10 * 100);
+    // a hole written 0.0004 mm off its outer contour's plane is still a hole
+    const ring = rtStructFromBytes(rtStructFile([{ name: 'Ring', contours: [square(-10, 10, -10, 10, 101), square(-4, 4, -4, 4, 101.0004)] }]), 'r.dcm');
+    expect(count(roiMask(ring.rois[0]!, grid))).toBe(100 - 16);
+  });
+
   it('gives D98, D95, D50, D2, mean and the cumulative DVH of a known dose (the voxel\'s x index)', () => {
     const dose = Float64Array.from({ length: 4000 }, (_, v) => v % 20);
     const hottest = roiDoses(dose, roiMask(set.rois[0]!, grid));

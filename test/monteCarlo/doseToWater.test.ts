@@ -1,5 +1,5 @@
-// Dose to water (src/scoring/doseToWater.ts): D_w = D_m rho LETd_water / LETd_medium per voxel
-// (Paganetti, PMB 54 (2009) 4399): 1 in water, and in bone the water-to-bone mass stopping-power
+// Dose to water (src/scoring/doseToWater.ts): D_w = D_m times the fluence-averaged stopping-power ratio per voxel
+// (Paganetti, PMB 54 (2009) 4399; here rho LETt_water / LETt_medium): 1 in water, and in bone the water-to-bone mass stopping-power
 // ratio of the engine's own tables at the protons' energies there.
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/simulate.js';

@@ -19,6 +19,14 @@ describe('SOBP helper', () => {
     const v = nonNegativeLeastSquares([Float64Array.of(1, 0, 1), Float64Array.of(0, 1, 1)], Float64Array.of(-1, 2, 1));
     expect(v[0]).toBe(0);
     expect(v[1]).toBeCloseTo(1.5, 10);
+    // a column that repeats another (a singular passive set) ends, with the same fit
+    const u = nonNegativeLeastSquares([Float64Array.of(1, 0, 1), Float64Array.of(0, 1, 1), Float64Array.of(1, 0, 1)], Float64Array.of(1, 2, 3));
+    expect(u[0]! + u[2]!).toBeCloseTo(1, 10);
+    expect(u[1]).toBeCloseTo(2, 10);
+    // tiny columns (a dose per primary is ~1e-12): the same answer scaled
+    const t = nonNegativeLeastSquares([Float64Array.of(1e-12, 0, 1e-12), Float64Array.of(0, 1e-12, 1e-12)], Float64Array.of(1, 2, 3));
+    expect(t[0]! * 1e-12).toBeCloseTo(1, 8);
+    expect(t[1]! * 1e-12).toBeCloseTo(2, 8);
   });
 
   it('bragg sobp writes a plan file for bragg run --plan; a reversed range exits 2 with one line', () => {
@@ -33,6 +41,12 @@ describe('SOBP helper', () => {
     const bad = sobp('--from', '40', '--to', '30');
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const thin = sobp('--from', '10.6', '--to', '10.9', '--out', 'thin.json');
+    expect(thin.status).toBe(2);
+    expect(thin.stderr).toMatch(/holds no 1 mm slice centre/);
+    const folder = sobp('--from', '30', '--to', '40', '--out', '.');
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toMatch(/--out \.: a folder/);
   });
 
   it('builds a plan whose depth-dose is flat within +-2 % over 60-100 mm of water (protons)', async () => {
